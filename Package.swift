@@ -1,0 +1,95 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "accord",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "accord-server", targets: ["accord-server"]),
+        .executable(name: "accord", targets: ["accord"]),
+        .library(name: "AccordCore", targets: ["AccordCore"]),
+        .library(name: "AccordClient", targets: ["AccordClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        .target(name: "AccordCore", swiftSettings: swiftSettings),
+        .target(
+            name: "AccordServer",
+            dependencies: [
+                "AccordCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/migrations"), .copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "accord-server",
+            dependencies: [
+                "AccordCore",
+                "AccordServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AccordClient",
+            dependencies: [
+                "AccordCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "clients/AccordClient",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "accord",
+            dependencies: [
+                "AccordClient",
+                "AccordCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "clients/accord",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AccordServerTests",
+            dependencies: [
+                "AccordServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "AccordClientTests", dependencies: ["AccordClient"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "accordTests",
+            dependencies: ["accord", "AccordClient"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

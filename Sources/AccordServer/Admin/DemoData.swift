@@ -1,0 +1,47 @@
+public import AccordCore
+import Foundation
+import Logging
+
+/// A consultancy and two of its client organizations, for trying Accord out.
+public enum DemoData {
+    public static let password = "accord-demo-password"
+    public static let consultantEmail = "dana@northwind.example"
+
+    struct Person {
+        var email: String
+        var name: String
+    }
+
+    static let consultant = Person(email: consultantEmail, name: "Dana Whitfield")
+    static let acmeMarketer = Person(email: "marco@acme.example", name: "Marco Silva")
+    static let globexFinance = Person(email: "sofia@globex.example", name: "Sofia Lindqvist")
+}
+
+extension AccordAPI {
+    /// Seeds the demo unless its consultant already exists. Returns whether it seeded.
+    public func seedDemoIfNeeded() async throws -> Bool {
+        let logger = Logger(label: "accord.demo")
+        guard try await accounts.user(email: DemoData.consultantEmail, logger: logger) == nil else { return false }
+        var users: [String: UserSummary] = [:]
+        for person in [DemoData.consultant, DemoData.acmeMarketer, DemoData.globexFinance] {
+            users[person.email] = try await accounts.createUser(email: person.email, password: DemoData.password, name: person.name, logger: logger)
+        }
+        let dana = users[DemoData.consultantEmail]!
+        let identity = Identity(userID: dana.id, tokenID: UUID(), email: dana.email, name: dana.name)
+        _ = try await organizations.create(name: "Northwind Advisory", slug: "northwind", as: identity, logger: logger)
+        let clients: [(name: String, slug: String, member: DemoData.Person, role: MemberRole, team: StandardTeam)] = [
+            ("Acme Robotics", "acme", DemoData.acmeMarketer, .editor, .marketing),
+            ("Globex Health", "globex", DemoData.globexFinance, .admin, .finance),
+        ]
+        for client in clients {
+            _ = try await organizations.create(name: client.name, slug: client.slug, as: identity, logger: logger)
+            try await organizations.inOrganization(client.slug, as: identity, logger: logger) { tx, access in
+                _ = try await memberships.update(dana.email, with: UpdateMemberRequest(teams: [StandardTeam.revOps.rawValue]), in: tx, access: access)
+                _ = try await memberships.add(
+                    AddMemberRequest(email: client.member.email, role: client.role, teams: [client.team.rawValue]), in: tx, access: access
+                )
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,65 @@
+public import Hummingbird
+public import Logging
+import NIOCore
+public import PostgresNIO
+import ServiceLifecycle
+
+/// A server ready to run: database set up and migrated, services built, nothing listening yet.
+public struct AccordServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let setup: DatabaseSetup
+    public let client: PostgresClient
+    public let api: AccordAPI
+    public let logger: Logger
+    /// The migration versions this start applied; empty when the database was already current.
+    public let appliedMigrations: [Int]
+
+    /// Starts the embedded cluster when configured so, and applies pending migrations.
+    public static func prepare(_ configuration: ServerConfiguration, logger: Logger) async throws -> AccordServer {
+        let setup = try DatabaseSetup.resolve(configuration, logger: logger)
+        let applied: [Int]
+        do {
+            applied = try await Migrator(endpoint: setup.owner, migrations: try Migration.bundled(), logger: logger).migrate()
+        } catch {
+            setup.embedded?.stop()
+            throw error
+        }
+        let client = PostgresClient(configuration: setup.application.clientConfiguration, backgroundLogger: logger)
+        let database = Database(client: client, assumesApplicationRole: setup.assumesApplicationRole)
+        return AccordServer(
+            configuration: configuration, setup: setup, client: client,
+            api: AccordAPI(configuration: configuration, database: database), logger: logger, appliedMigrations: applied
+        )
+    }
+
+    /// The HTTP application with its services; `beforeStart` runs once the database pool is up.
+    public func application(
+        beforeStart: @escaping @Sendable () async throws -> Void = {},
+        onListening: @escaping @Sendable (String) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        var application = Application(
+            router: api.buildRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
+            onServerRunning: { channel in
+                await onListening("http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
+            },
+            logger: logger
+        )
+        if let embedded = setup.embedded {
+            application.addServices(EmbeddedPostgresService(cluster: embedded))
+        }
+        application.addServices(client)
+        application.beforeServerStarts(perform: beforeStart)
+        return application
+    }
+
+    /// Runs `body` with the database pool up but no HTTP server, for admin commands; stops everything after.
+    public func withDatabase<Result: Sendable>(_ body: @Sendable (AccordAPI) async throws -> Result) async throws -> Result {
+        defer { setup.embedded?.stop() }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(api)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+public import Configuration
+public import Foundation
+public import Logging
+
+/// Who may create an account.
+public enum SignupMode: String, Sendable, CaseIterable {
+    /// Anyone who reaches the server may sign up.
+    case open
+    /// Accounts are created by an administrator (`accord-server admin create-user`).
+    case invite
+}
+
+/// Everything the server reads at start, from flags and `ACCORD_*` environment variables.
+public struct ServerConfiguration: Sendable {
+    /// The owner role's database, which runs migrations; nil starts the embedded cluster.
+    public var databaseURL: String?
+    /// The application role's login; when nil, requests switch to the role inside each transaction.
+    public var applicationDatabaseURL: String?
+    public var host: String
+    public var port: Int
+    public var dataDirectory: URL
+    public var logLevel: Logger.Level
+    public var signup: SignupMode
+    /// The largest request body the server reads, in bytes.
+    public var maxBodySize: Int
+    /// bcrypt's work factor; each step doubles the time a password check takes.
+    public var bcryptCost: Int
+    public var loginLimits: LoginLimits
+
+    public init(
+        databaseURL: String? = nil,
+        applicationDatabaseURL: String? = nil,
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        dataDirectory: URL = URL(fileURLWithPath: ".accord"),
+        logLevel: Logger.Level = .info,
+        signup: SignupMode = .open,
+        maxBodySize: Int = 8 << 20,
+        bcryptCost: Int = 12,
+        loginLimits: LoginLimits = LoginLimits()
+    ) {
+        self.databaseURL = databaseURL
+        self.applicationDatabaseURL = applicationDatabaseURL
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.logLevel = logLevel
+        self.signup = signup
+        self.maxBodySize = maxBodySize
+        self.bcryptCost = bcryptCost
+        self.loginLimits = loginLimits
+    }
+
+    /// Reads the `accord.*` keys: `accord.database.url` is `ACCORD_DATABASE_URL` in the environment.
+    public init(reader: ConfigReader) throws(ConfigurationError) {
+        let accord = reader.scoped(to: "accord")
+        let defaults = ServerConfiguration()
+        self = defaults
+        databaseURL = accord.string(forKey: "database.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        applicationDatabaseURL = accord.string(forKey: "app.database.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        host = accord.string(forKey: "host", default: defaults.host)
+        port = accord.int(forKey: "port", default: defaults.port)
+        dataDirectory = URL(fileURLWithPath: accord.string(forKey: "data.dir", default: ".accord"))
+        let level = accord.string(forKey: "log.level", default: "info")
+        guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {
+            throw ConfigurationError("ACCORD_LOG_LEVEL is \(level); use one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self.logLevel = logLevel
+        let signup = accord.string(forKey: "signup", default: "open")
+        guard let mode = SignupMode(rawValue: signup) else {
+            throw ConfigurationError("ACCORD_SIGNUP is \(signup); use open or invite")
+        }
+        self.signup = mode
+        maxBodySize = accord.int(forKey: "body.limit", default: defaults.maxBodySize)
+        bcryptCost = accord.int(forKey: "bcrypt.cost", default: defaults.bcryptCost)
+        guard (0...65535).contains(port) else { throw ConfigurationError("ACCORD_PORT is \(port); use 1-65535, or 0 for any free port") }
+        guard maxBodySize >= 1024 else { throw ConfigurationError("ACCORD_BODY_LIMIT is \(maxBodySize) bytes; use at least 1024") }
+        guard (4...31).contains(bcryptCost) else { throw ConfigurationError("ACCORD_BCRYPT_COST is \(bcryptCost); use 4-31") }
+    }
+}
+
+/// How many failed logins are allowed in a window before login answers 429.
+public struct LoginLimits: Sendable {
+    public var window: Duration
+    public var perAccount: Int
+    public var perAddress: Int
+
+    public init(window: Duration = .seconds(15 * 60), perAccount: Int = 5, perAddress: Int = 30) {
+        self.window = window
+        self.perAccount = perAccount
+        self.perAddress = perAddress
+    }
+}

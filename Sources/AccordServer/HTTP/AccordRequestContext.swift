@@ -1,0 +1,33 @@
+public import Foundation
+public import Hummingbird
+import NIOCore
+
+/// The user a request acts for, established from its bearer token.
+public struct Identity: Sendable {
+    public var userID: UUID
+    public var tokenID: UUID
+    public var email: String
+    public var name: String
+}
+
+/// The request context of every Accord route.
+public struct AccordRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AuthenticationMiddleware` on the routes that need a user.
+    public var identity: Identity?
+    /// The client's address without the port, for per-address rate limits.
+    public let remoteAddress: String?
+    /// Set from the configuration by `RequestLimitsMiddleware` before any body is read.
+    public var maxUploadSize: Int = 8 << 20
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// The authenticated user; routes behind `AuthenticationMiddleware` always have one.
+    func requireIdentity() throws -> Identity {
+        guard let identity else { throw APIError.unauthenticated }
+        return identity
+    }
+}

@@ -1,0 +1,72 @@
+import AccordCore
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import PostgresNIO
+
+/// Turns every error into Accord's JSON error shape, and gives each response its request id.
+///
+/// Unexpected errors answer 500 with only the request id; the cause goes to the log under the same id,
+/// so no stack trace or SQL reaches a client.
+public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBodySize: Int
+
+    /// `maxBodySize` is quoted in the 413 answer.
+    public init(maxBodySize: Int) {
+        self.maxBodySize = maxBodySize
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let requestID = context.id
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = try apiError(for: error, request: request, context: context).response(from: request, context: context)
+        }
+        response.headers[.requestID] = requestID
+        return response
+    }
+
+    private func apiError(for error: any Error, request: Request, context: Context) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as FieldError:
+            return .invalid(error)
+        case let error as HTTPError:
+            return translate(error, request: request)
+        default:
+            context.logger.error("unexpected error: \(String(reflecting: error))", metadata: ["hb.request.id": "\(context.id)"])
+            return APIError(
+                .internalServerError, code: "internal_error",
+                message: "Something went wrong on the server. Quote request id \(context.id) when reporting it.",
+                details: ["requestId": context.id]
+            )
+        }
+    }
+
+    private func translate(_ error: HTTPError, request: Request) -> APIError {
+        switch error.status {
+        case .notFound:
+            return APIError(.notFound, code: "not_found", message: "There is no route \(request.method) \(request.uri.path).")
+        case .contentTooLarge:
+            return APIError(
+                .contentTooLarge, code: "body_too_large",
+                message: "The request body is larger than this server accepts (\(maxBodySize) bytes).",
+                details: ["limit": "\(maxBodySize)"]
+            )
+        case .methodNotAllowed:
+            return APIError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed on \(request.uri.path).")
+        default:
+            return APIError(
+                error.status, code: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
+                message: error.body ?? error.status.reasonPhrase, headers: error.headers
+            )
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-Id")!
+}

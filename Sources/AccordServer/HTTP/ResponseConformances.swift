@@ -1,0 +1,11 @@
+public import AccordCore
+public import Hummingbird
+
+// The API types live in AccordCore, which knows nothing of HTTP; here they become response bodies.
+extension IssuedToken: ResponseEncodable {}
+extension TokenInfo: ResponseEncodable {}
+extension MeResponse: ResponseEncodable {}
+extension Organization: ResponseEncodable {}
+extension OrganizationDetail: ResponseEncodable {}
+extension Member: ResponseEncodable {}
+extension Team: ResponseEncodable {}

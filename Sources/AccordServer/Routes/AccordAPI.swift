@@ -1,0 +1,43 @@
+import Foundation
+public import Hummingbird
+
+/// The services the HTTP routes call; one instance per server.
+public struct AccordAPI: Sendable {
+    public typealias Context = AccordRequestContext
+
+    let configuration: ServerConfiguration
+    let database: Database
+    let accounts: AccountService
+    let organizations: OrganizationService
+    let memberships = MembershipService()
+
+    public init(configuration: ServerConfiguration, database: Database) {
+        self.configuration = configuration
+        self.database = database
+        self.accounts = AccountService(database: database, configuration: configuration)
+        self.organizations = OrganizationService(database: database)
+    }
+
+    /// Every route, behind the error and limit middleware; the `/v1` routes other than signup and login need a token.
+    public func buildRouter() -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.add(middleware: ErrorMiddleware<Context>(maxBodySize: configuration.maxBodySize))
+        router.add(middleware: RequestLimitsMiddleware(maxBodySize: configuration.maxBodySize))
+        addHealthRoutes(to: router)
+        let v1 = router.group("v1")
+        addPublicAuthRoutes(to: v1)
+        let authenticated = v1.add(middleware: AuthenticationMiddleware(accounts: accounts))
+        addSessionRoutes(to: authenticated)
+        addOrganizationRoutes(to: authenticated)
+        addMemberRoutes(to: authenticated)
+        addTeamRoutes(to: authenticated)
+        return router
+    }
+}
+
+extension Request {
+    /// A path parameter the route declares, so it is always present.
+    func parameter(_ name: String, context: AccordRequestContext) throws -> String {
+        try context.parameters.require(name)
+    }
+}

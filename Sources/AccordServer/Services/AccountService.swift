@@ -1,0 +1,138 @@
+public import AccordCore
+public import Foundation
+import HTTPTypes
+public import Logging
+import PostgresNIO
+
+/// Users, passwords and tokens.
+public struct AccountService: Sendable {
+    /// How long a login session lasts.
+    static let sessionLifetime: Duration = .seconds(30 * 24 * 3600)
+    /// Updating `last_used_at` on every request would turn reads into writes; once a minute is enough to show.
+    static let lastUsedResolution = 60
+
+    let database: Database
+    let hasher: PasswordHasher
+    let rateLimiter: LoginRateLimiter
+
+    init(database: Database, configuration: ServerConfiguration) {
+        self.database = database
+        self.hasher = PasswordHasher(cost: configuration.bcryptCost)
+        self.rateLimiter = LoginRateLimiter(database: database, limits: configuration.loginLimits)
+    }
+
+    /// Creates a user; 409 when the email is taken.
+    public func createUser(email rawEmail: String, password: String, name rawName: String, logger: Logger) async throws -> UserSummary {
+        let email = try Validators.email(rawEmail)
+        let name = try Validators.name(rawName)
+        try Validators.password(password)
+        let hash = try await hasher.hash(password)
+        let user = UserSummary(id: UUID(), email: email, name: name)
+        do {
+            try await database.transaction(logger: logger) { tx in
+                try await tx.query("INSERT INTO users (id, email, name, password_hash) VALUES (\(user.id), \(email), \(name), \(hash))")
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
+            throw APIError.conflict("email_taken", "An account with \(email) already exists; log in instead.", details: ["field": "email"])
+        }
+        return user
+    }
+
+    /// Checks the password and issues a session token, within the login rate limits.
+    public func login(email rawEmail: String, password: String, address: String, logger: Logger) async throws -> IssuedToken {
+        let email = try Validators.email(rawEmail)
+        try await rateLimiter.check(email: email, address: address, logger: logger)
+        let found = try await database.transaction(logger: logger) { tx in
+            try await tx.first("SELECT id, email, name, password_hash FROM users WHERE lower(email) = \(email)", as: (UUID, String, String, String).self)
+        }
+        guard try await hasher.verify(password, against: found?.3), case let (id, storedEmail, name, _)? = found else {
+            try await rateLimiter.recordFailure(email: email, address: address, logger: logger)
+            throw APIError(.unauthorized, code: "invalid_credentials", message: "The email or password is wrong.")
+        }
+        try await rateLimiter.recordSuccess(email: email, logger: logger)
+        let user = UserSummary(id: id, email: storedEmail, name: name)
+        return try await issueToken(for: user, kind: .session, name: "login", lifetime: Self.sessionLifetime, logger: logger)
+    }
+
+    /// Creates a token for `user`; the returned value is the only time the secret exists outside the caller.
+    public func issueToken(for user: UserSummary, kind: TokenKind, name: String, lifetime: Duration?, logger: Logger) async throws -> IssuedToken {
+        let secret = SecretToken.generate()
+        let id = UUID()
+        let expiresAt = lifetime.map { Date().addingTimeInterval(TimeInterval($0.components.seconds)) }
+        let createdAt = try await database.transaction(logger: logger) { tx in
+            try await tx.first(
+                """
+                INSERT INTO tokens (id, user_id, kind, name, prefix, token_hash, expires_at)
+                VALUES (\(id), \(user.id), \(kind.rawValue), \(name), \(secret.displayPrefix), \(secret.hash), \(expiresAt))
+                RETURNING created_at
+                """,
+                as: Date.self
+            )
+        }
+        let info = TokenInfo(
+            id: id, kind: kind, name: name, prefix: secret.displayPrefix, createdAt: createdAt ?? Date(),
+            lastUsedAt: nil, expiresAt: expiresAt, current: false
+        )
+        return IssuedToken(token: secret.value, info: info, user: user)
+    }
+
+    /// The user a live token belongs to, or nil for an unknown, expired or revoked token.
+    func identity(forToken token: String, logger: Logger) async throws -> Identity? {
+        guard token.hasPrefix(SecretToken.scheme) else { return nil }
+        let hash = SecretToken(value: token).hash
+        return try await database.transaction(logger: logger) { tx in
+            guard let row = try await tx.first(
+                """
+                SELECT t.id, u.id, u.email, u.name,
+                       coalesce(t.last_used_at < now() - make_interval(secs => \(Self.lastUsedResolution)), true)
+                FROM tokens t JOIN users u ON u.id = t.user_id
+                WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+                """,
+                as: (UUID, UUID, String, String, Bool).self
+            ) else { return nil }
+            let (tokenID, userID, email, name, stale) = row
+            if stale {
+                try await tx.query("UPDATE tokens SET last_used_at = now() WHERE id = \(tokenID)")
+            }
+            return Identity(userID: userID, tokenID: tokenID, email: email, name: name)
+        }
+    }
+
+    /// The user's live tokens, newest first.
+    public func tokens(of identity: Identity, logger: Logger) async throws -> [TokenInfo] {
+        let rows = try await database.transaction(logger: logger) { tx in
+            try await tx.rows(
+                """
+                SELECT id, kind, name, prefix, created_at, last_used_at, expires_at FROM tokens
+                WHERE user_id = \(identity.userID) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+                ORDER BY created_at DESC
+                """,
+                as: (UUID, String, String, String, Date, Date?, Date?).self
+            )
+        }
+        return rows.map { id, kind, name, prefix, created, used, expires in
+            TokenInfo(
+                id: id, kind: TokenKind(rawValue: kind) ?? .personal, name: name, prefix: prefix, createdAt: created,
+                lastUsedAt: used, expiresAt: expires, current: id == identity.tokenID
+            )
+        }
+    }
+
+    /// Revokes one of the user's own tokens; another user's token is reported as not found.
+    public func revokeToken(_ tokenID: UUID, of identity: Identity, logger: Logger) async throws {
+        let revoked = try await database.transaction(logger: logger) { tx in
+            try await tx.first(
+                "UPDATE tokens SET revoked_at = now() WHERE id = \(tokenID) AND user_id = \(identity.userID) AND revoked_at IS NULL RETURNING id",
+                as: UUID.self
+            )
+        }
+        guard revoked != nil else { throw APIError.notFound("Token \(tokenID)") }
+    }
+
+    /// The user's summary, by email.
+    func user(email: String, logger: Logger) async throws -> UserSummary? {
+        try await database.transaction(logger: logger) { tx in
+            try await tx.first("SELECT id, email, name FROM users WHERE lower(email) = \(email.lowercased())", as: (UUID, String, String).self)
+        }.map { UserSummary(id: $0.0, email: $0.1, name: $0.2) }
+    }
+}

@@ -1,0 +1,96 @@
+public import AccordCore
+public import Foundation
+public import Logging
+import PostgresNIO
+
+/// The organization a request acts in, and the caller's role there.
+public struct OrganizationAccess: Sendable {
+    public var organization: Organization
+    public var role: MemberRole
+    public var userID: UUID
+}
+
+/// Organizations and the caller's access to them.
+///
+/// Every tenant operation runs inside `inOrganization`, which finds the organization among those the caller
+/// belongs to and scopes the transaction to it, so a non-member gets the same 404 as for an organization
+/// that does not exist, and RLS confines each statement to the one tenant.
+public struct OrganizationService: Sendable {
+    let database: Database
+
+    /// Runs `body` scoped to the organization `reference` (an id or a slug) names, as `identity`.
+    public func inOrganization<Result: Sendable>(
+        _ reference: String,
+        as identity: Identity,
+        logger: Logger,
+        _ body: (Transaction, OrganizationAccess) async throws -> Result
+    ) async throws -> Result {
+        try await database.transaction(user: identity.userID, logger: logger) { tx in
+            // Starts from the caller's memberships, so the lookup is by index whichever form the reference has.
+            guard let row = try await tx.first(
+                """
+                SELECT o.id, o.slug, o.name, o.created_at, m.role
+                FROM memberships m JOIN organizations o ON o.id = m.org_id
+                WHERE m.user_id = \(identity.userID) AND (o.slug = \(reference) OR o.id::text = \(reference.lowercased()))
+                """,
+                as: (UUID, String, String, Date, String).self
+            ), let role = MemberRole(rawValue: row.4)
+            else { throw APIError.organizationNotFound(reference) }
+            try await tx.scope(user: identity.userID, org: row.0)
+            let organization = Organization(id: row.0, slug: row.1, name: row.2, createdAt: row.3)
+            return try await body(tx, OrganizationAccess(organization: organization, role: role, userID: identity.userID))
+        }
+    }
+
+    /// Creates an organization owned by `identity`, with the standard teams.
+    public func create(name rawName: String, slug rawSlug: String?, as identity: Identity, logger: Logger) async throws -> Organization {
+        let name = try Validators.name(rawName)
+        let slug = try Validators.slug(rawSlug ?? Validators.suggestedSlug(for: name))
+        let id = UUID()
+        do {
+            return try await database.transaction(user: identity.userID, org: id, logger: logger) { tx in
+                let createdAt = try await tx.first(
+                    "INSERT INTO organizations (id, slug, name, created_by) VALUES (\(id), \(slug), \(name), \(identity.userID)) RETURNING created_at",
+                    as: Date.self
+                )
+                try await tx.query(
+                    "INSERT INTO memberships (org_id, user_id, role, added_by) VALUES (\(id), \(identity.userID), 'owner', \(identity.userID))"
+                )
+                for team in StandardTeam.allCases {
+                    try await tx.query("INSERT INTO teams (org_id, id, name) VALUES (\(id), \(UUID()), \(team.rawValue))")
+                }
+                return Organization(id: id, slug: slug, name: name, createdAt: createdAt ?? Date())
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw {
+            throw APIError.conflict("slug_taken", "The slug '\(slug)' is taken; choose another.", details: ["field": "slug"])
+        }
+    }
+
+    /// The caller's memberships across every organization, for `GET /v1/me`.
+    public func memberships(of identity: Identity, logger: Logger) async throws -> [Membership] {
+        try await database.transaction(user: identity.userID, logger: logger) { tx in
+            let teams = try await tx.rows(
+                """
+                SELECT tm.org_id, t.name FROM team_members tm JOIN teams t ON t.org_id = tm.org_id AND t.id = tm.team_id
+                WHERE tm.user_id = \(identity.userID) ORDER BY t.name
+                """,
+                as: (UUID, String).self
+            )
+            let teamsByOrg = Dictionary(grouping: teams, by: \.0).mapValues { $0.map(\.1) }
+            return try await tx.rows(
+                """
+                SELECT o.id, o.slug, o.name, o.created_at, m.role
+                FROM memberships m JOIN organizations o ON o.id = m.org_id
+                WHERE m.user_id = \(identity.userID) ORDER BY o.name
+                """,
+                as: (UUID, String, String, Date, String).self
+            ).map { id, slug, name, created, role in
+                Membership(
+                    organization: Organization(id: id, slug: slug, name: name, createdAt: created),
+                    role: MemberRole(rawValue: role) ?? .viewer,
+                    teams: teamsByOrg[id] ?? []
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import AccordCore
+import Testing
+
+@Suite("Validation of identity and tenancy input")
+struct ValidatorsTests {
+    @Test(arguments: [" Ana@Example.COM ", "a.b+c@sub.example.org"])
+    func acceptsAndCanonicalisesEmails(_ email: String) throws {
+        let canonical = try Validators.email(email)
+        #expect(canonical == canonical.lowercased())
+        #expect(!canonical.contains(" "))
+    }
+
+    @Test(arguments: ["", "ana", "ana@", "@example.com", "ana@example", "ana@.com", "an a@example.com", "a@b@example.com"])
+    func rejectsMalformedEmails(_ email: String) {
+        #expect(throws: FieldError.self) { try Validators.email(email) }
+    }
+
+    @Test func passwordsMustBeLongButFitBcrypt() {
+        #expect(throws: FieldError.self) { try Validators.password("short") }
+        #expect(throws: FieldError.self) { try Validators.password(String(repeating: "é", count: 40)) }
+        #expect(throws: Never.self) { try Validators.password("correct horse battery") }
+    }
+
+    @Test(arguments: ["acme", "acme-robotics", "q3-2026"])
+    func acceptsSlugs(_ slug: String) throws {
+        #expect(try Validators.slug(slug) == slug)
+    }
+
+    @Test(arguments: ["a", "Acme", "acme_robotics", "-acme", "acme-", "ac--me", String(repeating: "a", count: 49)])
+    func rejectsSlugs(_ slug: String) {
+        #expect(throws: FieldError.self) { try Validators.slug(slug) }
+    }
+
+    @Test func suggestsASlugFromAName() throws {
+        #expect(Validators.suggestedSlug(for: "Acme Robotics, Inc.") == "acme-robotics-inc")
+        #expect(Validators.suggestedSlug(for: "  Über Café 2026 ") == "ber-caf-2026")
+        #expect(try Validators.slug(Validators.suggestedSlug(for: String(repeating: "Long Name ", count: 20))).count <= 48)
+    }
+
+    @Test func namesAreTrimmedAndBounded() throws {
+        #expect(try Validators.name("  RevOps ") == "RevOps")
+        #expect(throws: FieldError.self) { try Validators.name("   ") }
+        #expect(throws: FieldError.self) { try Validators.name(String(repeating: "x", count: 121)) }
+    }
+}
+
+@Suite("Member roles")
+struct MemberRoleTests {
+    @Test func onlyOwnersAndAdminsManageMembers() {
+        #expect(MemberRole.allCases.filter(\.managesMembers) == [.owner, .admin])
+    }
+
+    @Test func onlyOwnersGrantOwnership() {
+        #expect(MemberRole.owner.mayAssign(.owner))
+        #expect(!MemberRole.admin.mayAssign(.owner))
+        #expect(MemberRole.admin.mayAssign(.admin))
+        #expect(MemberRole.admin.mayAssign(.viewer))
+        #expect(!MemberRole.editor.mayAssign(.viewer))
+        #expect(!MemberRole.viewer.mayAssign(.viewer))
+    }
+
+    @Test func rolesAreOrderedByPower() {
+        #expect(MemberRole.allCases.sorted() == [.viewer, .editor, .admin, .owner])
+    }
+}

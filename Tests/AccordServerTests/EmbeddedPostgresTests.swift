@@ -1,0 +1,40 @@
+import NIOCore
+import HTTPTypes
+import Hummingbird
+import AccordCore
+import HummingbirdTesting
+import AccordServer
+import Foundation
+import PostgresNIO
+import Testing
+
+@Suite("The embedded PostgreSQL cluster")
+struct EmbeddedPostgresTests {
+    @Test func createsStartsStopsAndReusesAPrivateCluster() async throws {
+        let directory = URL(fileURLWithPath: "/tmp/accord-embedded-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let configuration = ServerConfiguration(dataDirectory: directory, bcryptCost: 4)
+
+        let first = try await AccordServer.prepare(configuration, logger: testLogger)
+        let cluster = try #require(first.setup.embedded)
+        #expect(first.appliedMigrations == (try Migration.bundled().map(\.version)))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("postgres/PG_VERSION").path))
+        let user = try await first.withDatabase { api in
+            try await api.createUser(email: "kept@example.com", name: "Kept", password: "a long enough password")
+        }
+        #expect(!cluster.isRunning, "the cluster stops with the server")
+
+        let second = try await AccordServer.prepare(configuration, logger: testLogger)
+        #expect(second.appliedMigrations.isEmpty, "the same cluster is reused, already migrated")
+        let result = try await second.withDatabase { api in
+            let again = await #expect(throws: APIError.self) {
+                try await api.createUser(email: user.email, name: "Again", password: "a long enough password")
+            }
+            #expect(again?.code == "email_taken", "the first run's user survived the restart")
+            return try await api.bootstrap(email: "first@example.com", name: nil, password: nil, organization: "Acme Robotics", slug: nil)
+        }
+        #expect(result.organization.slug == "acme-robotics")
+        #expect(result.token.hasPrefix("acc_"))
+        #expect(!cluster.isRunning)
+    }
+}

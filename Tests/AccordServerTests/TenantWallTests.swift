@@ -1,0 +1,75 @@
+import NIOCore
+import Hummingbird
+import PostgresNIO
+import HummingbirdTesting
+import AccordCore
+import AccordServer
+import Foundation
+import HTTPTypes
+import Testing
+
+@Suite("The 404 wall around each organization")
+struct TenantWallTests {
+    /// A well-formed body for each org route that takes one, so the refusal cannot come from validation.
+    static let bodies: [String: any Encodable & Sendable] = [
+        "POST /v1/orgs/{org}/members": AddMemberRequest(email: "outsider@example.com", role: .owner),
+        "PATCH /v1/orgs/{org}/members/{user}": UpdateMemberRequest(role: .viewer),
+        "POST /v1/orgs/{org}/teams": CreateTeamRequest(name: "Intruders"),
+    ]
+
+    @Test func aNonMemberGetsNotFoundOnEveryOrganizationRouteAndChangesNothing() async throws {
+        try await TestServer.with { server in
+            let (owner, ownerUser) = try await server.signup("owner@example.com")
+            let (outsider, _) = try await server.signup("outsider@example.com")
+            let org = try await server.createOrganization("Acme", slug: "acme", token: owner)
+            _ = try await server.createOrganization("Outsider's own", slug: "elsewhere", token: outsider)
+            let before = try await snapshot(server)
+
+            let routes = server.server.api.buildRouter().routes.filter { $0.path.description.contains("{org}") }
+            #expect(routes.count >= 7, "every org route is covered: \(routes.map(\.path.description))")
+            let missing = try await server.send(.get, "/v1/orgs/no-such-org", token: outsider)
+            for route in routes {
+                let path = route.path.description
+                let key = "\(route.method) \(path)"
+                for reference in ["acme", org.id.uuidString] {
+                    let uri = path.replacingOccurrences(of: "{org}", with: reference).replacingOccurrences(of: "{user}", with: ownerUser.id.uuidString)
+                    let response = try await server.send(route.method, uri, token: outsider, json: Self.bodies[key] ?? "{}")
+                    #expect(response.status == .notFound, "\(key) as a non-member answered \(response.status)")
+                    #expect(try response.error.message == missing.error.message.replacingOccurrences(of: "no-such-org", with: reference),
+                            "a non-member cannot tell an existing organization from a missing one")
+                }
+            }
+            #expect(try await snapshot(server) == before)
+        }
+    }
+
+    @Test func withoutATokenEveryOrganizationRouteAnswers401() async throws {
+        try await TestServer.with { server in
+            let (owner, _) = try await server.signup("owner@example.com")
+            _ = try await server.createOrganization("Acme", slug: "acme", token: owner)
+            for route in server.server.api.buildRouter().routes where route.path.description.hasPrefix("/v1/orgs") {
+                let uri = route.path.description.replacingOccurrences(of: "{org}", with: "acme").replacingOccurrences(of: "{user}", with: "x")
+                let response = try await server.send(route.method, uri, json: "{}")
+                #expect(response.status == .unauthorized, "\(route.method) \(route.path)")
+            }
+        }
+    }
+
+    /// Every tenant row, as text, to show that refused requests changed nothing.
+    private func snapshot(_ server: TestServer) async throws -> [String] {
+        try await TestDatabase.withConnection(to: server.database.owner) { connection in
+            var rows: [String] = []
+            let query: PostgresQuery = """
+                SELECT 'org ' || id || ' ' || slug || ' ' || name FROM organizations
+                UNION ALL SELECT 'member ' || org_id || ' ' || user_id || ' ' || role FROM memberships
+                UNION ALL SELECT 'team ' || org_id || ' ' || name FROM teams
+                UNION ALL SELECT 'team member ' || org_id || ' ' || team_id || ' ' || user_id FROM team_members
+                ORDER BY 1
+                """
+            for try await row in try await connection.query(query, logger: testLogger).decode(String.self) {
+                rows.append(row)
+            }
+            return rows
+        }
+    }
+}

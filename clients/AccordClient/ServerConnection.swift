@@ -1,0 +1,82 @@
+public import AccordCore
+import AsyncHTTPClient
+public import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The HTTP API of one Accord server, as one user.
+public struct ServerConnection: Sendable {
+    public let server: URL
+    let token: String?
+    let timeout: TimeAmount = .seconds(30)
+
+    public init(server: URL, token: String? = nil) {
+        self.server = server
+        self.token = token
+    }
+
+    public func login(email: String, password: String) async throws -> IssuedToken {
+        try await send(.POST, "v1/auth/login", body: LoginRequest(email: email, password: password))
+    }
+
+    public func me() async throws -> MeResponse {
+        try await send(.GET, "v1/me", body: Optional<String>.none)
+    }
+
+    public func logout() async throws {
+        let _: Empty = try await send(.POST, "v1/auth/logout", body: Optional<String>.none)
+    }
+
+    private struct Empty: Decodable {}
+
+    /// The few words of a transport error that a person needs.
+    static func reason(_ error: any Error) -> String {
+        let text = "\(error)"
+        for known in ["Connection refused", "No route to host", "Network is unreachable", "Name or service not known"]
+        where text.contains(known) {
+            return known.lowercased()
+        }
+        if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .connectTimeout { return "timed out" }
+        return text
+    }
+
+    /// One client for the process. A refused connection fails at once instead of being retried until the
+    /// deadline: the caller decides about retries, and a person at a terminal should not wait 30 seconds.
+    static let httpClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(10))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    private func send<Body: Encodable, Result: Decodable>(_ method: HTTPMethod, _ path: String, body: Body?) async throws -> Result {
+        var request = HTTPClientRequest(url: server.appendingPathComponent(path).absoluteString)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await Self.httpClient.execute(request, timeout: timeout)
+        } catch {
+            throw ClientError.serverUnreachable(server.absoluteString, Self.reason(error))
+        }
+        let data = Data((try await response.body.collect(upTo: 64 << 20)).readableBytesView)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard (200..<300).contains(Int(response.status.code)) else {
+            guard let error = try? decoder.decode(ErrorBody.self, from: data) else {
+                throw ClientError.unexpectedResponse("HTTP \(response.status.code)")
+            }
+            throw ClientError.server(status: Int(response.status.code), code: error.error.code, message: error.error.message)
+        }
+        if Result.self == Empty.self, data.isEmpty { return Empty() as! Result }
+        do {
+            return try decoder.decode(Result.self, from: data)
+        } catch {
+            throw ClientError.unexpectedResponse("\(error)")
+        }
+    }
+}
