@@ -111,6 +111,25 @@ struct RowLevelSecurityTests {
         }
     }
 
+    @Test func withOneDatabaseLoginRequestsStillRunAsTheApplicationRole() async throws {
+        try await TestDatabase.with { database in
+            let (acme, _) = try await seedTwoOrganizations(database)
+            let configuration = ServerConfiguration(databaseURL: database.owner.url, bcryptCost: 4)
+            let server = try await AccordServer.prepare(configuration, logger: testLogger)
+            #expect(server.setup.assumesApplicationRole)
+            let (role, teams) = try await server.withDatabase { _ in
+                let database = Database(client: server.client, assumesApplicationRole: server.setup.assumesApplicationRole)
+                return try await database.transaction(org: acme, logger: testLogger) { tx in
+                    let role = try await tx.first("SELECT current_user::text", as: String.self)
+                    let teams = try await tx.rows("SELECT name FROM teams", as: String.self)
+                    return (role, teams)
+                }
+            }
+            #expect(role == "accord_app")
+            #expect(teams == ["Acme team"])
+        }
+    }
+
     /// Migrates and inserts two organizations with a member and a team each, as the owner.
     private func seedTwoOrganizations(_ database: TestDatabase) async throws -> (UUID, UUID) {
         try await Migrator(endpoint: database.owner, migrations: try Migration.bundled(), logger: testLogger).migrate()
