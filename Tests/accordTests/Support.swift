@@ -59,7 +59,7 @@ struct RunningServer {
 
     static func start(in workspace: Workspace) async throws -> RunningServer {
         let log = workspace.directory.appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("accord-server")
         process.arguments = ["serve", "--seed-demo", "--port", "0", "--data-dir", workspace.directory.appendingPathComponent("data").path]

@@ -17,9 +17,11 @@ public struct AccordServer: Sendable {
     /// Starts the embedded cluster when configured so, and applies pending migrations.
     public static func prepare(_ configuration: ServerConfiguration, logger: Logger) async throws -> AccordServer {
         let setup = try DatabaseSetup.resolve(configuration, logger: logger)
+        let migrations: [Migration]
         let applied: [Int]
         do {
-            applied = try await Migrator(endpoint: setup.owner, migrations: try Migration.bundled(), logger: logger).migrate()
+            migrations = try Migration.bundled()
+            applied = try await Migrator(endpoint: setup.owner, migrations: migrations, logger: logger).migrate()
         } catch {
             setup.embedded?.stop()
             throw error
@@ -28,7 +30,8 @@ public struct AccordServer: Sendable {
         let database = Database(client: client, assumesApplicationRole: setup.assumesApplicationRole)
         return AccordServer(
             configuration: configuration, setup: setup, client: client,
-            api: AccordAPI(configuration: configuration, database: database), logger: logger, appliedMigrations: applied
+            api: AccordAPI(configuration: configuration, database: database, knownMigrations: migrations.count),
+            logger: logger, appliedMigrations: applied
         )
     }
 

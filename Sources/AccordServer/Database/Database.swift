@@ -18,6 +18,7 @@ public struct Database: Sendable {
     /// the transaction, so a pooled connection never carries one request's tenant into the next.
     ///
     /// Errors thrown by `body` roll the transaction back and reach the caller unchanged.
+    @discardableResult
     public func transaction<Result: Sendable>(
         user: UUID? = nil,
         org: UUID? = nil,

@@ -1,5 +1,5 @@
 import Foundation
-public import PostgresNIO
+import PostgresNIO
 
 /// Where and as whom to reach PostgreSQL: a TCP host or a unix socket directory.
 public struct DatabaseEndpoint: Sendable, Equatable {

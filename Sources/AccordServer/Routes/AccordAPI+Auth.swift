@@ -46,7 +46,7 @@ extension AccordAPI {
         }
         v1.delete("tokens/:id") { request, context -> HTTPResponse.Status in
             let identity = try context.requireIdentity()
-            let reference = try request.parameter("id", context: context)
+            let reference = try context.parameters.require("id")
             guard let id = UUID(uuidString: reference) else { throw APIError.notFound("Token \(reference)") }
             try await accounts.revokeToken(id, of: identity, logger: context.logger)
             return .noContent

@@ -15,9 +15,8 @@ extension AccordAPI {
                 let applied = try await database.transaction(logger: context.logger) { tx in
                     try await tx.first("SELECT count(*)::int FROM schema_migrations", as: Int.self) ?? 0
                 }
-                let bundled = try Migration.bundled().count
-                guard applied >= bundled else {
-                    throw APIError(.serviceUnavailable, code: "not_ready", message: "\(bundled - applied) migrations are not applied yet.")
+                guard applied >= knownMigrations else {
+                    throw APIError(.serviceUnavailable, code: "not_ready", message: "\(knownMigrations - applied) migrations are not applied yet.")
                 }
                 return Readiness(status: "ready", migrations: applied)
             } catch let error as APIError {

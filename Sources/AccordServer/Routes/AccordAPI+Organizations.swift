@@ -33,13 +33,13 @@ extension AccordAPI {
         }
         v1.patch("orgs/:org/members/:user") { request, context -> Member in
             let body = try await request.decodeJSON(as: UpdateMemberRequest.self, context: context)
-            let user = try request.parameter("user", context: context)
+            let user = try context.parameters.require("user")
             return try await inOrganization(request, context) { tx, access in
                 try await memberships.update(user, with: body, in: tx, access: access)
             }
         }
         v1.delete("orgs/:org/members/:user") { request, context -> HTTPResponse.Status in
-            let user = try request.parameter("user", context: context)
+            let user = try context.parameters.require("user")
             try await inOrganization(request, context) { tx, access in try await memberships.remove(user, in: tx, access: access) }
             return .noContent
         }
@@ -62,7 +62,7 @@ extension AccordAPI {
     func inOrganization<Result: Sendable>(
         _ request: Request, _ context: Context, _ body: (Transaction, OrganizationAccess) async throws -> Result
     ) async throws -> Result {
-        let reference = try request.parameter("org", context: context)
+        let reference = try context.parameters.require("org")
         return try await organizations.inOrganization(reference, as: try context.requireIdentity(), logger: context.logger, body)
     }
 }

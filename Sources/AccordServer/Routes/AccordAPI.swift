@@ -10,10 +10,13 @@ public struct AccordAPI: Sendable {
     let accounts: AccountService
     let organizations: OrganizationService
     let memberships = MembershipService()
+    /// How many migrations this build ships; `/ready` waits until the database has them all.
+    let knownMigrations: Int
 
-    public init(configuration: ServerConfiguration, database: Database) {
+    public init(configuration: ServerConfiguration, database: Database, knownMigrations: Int) {
         self.configuration = configuration
         self.database = database
+        self.knownMigrations = knownMigrations
         self.accounts = AccountService(database: database, configuration: configuration)
         self.organizations = OrganizationService(database: database)
     }
@@ -32,12 +35,5 @@ public struct AccordAPI: Sendable {
         addMemberRoutes(to: authenticated)
         addTeamRoutes(to: authenticated)
         return router
-    }
-}
-
-extension Request {
-    /// A path parameter the route declares, so it is always present.
-    func parameter(_ name: String, context: AccordRequestContext) throws -> String {
-        try context.parameters.require(name)
     }
 }

@@ -65,6 +65,7 @@ struct TestDatabase: Sendable {
         }
     }
 
+    @discardableResult
     static func withConnection<Result>(to endpoint: DatabaseEndpoint, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.testConnectionConfiguration, id: 1, logger: testLogger
