@@ -1,0 +1,126 @@
+import Foundation
+
+/// The type of a synced field; each maps onto a real column type in PostgreSQL and in SQLite.
+public enum FieldType: String, Sendable, Codable {
+    case text
+    case integer
+    case real
+    case boolean
+    /// An ISO 8601 instant, such as `2026-11-24T09:30:00Z`.
+    case timestamp
+    case uuid
+    /// Another record, written `collection/uuid`.
+    case reference
+}
+
+/// How the server resolves a field that changed on the server since the editing client last saw it.
+public enum MergePolicy: String, Sendable, Codable {
+    /// The edit with the later hybrid-logical-clock timestamp wins; the losing value stays in the change log.
+    case lww
+    /// The server keeps its value and records a conflict with the base, server and client values for a person to resolve.
+    case review
+}
+
+/// One field of a collection.
+public struct FieldSchema: Sendable {
+    public var name: String
+    public var type: FieldType
+    public var policy: MergePolicy
+    /// A required field must be present and non-null on create, and cannot be set to null.
+    public var required: Bool
+    public var maxLength: Int?
+
+    public init(_ name: String, _ type: FieldType, _ policy: MergePolicy, required: Bool = false, maxLength: Int? = nil) {
+        self.name = name
+        self.type = type
+        self.policy = policy
+        self.required = required
+        self.maxLength = maxLength
+    }
+
+    /// Checks one value against the field's type and limits.
+    public func check(_ value: FieldValue) -> FieldError? {
+        if value == .null {
+            return required ? FieldError(field: name, message: "is required and cannot be null") : nil
+        }
+        switch (type, value) {
+        case (.text, .text(let text)):
+            if let maxLength, text.count > maxLength {
+                return FieldError(field: name, message: "must be at most \(maxLength) characters long")
+            }
+            return nil
+        case (.integer, .int), (.real, .int), (.real, .double), (.boolean, .bool):
+            return nil
+        case (.timestamp, .text(let text)):
+            return (try? Date(text, strategy: .iso8601)) == nil ? FieldError(field: name, message: "must be an ISO 8601 time such as 2026-11-24T09:30:00Z") : nil
+        case (.uuid, .text(let text)):
+            return UUID(uuidString: text) == nil ? FieldError(field: name, message: "must be a UUID") : nil
+        case (.reference, .text(let text)):
+            let parts = text.split(separator: "/")
+            return parts.count == 2 && UUID(uuidString: String(parts[1])) != nil
+                ? nil : FieldError(field: name, message: "must reference a record as collection/uuid")
+        default:
+            return FieldError(field: name, message: "must be \(type.article) \(type.rawValue)")
+        }
+    }
+}
+
+extension FieldType {
+    fileprivate var article: String { [.integer, .uuid].contains(self) ? "an" : "a" }
+}
+
+/// A synced collection, declared once and used unchanged by the server, the client and their tables.
+public struct CollectionSchema: Sendable {
+    public var name: String
+    public var fields: [FieldSchema]
+    /// Append-only records (such as measurements) accept creates only.
+    public var appendOnly: Bool
+
+    public init(name: String, fields: [FieldSchema], appendOnly: Bool = false) {
+        self.name = name
+        self.fields = fields
+        self.appendOnly = appendOnly
+    }
+
+    public func field(_ name: String) -> FieldSchema? {
+        fields.first { $0.name == name }
+    }
+
+    /// Checks the fields a mutation carries: known names, right types, and on create every required field.
+    public func validate(_ values: RecordFields, creating: Bool) -> [FieldError] {
+        var errors: [FieldError] = []
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard let field = field(name) else {
+                errors.append(FieldError(field: name, message: "is not a field of \(self.name); its fields are \(fields.map(\.name).joined(separator: ", "))"))
+                continue
+            }
+            if let error = field.check(value) { errors.append(error) }
+        }
+        if creating {
+            for field in fields where field.required && values[field.name] == nil {
+                errors.append(FieldError(field: field.name, message: "is required"))
+            }
+        }
+        return errors
+    }
+}
+
+/// The collections Accord syncs.
+public enum Collections {
+    /// Annotations users attach to any record, such as "the Q3 dip is the cancelled trade show".
+    public static let notes = CollectionSchema(
+        name: "notes",
+        fields: [
+            FieldSchema("subject", .reference, .lww),
+            FieldSchema("title", .text, .lww, required: true, maxLength: 200),
+            FieldSchema("body", .text, .review, maxLength: 20_000),
+            FieldSchema("pinned", .boolean, .lww),
+        ]
+    )
+
+    public static let all: [CollectionSchema] = [notes]
+
+    public static func named(_ name: String) -> CollectionSchema? {
+        all.first { $0.name == name }
+    }
+}
