@@ -15,6 +15,10 @@ struct TenantWallTests {
         "POST /v1/orgs/{org}/members": AddMemberRequest(email: "outsider@example.com", role: .owner),
         "PATCH /v1/orgs/{org}/members/{user}": UpdateMemberRequest(role: .viewer),
         "POST /v1/orgs/{org}/teams": CreateTeamRequest(name: "Intruders"),
+        "POST /v1/orgs/{org}/sync/push": PushRequest(clientID: UUID(), mutations: [
+            Mutation(mutationID: 1, collection: "notes", recordID: UUID(), operation: .create, fields: ["title": .text("in")],
+                     baseSeq: 0, timestamp: HLCTimestamp(millis: 1, node: "intruder"))
+        ]),
     ]
 
     @Test func aNonMemberGetsNotFoundOnEveryOrganizationRouteAndChangesNothing() async throws {
@@ -64,6 +68,9 @@ struct TenantWallTests {
                 UNION ALL SELECT 'member ' || org_id || ' ' || user_id || ' ' || role FROM memberships
                 UNION ALL SELECT 'team ' || org_id || ' ' || name FROM teams
                 UNION ALL SELECT 'team member ' || org_id || ' ' || team_id || ' ' || user_id FROM team_members
+                UNION ALL SELECT 'change ' || org_id || ' ' || seq FROM changes
+                UNION ALL SELECT 'note ' || org_id || ' ' || id FROM notes
+                UNION ALL SELECT 'client ' || org_id || ' ' || client_id FROM sync_clients
                 ORDER BY 1
                 """
             for try await row in try await connection.query(query, logger: testLogger).decode(String.self) {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The type of a synced field; each maps onto a real column type in PostgreSQL and in SQLite.
 public enum FieldType: String, Sendable, Codable {
@@ -29,13 +29,19 @@ public struct FieldSchema: Sendable {
     /// A required field must be present and non-null on create, and cannot be set to null.
     public var required: Bool
     public var maxLength: Int?
+    /// When set, the only text values the field accepts.
+    public var allowedValues: [String]?
 
-    public init(_ name: String, _ type: FieldType, _ policy: MergePolicy, required: Bool = false, maxLength: Int? = nil) {
+    public init(
+        _ name: String, _ type: FieldType, _ policy: MergePolicy, required: Bool = false, maxLength: Int? = nil,
+        allowedValues: [String]? = nil
+    ) {
         self.name = name
         self.type = type
         self.policy = policy
         self.required = required
         self.maxLength = maxLength
+        self.allowedValues = allowedValues
     }
 
     /// Checks one value against the field's type and limits.
@@ -45,6 +51,9 @@ public struct FieldSchema: Sendable {
         }
         switch (type, value) {
         case (.text, .text(let text)):
+            if let allowedValues, !allowedValues.contains(text) {
+                return FieldError(field: name, message: "must be one of \(allowedValues.joined(separator: ", "))")
+            }
             if let maxLength, text.count > maxLength {
                 return FieldError(field: name, message: "must be at most \(maxLength) characters long")
             }
@@ -52,7 +61,7 @@ public struct FieldSchema: Sendable {
         case (.integer, .int), (.real, .int), (.real, .double), (.boolean, .bool):
             return nil
         case (.timestamp, .text(let text)):
-            return (try? Date(text, strategy: .iso8601)) == nil ? FieldError(field: name, message: "must be an ISO 8601 time such as 2026-11-24T09:30:00Z") : nil
+            return Self.parseTime(text) == nil ? FieldError(field: name, message: "must be an ISO 8601 time such as 2026-11-24T09:30:00Z") : nil
         case (.uuid, .text(let text)):
             return UUID(uuidString: text) == nil ? FieldError(field: name, message: "must be a UUID") : nil
         case (.reference, .text(let text)):
@@ -75,12 +84,21 @@ public struct CollectionSchema: Sendable {
     public var fields: [FieldSchema]
     /// Append-only records (such as measurements) accept creates only.
     public var appendOnly: Bool
+    /// Records only the server creates (such as conflicts); clients may still update them.
+    public var serverCreated: Bool
 
-    public init(name: String, fields: [FieldSchema], appendOnly: Bool = false) {
+    public init(name: String, fields: [FieldSchema], appendOnly: Bool = false, serverCreated: Bool = false) {
         self.name = name
         self.fields = fields
         self.appendOnly = appendOnly
+        self.serverCreated = serverCreated
     }
+
+    /// Column names every synced table carries besides the collection's own fields.
+    public static let reservedNames: Set<String> = [
+        "org_id", "id", "seq", "field_seqs", "field_stamps", "deleted_seq", "deleted_stamp", "created_by",
+        "created_client", "created_at", "updated_by", "updated_client", "updated_at",
+    ]
 
     public func field(_ name: String) -> FieldSchema? {
         fields.first { $0.name == name }
@@ -105,22 +123,43 @@ public struct CollectionSchema: Sendable {
     }
 }
 
-/// The collections Accord syncs.
-public enum Collections {
-    /// Annotations users attach to any record, such as "the Q3 dip is the cancelled trade show".
-    public static let notes = CollectionSchema(
-        name: "notes",
-        fields: [
-            FieldSchema("subject", .reference, .lww),
-            FieldSchema("title", .text, .lww, required: true, maxLength: 200),
-            FieldSchema("body", .text, .review, maxLength: 20_000),
-            FieldSchema("pinned", .boolean, .lww),
-        ]
-    )
+extension FieldSchema {
+    /// The one spelling of a valid value that every replica stores and digests: reals as doubles,
+    /// UUIDs in lower case, and times as UTC with milliseconds.
+    public func canonical(_ value: FieldValue) -> FieldValue {
+        switch (type, value) {
+        case (.real, .int(let int)):
+            return .double(Double(int))
+        case (.uuid, .text(let text)):
+            return .text(text.lowercased())
+        case (.reference, .text(let text)):
+            return .text(text.lowercased())
+        case (.timestamp, .text(let text)):
+            guard let date = Self.parseTime(text) else { return value }
+            return .text(Self.canonicalTime(date))
+        default:
+            return value
+        }
+    }
 
-    public static let all: [CollectionSchema] = [notes]
+    private static let fractionalTime = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
-    public static func named(_ name: String) -> CollectionSchema? {
-        all.first { $0.name == name }
+    /// An ISO 8601 time with or without fractional seconds.
+    public static func parseTime(_ text: String) -> Date? {
+        (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: fractionalTime))
+    }
+
+    /// `2026-11-24T09:30:00.000Z`.
+    public static func canonicalTime(_ date: Date) -> String {
+        date.formatted(fractionalTime)
+    }
+}
+
+extension CollectionSchema {
+    /// `values` in their canonical spelling; fields the collection does not declare are left as they are.
+    public func canonical(_ values: RecordFields) -> RecordFields {
+        values.reduce(into: [:]) { result, entry in
+            result[entry.key] = field(entry.key)?.canonical(entry.value) ?? entry.value
+        }
     }
 }

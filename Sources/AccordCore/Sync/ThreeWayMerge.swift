@@ -26,14 +26,6 @@ public struct RecordState: Sendable, Equatable {
     }
 }
 
-/// Why a record-level conflict exists.
-public enum RecordConflictKind: String, Sendable, Codable {
-    /// The client edited a record that someone deleted concurrently; the record stays deleted.
-    case editedWhileDeleted = "edited_while_deleted"
-    /// The client deleted a record that someone edited concurrently; the record stays.
-    case deletedWhileEdited = "deleted_while_edited"
-}
-
 /// A mutation refused as a whole, with a code and a reason a person can act on.
 public struct Rejection: Error, Sendable, Equatable, Codable {
     public var code: String
@@ -56,8 +48,10 @@ public struct MergeResult: Sendable, Equatable {
     public var conflictingFields: RecordFields = [:]
     /// Whether the record becomes a tombstone.
     public var deletes = false
+    /// Whether a deleted record comes back, with `accepted` as its fields.
+    public var restores = false
     /// Set when the mutation clashes with a concurrent delete or edit of the whole record.
-    public var recordConflict: RecordConflictKind?
+    public var recordConflict: ConflictKind?
 
     public init() {}
 
@@ -84,7 +78,10 @@ public enum ThreeWayMerge {
         if schema.appendOnly && mutation.operation != .create {
             return .failure(Rejection(code: "append_only", reason: "\(schema.name) records cannot be changed or deleted once created"))
         }
-        let errors = mutation.operation == .delete ? [] : schema.validate(mutation.fields, creating: mutation.operation == .create && state == nil)
+        if schema.serverCreated && mutation.operation != .update {
+            return .failure(Rejection(code: "server_managed", reason: "\(schema.name) records are created by the server; clients may only update them"))
+        }
+        let errors = mutation.operation == .delete ? [] : schema.validate(mutation.fields, creating: mutation.operation == .create)
         if !errors.isEmpty {
             let reason = errors.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
             return .failure(Rejection(code: "invalid", reason: reason))
@@ -96,8 +93,15 @@ public enum ThreeWayMerge {
                 result.accepted = mutation.fields
                 return .success(result)
             }
-            guard state.tombstone == nil else {
-                return .failure(Rejection(code: "deleted", reason: "\(schema.name) \(mutation.recordID) was deleted and cannot be created again"))
+            if let tombstone = state.tombstone {
+                // A client that has seen the delete may deliberately restore the record; an unaware create may not.
+                guard mutation.baseSeq >= tombstone.seq else {
+                    return .failure(Rejection(code: "deleted", reason: "\(schema.name) \(mutation.recordID) was deleted and cannot be created again"))
+                }
+                var result = MergeResult()
+                for field in schema.fields { result.accepted[field.name] = mutation.fields[field.name] ?? .null }
+                result.restores = true
+                return .success(result)
             }
             // The same id created twice (two replays of one offline create): every field is concurrent.
             return .success(update(mutation, state: state, schema: schema))

@@ -30,7 +30,10 @@ public struct AccordServer: Sendable {
         let database = Database(client: client, assumesApplicationRole: setup.assumesApplicationRole)
         return AccordServer(
             configuration: configuration, setup: setup, client: client,
-            api: AccordAPI(configuration: configuration, database: database, knownMigrations: migrations.count),
+            api: AccordAPI(
+                configuration: configuration, database: database, listener: setup.application.connectionConfiguration,
+                knownMigrations: migrations.count, logger: logger
+            ),
             logger: logger, appliedMigrations: applied
         )
     }
@@ -51,7 +54,7 @@ public struct AccordServer: Sendable {
         if let embedded = setup.embedded {
             application.addServices(EmbeddedPostgresService(cluster: embedded))
         }
-        application.addServices(client)
+        application.addServices(client, api.notifier)
         application.beforeServerStarts(perform: beforeStart)
         return application
     }

@@ -22,11 +22,12 @@ public struct Database: Sendable {
     public func transaction<Result: Sendable>(
         user: UUID? = nil,
         org: UUID? = nil,
+        isolation: IsolationLevel = .readCommitted,
         logger: Logger,
         _ body: (Transaction) async throws -> Result
     ) async throws -> Result {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.query(isolation.begin, logger: logger)
             do {
                 if assumesApplicationRole {
                     try await connection.query("SET LOCAL ROLE accord_app", logger: logger)
@@ -40,6 +41,20 @@ public struct Database: Sendable {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
             }
+        }
+    }
+}
+
+/// How a transaction sees concurrent commits.
+public enum IsolationLevel: Sendable {
+    case readCommitted
+    /// One consistent snapshot for the whole transaction, read-only: for snapshots and pulls.
+    case repeatableReadOnly
+
+    var begin: PostgresQuery {
+        switch self {
+        case .readCommitted: "BEGIN"
+        case .repeatableReadOnly: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
         }
     }
 }

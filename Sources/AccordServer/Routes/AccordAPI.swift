@@ -1,5 +1,7 @@
 import Foundation
 public import Hummingbird
+import Logging
+import PostgresNIO
 
 /// The services the HTTP routes call; one instance per server.
 public struct AccordAPI: Sendable {
@@ -10,11 +12,15 @@ public struct AccordAPI: Sendable {
     let accounts: AccountService
     let organizations: OrganizationService
     let memberships = MembershipService()
+    let applier = MutationApplier()
+    let syncLog = SyncLog()
+    let notifier: ChangeNotifier
     /// How many migrations this build ships; `/ready` waits until the database has them all.
     let knownMigrations: Int
 
-    public init(configuration: ServerConfiguration, database: Database, knownMigrations: Int) {
+    init(configuration: ServerConfiguration, database: Database, listener: PostgresConnection.Configuration, knownMigrations: Int, logger: Logger) {
         self.configuration = configuration
+        self.notifier = ChangeNotifier(connection: listener, database: database, logger: logger)
         self.database = database
         self.knownMigrations = knownMigrations
         self.accounts = AccountService(database: database, configuration: configuration)
@@ -34,6 +40,7 @@ public struct AccordAPI: Sendable {
         addOrganizationRoutes(to: authenticated)
         addMemberRoutes(to: authenticated)
         addTeamRoutes(to: authenticated)
+        addSyncRoutes(to: authenticated)
         return router
     }
 }

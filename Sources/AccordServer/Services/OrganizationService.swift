@@ -22,10 +22,11 @@ public struct OrganizationService: Sendable {
     public func inOrganization<Result: Sendable>(
         _ reference: String,
         as identity: Identity,
+        isolation: IsolationLevel = .readCommitted,
         logger: Logger,
         _ body: (Transaction, OrganizationAccess) async throws -> Result
     ) async throws -> Result {
-        try await database.transaction(user: identity.userID, logger: logger) { tx in
+        try await database.transaction(user: identity.userID, isolation: isolation, logger: logger) { tx in
             // Starts from the caller's memberships, so the lookup is by index whichever form the reference has.
             guard let row = try await tx.first(
                 """
@@ -56,6 +57,7 @@ public struct OrganizationService: Sendable {
                 try await tx.query(
                     "INSERT INTO memberships (org_id, user_id, role, added_by) VALUES (\(id), \(identity.userID), 'owner', \(identity.userID))"
                 )
+                try await tx.query("INSERT INTO sync_heads (org_id) VALUES (\(id))")
                 for team in StandardTeam.allCases {
                     try await tx.query("INSERT INTO teams (org_id, id, name) VALUES (\(id), \(UUID()), \(team.rawValue))")
                 }

@@ -1,0 +1,52 @@
+/// The collections Accord syncs, declared once for the server, the client and their tables.
+public enum Collections {
+    /// Annotations users attach to any record, such as "the Q3 dip is the cancelled trade show".
+    public static let notes = CollectionSchema(
+        name: "notes",
+        fields: [
+            FieldSchema("subject", .reference, .lww),
+            FieldSchema("title", .text, .lww, required: true, maxLength: 200),
+            FieldSchema("body", .text, .review, maxLength: 20_000),
+            FieldSchema("pinned", .boolean, .lww),
+        ]
+    )
+
+    /// Concurrent edits a person must decide. The server creates them; a client resolves one by editing the
+    /// record it names and setting `status` to `resolved` with a `resolution`.
+    public static let conflicts = CollectionSchema(
+        name: "conflicts",
+        fields: [
+            FieldSchema("collection", .text, .lww, required: true),
+            FieldSchema("record_id", .uuid, .lww, required: true),
+            FieldSchema("kind", .text, .lww, required: true, allowedValues: ConflictKind.allCases.map(\.rawValue)),
+            FieldSchema("field", .text, .lww),
+            /// Values as JSON text, since they may be of any field's type.
+            FieldSchema("base_value", .text, .lww),
+            FieldSchema("server_value", .text, .lww),
+            FieldSchema("client_value", .text, .lww),
+            FieldSchema("client_actor", .uuid, .lww),
+            FieldSchema("client_id", .uuid, .lww),
+            FieldSchema("mutation_id", .integer, .lww),
+            FieldSchema("status", .text, .lww, required: true, allowedValues: ["open", "resolved"]),
+            FieldSchema("resolution", .text, .lww, maxLength: 200),
+            FieldSchema("resolved_by", .uuid, .lww),
+        ],
+        serverCreated: true
+    )
+
+    public static let all: [CollectionSchema] = [notes, conflicts]
+
+    public static func named(_ name: String) -> CollectionSchema? {
+        all.first { $0.name == name }
+    }
+}
+
+/// What a conflict record is about.
+public enum ConflictKind: String, Sendable, Codable, CaseIterable {
+    /// Two edits of one `review` field.
+    case field
+    /// An edit of a record someone deleted concurrently; the record stays deleted until someone restores it.
+    case editedWhileDeleted = "edited_while_deleted"
+    /// A delete of a record someone edited concurrently; the record stays.
+    case deletedWhileEdited = "deleted_while_edited"
+}

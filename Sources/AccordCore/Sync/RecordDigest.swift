@@ -1,0 +1,80 @@
+public import Foundation
+
+/// A 64-bit digest of one record's state, and the order-independent checksum of a collection built from them.
+///
+/// The checksum is the wrapping sum of the digests of every live record, so the server keeps it up to date
+/// change by change (subtract the old digest, add the new) and a client recomputes it from its replica.
+public enum RecordDigest {
+    /// FNV-1a over the record's id, seq and canonical field values, in the collection's field order.
+    public static func digest(id: UUID, seq: Int64, fields: RecordFields, schema: CollectionSchema) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) {
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+            hash ^= 0xff
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        mix(id.uuidString.lowercased())
+        mix(String(seq))
+        for field in schema.fields {
+            mix(field.name)
+            mix(canonicalText(field.canonical(fields[field.name] ?? .null)))
+        }
+        return hash
+    }
+
+    /// A type-tagged spelling, so that the text "1" and the integer 1 differ.
+    static func canonicalText(_ value: FieldValue) -> String {
+        switch value {
+        case .null: "n"
+        case .bool(let bool): bool ? "b1" : "b0"
+        case .int(let int): "i\(int)"
+        case .double(let double): "d\(double)"
+        case .text(let text): "t\(text)"
+        }
+    }
+}
+
+/// A collection's checksum and live row count at one seq.
+public struct CollectionChecksum: Sendable, Codable, Equatable, CustomStringConvertible {
+    public var checksum: UInt64
+    public var rows: Int64
+
+    public init(checksum: UInt64 = 0, rows: Int64 = 0) {
+        self.checksum = checksum
+        self.rows = rows
+    }
+
+    public mutating func add(_ digest: UInt64) {
+        checksum &+= digest
+        rows += 1
+    }
+
+    public mutating func remove(_ digest: UInt64) {
+        checksum &-= digest
+        rows -= 1
+    }
+
+    public var description: String { "\(rows) rows, checksum \(String(checksum, radix: 16))" }
+
+    private enum CodingKeys: String, CodingKey { case checksum, rows }
+
+    // Travels as hex text: JSON numbers above 2^53 lose precision in many parsers.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let text = try container.decode(String.self, forKey: .checksum)
+        guard let checksum = UInt64(text, radix: 16) else {
+            throw DecodingError.dataCorruptedError(forKey: .checksum, in: container, debugDescription: "'\(text)' is not a hexadecimal checksum")
+        }
+        self.checksum = checksum
+        rows = try container.decode(Int64.self, forKey: .rows)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(String(checksum, radix: 16), forKey: .checksum)
+        try container.encode(rows, forKey: .rows)
+    }
+}

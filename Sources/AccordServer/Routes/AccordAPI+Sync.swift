@@ -1,0 +1,110 @@
+import AccordCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+extension AccordAPI {
+    func addSyncRoutes(to v1: RouterGroup<Context>) {
+        v1.post("orgs/:org/sync/push") { request, context -> Response in
+            try Self.checkProtocol(request)
+            let push = try await request.decodeJSON(as: PushRequest.self, context: context)
+            let response = try await inOrganization(request, context) { tx, access in
+                try await applier.push(push, access: access, in: tx)
+            }
+            return try Self.json(response)
+        }
+        v1.get("orgs/:org/sync/pull") { request, context -> Response in
+            try Self.checkProtocol(request)
+            let since = try Self.integer("since", in: request, default: 0, range: 0...Int64.max)
+            let limit = try Self.integer("limit", in: request, default: Int64(SyncProtocol.defaultPullLimit), range: 1...Int64(SyncProtocol.maxPullLimit))
+            let epoch = try request.uri.queryParameters.get("epoch").map { text in
+                guard let epoch = UUID(uuidString: String(text)) else {
+                    throw APIError.invalid(FieldError(field: "epoch", message: "must be the epoch UUID a previous pull or snapshot returned"))
+                }
+                return epoch
+            }
+            let reference = try context.parameters.require("org")
+            let response = try await organizations.inOrganization(
+                reference, as: try context.requireIdentity(), isolation: .repeatableReadOnly, logger: context.logger
+            ) { tx, access in
+                try await syncLog.pull(since: since, limit: Int(limit), epoch: epoch, org: access.organization.id, in: tx)
+            }
+            return try Self.json(response)
+        }
+        v1.get("orgs/:org/sync/snapshot") { request, context -> Response in
+            try Self.checkProtocol(request)
+            let identity = try context.requireIdentity()
+            let reference = try context.parameters.require("org")
+            // Membership is checked before the response starts, so a non-member gets a proper 404.
+            _ = try await inOrganization(request, context) { _, access in access.organization.id }
+            let organizations = organizations
+            let logger = context.logger
+            let body = ResponseBody { writer in
+                try await organizations.inOrganization(reference, as: identity, isolation: .repeatableReadOnly, logger: logger) { tx, access in
+                    try await SnapshotStreamer().stream(org: access.organization.id, in: tx, to: &writer)
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: Self.headers(contentType: "application/x-ndjson"), body: body)
+        }
+        v1.get("orgs/:org/sync/events") { request, context -> Response in
+            try Self.checkProtocol(request)
+            let (org, head) = try await inOrganization(request, context) { tx, access in
+                (access.organization.id, try await syncLog.head(org: access.organization.id, in: tx).seq)
+            }
+            let events = notifier.subscribe(to: org)
+            let body = ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "retry: 2000\n\n" + Self.sse(.poke(head))))
+                for await event in events {
+                    try await writer.write(ByteBuffer(string: Self.sse(event)))
+                }
+                try await writer.finish(nil)
+            }
+            var headers = Self.headers(contentType: "text/event-stream")
+            headers[.cacheControl] = "no-cache"
+            return Response(status: .ok, headers: headers, body: body)
+        }
+    }
+
+    static func sse(_ event: SyncEvent) -> String {
+        switch event {
+        case .poke(let seq): "id: \(seq)\nevent: poke\ndata: {\"seq\":\(seq)}\n\n"
+        case .keepalive: ": keepalive\n\n"
+        }
+    }
+
+    /// A client that states a protocol version this server does not serve is told so plainly.
+    static func checkProtocol(_ request: Request) throws {
+        guard let stated = request.headers[protocolHeader] else { return }
+        guard let version = Int(stated), SyncProtocol.supportedVersions.contains(version) else {
+            let served = SyncProtocol.supportedVersions.map(String.init).joined(separator: ", ")
+            throw APIError(
+                .badRequest, code: "protocol_unsupported",
+                message: "This server speaks sync protocol \(served) and the client speaks \(stated); update the client (or the server) so they match.",
+                details: ["supported": served], headers: [protocolHeader: served]
+            )
+        }
+    }
+
+    static let protocolHeader = HTTPField.Name(SyncProtocol.versionHeader)!
+
+    static func headers(contentType: String) -> HTTPFields {
+        var headers: HTTPFields = [.contentType: contentType]
+        headers[protocolHeader] = String(SyncProtocol.version)
+        return headers
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let body = try SyncCoding.encoder().encode(value)
+        return Response(status: .ok, headers: headers(contentType: "application/json"), body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func integer(_ name: String, in request: Request, default value: Int64, range: ClosedRange<Int64>) throws -> Int64 {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Int64(text), range.contains(number) else {
+            throw APIError.invalid(FieldError(field: name, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
+        }
+        return number
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// What an organization's realtime stream tells its subscribers.
+enum SyncEvent: Sendable, Equatable {
+    /// The organization's log reached this seq.
+    case poke(Int64)
+    /// Nothing happened; keeps proxies from closing an idle stream.
+    case keepalive
+}
+
+/// Carries the pokes PostgreSQL delivers on `LISTEN accord_changes` to this instance's realtime streams.
+///
+/// A write on any instance NOTIFYs with `<org>:<seq>` on commit, so every instance's subscribers hear of it.
+/// The listener has a connection of its own; when it drops, it reconnects with backoff and pokes every
+/// subscriber with its organization's current head, since notifications sent meanwhile were lost.
+final class ChangeNotifier: Service, Sendable {
+    static let keepaliveInterval: Duration = .seconds(15)
+
+    private let connection: PostgresConnection.Configuration
+    private let database: Database
+    private let logger: Logger
+    private let subscribers = Mutex<[UUID: [UUID: AsyncStream<SyncEvent>.Continuation]]>([:])
+
+    init(connection: PostgresConnection.Configuration, database: Database, logger: Logger) {
+        self.connection = connection
+        self.database = database
+        self.logger = logger
+    }
+
+    /// A stream of `org`'s events; only the latest poke is kept for a slow reader, since it supersedes the rest.
+    func subscribe(to org: UUID) -> AsyncStream<SyncEvent> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: SyncEvent.self, bufferingPolicy: .bufferingNewest(1))
+        continuation.onTermination = { [weak self] _ in
+            self?.subscribers.withLock { subscribers in
+                subscribers[org]?[id] = nil
+                if subscribers[org]?.isEmpty == true { subscribers[org] = nil }
+            }
+        }
+        subscribers.withLock { $0[org, default: [:]][id] = continuation }
+        return stream
+    }
+
+    var subscriberCount: Int {
+        subscribers.withLock { $0.values.reduce(0) { $0 + $1.count } }
+    }
+
+    func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.listen() }
+            group.addTask { await self.sendKeepalives() }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+        // Ends every open stream, so the HTTP server can finish its responses and stop.
+        let open = subscribers.withLock { subscribers in
+            defer { subscribers = [:] }
+            return subscribers.values.flatMap(\.values)
+        }
+        for continuation in open { continuation.finish() }
+    }
+
+    private func listen() async {
+        var delay = Duration.milliseconds(250)
+        var attempt = 0
+        while !Task.isCancelled {
+            attempt += 1
+            do {
+                let connection = try await PostgresConnection.connect(configuration: connection, id: attempt, logger: logger)
+                do {
+                    try await connection.listen(on: ChangeWriter.channel) { notifications in
+                        delay = .milliseconds(250)
+                        await repokeAll()
+                        for try await notification in notifications {
+                            deliver(notification.payload)
+                        }
+                    }
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+                try? await connection.close()
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("The realtime listener lost its database connection; reconnecting", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(10))
+        }
+    }
+
+    private func deliver(_ payload: String) {
+        let parts = payload.split(separator: ":")
+        guard parts.count == 2, let org = UUID(uuidString: String(parts[0])), let seq = Int64(parts[1]) else { return }
+        poke(org, seq: seq)
+    }
+
+    private func poke(_ org: UUID, seq: Int64) {
+        let continuations = subscribers.withLock { $0[org].map { Array($0.values) } ?? [] }
+        for continuation in continuations { continuation.yield(.poke(seq)) }
+    }
+
+    /// After (re)connecting, tells every subscriber its organization's head, in case a poke was missed.
+    private func repokeAll() async {
+        let orgs = subscribers.withLock { Array($0.keys) }
+        for org in orgs {
+            let head = try? await database.transaction(org: org, logger: logger) { tx in
+                try await tx.first("SELECT last_seq FROM sync_heads WHERE org_id = \(org)", as: Int64.self)
+            }
+            if let head { poke(org, seq: head) }
+        }
+    }
+
+    private func sendKeepalives() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.keepaliveInterval)
+            let continuations = subscribers.withLock { $0.values.flatMap(\.values) }
+            for continuation in continuations { continuation.yield(.keepalive) }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import AccordCore
+import Foundation
+import PostgresNIO
+
+/// Hands out an organization's change seqs inside one writing transaction and appends to its change log.
+///
+/// `begin` locks the organization's head row, so seqs are given out in commit order within the organization
+/// and a reader following the cursor never skips a change; other organizations are not blocked. `finish`
+/// stores the new head and checksums and sends the realtime poke, which PostgreSQL delivers on commit.
+struct ChangeWriter {
+    /// The NOTIFY channel; the payload is `<org id>:<seq>`.
+    static let channel = "accord_changes"
+
+    let org: UUID
+    let tx: Transaction
+    private let startSeq: Int64
+    private(set) var head: Int64
+    private var checksums: [String: CollectionChecksum]
+    private var touchedCollections: Set<String> = []
+
+    static func begin(org: UUID, in tx: Transaction) async throws -> ChangeWriter {
+        guard let head = try await tx.first("SELECT last_seq FROM sync_heads WHERE org_id = \(org) FOR UPDATE", as: Int64.self) else {
+            throw APIError.organizationNotFound(org.uuidString.lowercased())
+        }
+        let rows = try await tx.rows("SELECT collection, checksum, rows FROM sync_checksums WHERE org_id = \(org)", as: (String, Int64, Int64).self)
+        let checksums = Dictionary(uniqueKeysWithValues: rows.map { ($0.0, CollectionChecksum(checksum: UInt64(bitPattern: $0.1), rows: $0.2)) })
+        return ChangeWriter(org: org, tx: tx, startSeq: head, head: head, checksums: checksums)
+    }
+
+    mutating func nextSeq() -> Int64 {
+        head += 1
+        return head
+    }
+
+    /// Keeps the collection's checksum in step with a record leaving (`old`) and entering (`new`) the live set.
+    mutating func replaceDigest(in collection: String, old: UInt64?, new: UInt64?) {
+        var checksum = checksums[collection] ?? CollectionChecksum()
+        if let old { checksum.remove(old) }
+        if let new { checksum.add(new) }
+        checksums[collection] = checksum
+        touchedCollections.insert(collection)
+    }
+
+    func log(_ change: Change) async throws {
+        try await tx.query(
+            """
+            INSERT INTO changes (org_id, seq, collection, record_id, operation, outcome, fields, previous, overridden,
+                                 actor, client_id, mutation_id, stamp)
+            VALUES (\(org), \(change.seq), \(change.collection), \(change.recordID), \(change.operation.rawValue),
+                    \(change.outcome.rawValue), \(try SyncJSON.text(change.fields))::jsonb, \(try SyncJSON.text(change.previous))::jsonb,
+                    \(try SyncJSON.text(change.overridden))::jsonb, \(change.actor), \(change.clientID), \(change.mutationID),
+                    \(change.timestamp.description))
+            """
+        )
+    }
+
+    func finish() async throws {
+        guard head > startSeq else { return }
+        try await tx.query("UPDATE sync_heads SET last_seq = \(head) WHERE org_id = \(org)")
+        for collection in touchedCollections.sorted() {
+            let checksum = checksums[collection] ?? CollectionChecksum()
+            try await tx.query(
+                """
+                INSERT INTO sync_checksums (org_id, collection, checksum, rows)
+                VALUES (\(org), \(collection), \(Int64(bitPattern: checksum.checksum)), \(checksum.rows))
+                ON CONFLICT (org_id, collection) DO UPDATE SET checksum = EXCLUDED.checksum, rows = EXCLUDED.rows
+                """
+            )
+        }
+        try await tx.query("SELECT pg_notify(\(Self.channel), \("\(org.uuidString.lowercased()):\(head)"))")
+    }
+}

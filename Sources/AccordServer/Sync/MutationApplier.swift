@@ -1,0 +1,149 @@
+import AccordCore
+import Foundation
+import PostgresNIO
+
+/// The one write path for synced records: it takes a client's batch, skips what it already applied,
+/// merges each new mutation with `ThreeWayMerge`, writes the records, logs every change, raises conflicts
+/// and records each outcome, all in the caller's transaction.
+struct MutationApplier: Sendable {
+    func push(_ request: PushRequest, access: OrganizationAccess, in tx: Transaction) async throws -> PushResponse {
+        try Self.checkOrder(request.mutations)
+        let org = access.organization.id
+        var writer = try await ChangeWriter.begin(org: org, in: tx)
+        var lastApplied = try await register(request.clientID, access: access, in: tx)
+        var results: [MutationResult] = []
+        for mutation in request.mutations {
+            if mutation.mutationID <= lastApplied {
+                results.append(try await recordedOutcome(of: mutation, client: request.clientID, org: org, in: tx))
+                continue
+            }
+            guard mutation.mutationID == lastApplied + 1 else {
+                throw APIError.conflict(
+                    "mutation_gap",
+                    "Mutation \(mutation.mutationID) arrived but the server expects \(lastApplied + 1) next from this client; push the outbox from \(lastApplied + 1) in order.",
+                    details: ["expected": String(lastApplied + 1)]
+                )
+            }
+            let result = try await apply(mutation, client: request.clientID, access: access, writer: &writer)
+            try await record(result, client: request.clientID, org: org, in: tx)
+            results.append(result)
+            lastApplied = mutation.mutationID
+        }
+        try await tx.query(
+            """
+            UPDATE sync_clients SET last_mutation_id = \(lastApplied), last_push_at = now()
+            WHERE org_id = \(org) AND client_id = \(request.clientID)
+            """
+        )
+        try await writer.finish()
+        return PushResponse(results: results, head: writer.head)
+    }
+
+    private static func checkOrder(_ mutations: [Mutation]) throws {
+        guard mutations.count <= SyncProtocol.maxPushBatch else {
+            throw APIError.invalid(FieldError(field: "mutations", message: "holds \(mutations.count) mutations; push at most \(SyncProtocol.maxPushBatch) at a time"))
+        }
+        for (earlier, later) in zip(mutations, mutations.dropFirst()) where later.mutationID <= earlier.mutationID {
+            throw APIError.invalid(FieldError(field: "mutations", message: "must be in increasing mutationID order; \(later.mutationID) follows \(earlier.mutationID)"))
+        }
+    }
+
+    /// The client's last applied mutation id, registering the client to the caller on its first push.
+    private func register(_ clientID: UUID, access: OrganizationAccess, in tx: Transaction) async throws -> Int64 {
+        let org = access.organization.id
+        try await tx.query(
+            """
+            INSERT INTO sync_clients (org_id, client_id, user_id) VALUES (\(org), \(clientID), \(access.userID))
+            ON CONFLICT (org_id, client_id) DO NOTHING
+            """
+        )
+        guard let (owner, last) = try await tx.first(
+            "SELECT user_id, last_mutation_id FROM sync_clients WHERE org_id = \(org) AND client_id = \(clientID) FOR UPDATE",
+            as: (UUID, Int64).self
+        ), owner == access.userID else {
+            throw APIError.forbidden("Client \(clientID.uuidString.lowercased()) belongs to another user; each replica pushes under its own client id.")
+        }
+        return last
+    }
+
+    private func recordedOutcome(of mutation: Mutation, client: UUID, org: UUID, in tx: Transaction) async throws -> MutationResult {
+        guard let text = try await tx.first(
+            "SELECT result::text FROM mutation_outcomes WHERE org_id = \(org) AND client_id = \(client) AND mutation_id = \(mutation.mutationID)",
+            as: String.self
+        ) else {
+            // Applied before outcomes were kept, or pruned: the effect stands, so report it as applied.
+            return MutationResult(mutationID: mutation.mutationID, outcome: .applied)
+        }
+        return try SyncJSON.decode(MutationResult.self, text)
+    }
+
+    private func record(_ result: MutationResult, client: UUID, org: UUID, in tx: Transaction) async throws {
+        try await tx.query(
+            """
+            INSERT INTO mutation_outcomes (org_id, client_id, mutation_id, outcome, seq, result)
+            VALUES (\(org), \(client), \(result.mutationID), \(result.outcome.rawValue), \(result.seq), \(try SyncJSON.text(result))::jsonb)
+            """
+        )
+    }
+
+    private func apply(_ mutation: Mutation, client: UUID, access: OrganizationAccess, writer: inout ChangeWriter) async throws -> MutationResult {
+        func rejected(_ code: String, _ reason: String) -> MutationResult {
+            MutationResult(mutationID: mutation.mutationID, outcome: .rejected, code: code, reason: reason)
+        }
+        guard let schema = Collections.named(mutation.collection) else {
+            return rejected("unknown_collection", "There is no collection '\(mutation.collection)'; the collections are \(Collections.all.map(\.name).joined(separator: ", ")).")
+        }
+        guard access.role.canEdit else {
+            return rejected("forbidden", "Your role in \(access.organization.slug) is \(access.role.rawValue), which cannot change records; ask an owner or admin for the editor role.")
+        }
+        let table = CollectionTable(schema: schema)
+        let org = access.organization.id
+        let stored = try await table.load(mutation.recordID, org: org, in: writer.tx)
+        var result: MergeResult
+        switch ThreeWayMerge.merge(mutation, into: stored?.state, schema: schema) {
+        case .failure(let rejection): return rejected(rejection.code, rejection.reason)
+        case .success(let merged): result = merged
+        }
+        result.accepted = schema.canonical(result.accepted)
+        let writes = !result.accepted.isEmpty || result.deletes || result.restores
+        guard writes || result.outcome != .applied else {
+            return MutationResult(mutationID: mutation.mutationID, outcome: .applied)
+        }
+        let seq = writer.nextSeq()
+        let author = CollectionTable.Author(actor: access.userID, clientID: client, timestamp: mutation.timestamp)
+        if writes {
+            try await write(result, of: mutation, stored: stored, seq: seq, table: table, author: author, writer: &writer)
+        }
+        try await writer.log(Change(
+            seq: seq, collection: schema.name, recordID: mutation.recordID,
+            operation: result.restores ? .create : (writes ? mutation.operation : .update), outcome: result.outcome,
+            fields: result.accepted, previous: result.accepted.keys.reduce(into: [:]) { $0[$1] = stored?.state.fields[$1] ?? .null },
+            overridden: result.overridden, actor: access.userID, clientID: client, mutationID: mutation.mutationID,
+            timestamp: mutation.timestamp, at: Date()
+        ))
+        let conflictIDs = try await ConflictRecorder.raise(for: result, of: mutation, stored: stored, author: author, writer: &writer)
+        return MutationResult(mutationID: mutation.mutationID, outcome: result.outcome, seq: seq, conflictIDs: conflictIDs)
+    }
+
+    private func write(
+        _ result: MergeResult, of mutation: Mutation, stored: StoredRecord?, seq: Int64, table: CollectionTable,
+        author: CollectionTable.Author, writer: inout ChangeWriter
+    ) async throws {
+        let schema = table.schema
+        let id = mutation.recordID
+        let oldDigest = stored.flatMap { $0.isLive ? RecordDigest.digest(id: id, seq: $0.seq, fields: $0.state.fields, schema: schema) : nil }
+        var newFields = stored?.state.fields ?? [:]
+        if result.deletes {
+            try await table.delete(id, org: writer.org, seq: seq, by: author, in: writer.tx)
+            writer.replaceDigest(in: schema.name, old: oldDigest, new: nil)
+            return
+        }
+        if stored == nil {
+            try await table.insert(id, org: writer.org, seq: seq, fields: result.accepted, by: author, in: writer.tx)
+        } else {
+            try await table.update(id, org: writer.org, seq: seq, fields: result.accepted, restoring: result.restores, by: author, in: writer.tx)
+        }
+        newFields.merge(result.accepted) { $1 }
+        writer.replaceDigest(in: schema.name, old: oldDigest, new: RecordDigest.digest(id: id, seq: seq, fields: newFields, schema: schema))
+    }
+}

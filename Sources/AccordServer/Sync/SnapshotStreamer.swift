@@ -1,0 +1,38 @@
+import AccordCore
+import Foundation
+import Hummingbird
+import NIOCore
+import PostgresNIO
+
+/// Writes every live record of an organization as newline-delimited JSON, straight from PostgreSQL's row
+/// stream to the response in chunks, so the organization is never held in memory.
+struct SnapshotStreamer: Sendable {
+    /// Bytes gathered before a write to the socket.
+    static let chunkSize = 64 << 10
+
+    func stream(org: UUID, in tx: Transaction, to writer: inout any ResponseBodyWriter) async throws {
+        let log = SyncLog()
+        let head = try await log.head(org: org, in: tx)
+        let checksums = try await log.checksums(org: org, in: tx)
+        let encoder = SyncCoding.encoder()
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(Self.chunkSize + 4_096)
+        func append(_ line: SnapshotLine) throws {
+            buffer.writeBytes(try encoder.encode(line))
+            buffer.writeInteger(UInt8(ascii: "\n"))
+        }
+        try append(.header(SnapshotHeader(seq: head.seq, epoch: head.epoch, rows: checksums.values.reduce(0) { $0 + $1.rows })))
+        for schema in Collections.all {
+            let table = CollectionTable(schema: schema)
+            for try await row in try await table.liveRecords(org: org, in: tx) {
+                try append(.record(try table.snapshotRecord(row)))
+                if buffer.readableBytes >= Self.chunkSize {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                }
+            }
+        }
+        try append(.end(SnapshotEnd(checksums: checksums)))
+        try await writer.write(buffer)
+    }
+}

@@ -1,0 +1,285 @@
+import AccordCore
+import AccordServer
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// A test client of the sync endpoints: its own client id, mutation counter and clock.
+struct SyncTestClient {
+    let server: TestServer
+    let token: String
+    let org: String
+    let clientID = UUID()
+    var nextMutation: Int64 = 1
+    var clock: HybridLogicalClock
+    var now: Int64 = 1_000_000
+
+    init(server: TestServer, token: String, org: String, node: String) {
+        self.server = server
+        self.token = token
+        self.org = org
+        self.clock = HybridLogicalClock(node: node)
+    }
+
+    mutating func mutation(_ operation: MutationOperation, _ id: UUID, _ fields: RecordFields = [:], base: Int64, in collection: String = "notes") -> Mutation {
+        now += 1
+        defer { nextMutation += 1 }
+        return Mutation(
+            mutationID: nextMutation, collection: collection, recordID: id, operation: operation, fields: fields, baseSeq: base,
+            timestamp: clock.tick(now: now)
+        )
+    }
+
+    func push(_ mutations: [Mutation]) async throws -> TestResponse {
+        try await server.send(.post, "/v1/orgs/\(org)/sync/push", token: token, json: PushRequest(clientID: clientID, mutations: mutations))
+    }
+
+    func pushed(_ mutations: [Mutation]) async throws -> [MutationResult] {
+        let response = try await push(mutations)
+        #expect(response.status == .ok, "push: \(String(buffer: response.body))")
+        return try response.decode(PushResponse.self).results
+    }
+
+    func pull(since: Int64 = 0, limit: Int? = nil) async throws -> PullResponse {
+        let response = try await server.send(.get, "/v1/orgs/\(org)/sync/pull?since=\(since)" + (limit.map { "&limit=\($0)" } ?? ""), token: token)
+        #expect(response.status == .ok, "pull: \(String(buffer: response.body))")
+        return try response.decode(PullResponse.self)
+    }
+}
+
+@Suite("Sync push and pull")
+struct SyncPushPullTests {
+    @Test func aPushedCreateIsLoggedPulledAndCheckedSummed() async throws {
+        try await TestServer.with { server in
+            let (token, user) = try await server.signup("dana@example.com")
+            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            let id = UUID()
+            let results = try await client.pushed([client.mutation(.create, id, ["title": .text("Q3 dip"), "pinned": .bool(true)], base: 0)])
+            #expect(results.map(\.outcome) == [.applied])
+            #expect(results.first?.seq == 1)
+            let pull = try await client.pull()
+            #expect(pull.next == 1 && !pull.more)
+            let change = try #require(pull.changes.first)
+            #expect(change.recordID == id && change.operation == .create && change.actor == user.id && change.clientID == client.clientID)
+            #expect(change.fields == ["title": .text("Q3 dip"), "pinned": .bool(true)])
+            let expected = RecordDigest.digest(id: id, seq: 1, fields: change.fields, schema: Collections.notes)
+            #expect(pull.checksums?["notes"] == CollectionChecksum(checksum: expected, rows: 1))
+            #expect(pull.checksums?["conflicts"] == CollectionChecksum())
+        }
+    }
+
+    @Test func aRetriedPushReturnsTheRecordedOutcomesAndAppliesNothingTwice() async throws {
+        try await TestServer.with { server in
+            let (token, _) = try await server.signup("dana@example.com")
+            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            let id = UUID()
+            let batch = [
+                client.mutation(.create, id, ["title": .text("one")], base: 0),
+                client.mutation(.update, id, ["title": .text(String(repeating: "x", count: 201))], base: 1),
+                client.mutation(.update, id, ["pinned": .bool(true)], base: 1),
+            ]
+            let first = try await client.pushed(batch)
+            #expect(first.map(\.outcome) == [.applied, .rejected, .applied])
+            #expect(first[1].code == "invalid" && first[1].reason == "title must be at most 200 characters long")
+            let again = try await client.pushed(batch + [client.mutation(.update, id, ["title": .text("two")], base: 2)])
+            #expect(Array(again.prefix(3)) == first)
+            #expect(again.last?.outcome == .applied)
+            let pull = try await client.pull()
+            #expect(pull.changes.map(\.seq) == [1, 2, 3], "the replayed batch made no new changes")
+
+            let gap = try await client.push([Mutation(mutationID: 9, collection: "notes", recordID: id, operation: .delete, baseSeq: 3, timestamp: HLCTimestamp(millis: 9, node: "a"))])
+            #expect(gap.status == .conflict)
+            #expect(try gap.error.code == "mutation_gap")
+            #expect(try gap.error.details["expected"] == "5")
+        }
+    }
+
+    @Test func concurrentEditsMergePerFieldPolicy() async throws {
+        try await TestServer.with { server in
+            let (token, _) = try await server.signup("dana@example.com")
+            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            var a = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            var b = SyncTestClient(server: server, token: token, org: "acme", node: "b")
+            let id = UUID()
+            _ = try await a.pushed([a.mutation(.create, id, ["title": .text("t"), "body": .text("base body")], base: 0)])
+            // Both edited at seq 1: b's edits are later on the clock.
+            let mineA = [a.mutation(.update, id, ["body": .text("a's body"), "title": .text("a's title")], base: 1)]
+            b.now = a.now + 100
+            let mineB = [b.mutation(.update, id, ["body": .text("b's body"), "title": .text("b's title"), "pinned": .bool(true)], base: 1)]
+            #expect(try await a.pushed(mineA).map(\.outcome) == [.applied])
+            let resultB = try #require(try await b.pushed(mineB).first)
+            #expect(resultB.outcome == .conflict)
+            #expect(resultB.conflictIDs.count == 1)
+
+            let pull = try await b.pull()
+            let conflict = try #require(pull.changes.first { $0.collection == "conflicts" })
+            #expect(conflict.recordID == resultB.conflictIDs.first)
+            #expect(conflict.fields["field"] == .text("body"))
+            #expect(conflict.fields["base_value"] == .text("\"base body\""))
+            #expect(conflict.fields["server_value"] == .text("\"a's body\""))
+            #expect(conflict.fields["client_value"] == .text("\"b's body\""))
+            #expect(conflict.fields["status"] == .text("open"))
+            let bChange = try #require(pull.changes.first { $0.mutationID == 1 && $0.clientID == b.clientID })
+            #expect(bChange.fields == ["title": .text("b's title"), "pinned": .bool(true)], "lww: b's later title wins; pinned merges")
+            #expect(bChange.previous["title"] == .text("a's title"), "the replaced value stays in the log")
+
+            // Resolving is a normal mutation of the record and of the conflict.
+            let resolved = try await b.pushed([
+                b.mutation(.update, id, ["body": .text("agreed body")], base: bChange.seq),
+                b.mutation(.update, conflict.recordID, ["status": .text("resolved"), "resolution": .text("value")], base: conflict.seq, in: "conflicts"),
+            ])
+            #expect(resolved.map(\.outcome) == [.applied, .applied])
+        }
+    }
+
+    @Test func anEarlierLwwEditLosesButStaysInTheLog() async throws {
+        try await TestServer.with { server in
+            let (token, _) = try await server.signup("dana@example.com")
+            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            var a = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            var b = SyncTestClient(server: server, token: token, org: "acme", node: "b")
+            let id = UUID()
+            _ = try await a.pushed([a.mutation(.create, id, ["title": .text("t")], base: 0)])
+            let early = b.mutation(.update, id, ["title": .text("early")], base: 1)
+            a.now = b.now + 50
+            _ = try await a.pushed([a.mutation(.update, id, ["title": .text("late")], base: 1)])
+            let result = try #require(try await b.pushed([early]).first)
+            #expect(result.outcome == .merged)
+            let change = try #require(try await b.pull(since: 2).changes.first)
+            #expect(change.fields.isEmpty && change.overridden == ["title": .text("early")])
+        }
+    }
+
+    @Test func rejectionsCarryACodeAndAReasonAndTheQueueMovesOn() async throws {
+        try await TestServer.with { server in
+            let (owner, _) = try await server.signup("owner@example.com")
+            let (viewer, _) = try await server.signup("viewer@example.com")
+            _ = try await server.createOrganization("Acme", slug: "acme", token: owner)
+            _ = try await server.send(.post, "/v1/orgs/acme/members", token: owner, json: AddMemberRequest(email: "viewer@example.com", role: .viewer))
+            var client = SyncTestClient(server: server, token: viewer, org: "acme", node: "v")
+            let results = try await client.pushed([
+                client.mutation(.create, UUID(), ["title": .text("hi")], base: 0),
+                client.mutation(.create, UUID(), ["title": .text("hi")], base: 0, in: "kpis"),
+            ])
+            #expect(results.map(\.outcome) == [.rejected, .rejected])
+            #expect(results.map(\.code) == ["forbidden", "unknown_collection"])
+            #expect(results[0].reason?.contains("viewer") == true)
+
+            var ownerClient = SyncTestClient(server: server, token: owner, org: "acme", node: "o")
+            let conflictCreate = try await ownerClient.pushed([ownerClient.mutation(.create, UUID(), ["status": .text("open")], base: 0, in: "conflicts")])
+            #expect(conflictCreate.first?.code == "server_managed")
+        }
+    }
+
+    @Test func aClientIDBelongsToTheUserWhoFirstPushedUnderIt() async throws {
+        try await TestServer.with { server in
+            let (owner, _) = try await server.signup("owner@example.com")
+            let (editor, _) = try await server.signup("editor@example.com")
+            _ = try await server.createOrganization("Acme", slug: "acme", token: owner)
+            _ = try await server.send(.post, "/v1/orgs/acme/members", token: owner, json: AddMemberRequest(email: "editor@example.com", role: .editor))
+            var mine = SyncTestClient(server: server, token: owner, org: "acme", node: "o")
+            _ = try await mine.pushed([mine.mutation(.create, UUID(), ["title": .text("hi")], base: 0)])
+            let impostor = try await server.send(
+                .post, "/v1/orgs/acme/sync/push", token: editor,
+                json: PushRequest(clientID: mine.clientID, mutations: [mine.mutation(.create, UUID(), ["title": .text("x")], base: 0)])
+            )
+            #expect(impostor.status == .forbidden)
+        }
+    }
+
+    @Test func aCursorBehindTheHorizonOrFromAnotherEpochMustResync() async throws {
+        try await TestServer.with { server in
+            let (token, _) = try await server.signup("dana@example.com")
+            let org = try await server.createOrganization("Acme", slug: "acme", token: token)
+            var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            for _ in 0..<3 { _ = try await client.pushed([client.mutation(.create, UUID(), ["title": .text("n")], base: 0)]) }
+            let pruned = try await server.server.pruneChanges(org: org.slug, through: 2)
+            #expect(pruned == 2)
+            let behind = try await server.send(.get, "/v1/orgs/acme/sync/pull?since=1", token: token)
+            #expect(behind.status == .gone)
+            #expect(try behind.error.code == "resync_required")
+            #expect(try await client.pull(since: 2).changes.map(\.seq) == [3])
+            let otherEpoch = try await server.send(.get, "/v1/orgs/acme/sync/pull?since=2&epoch=\(UUID())", token: token)
+            #expect(try otherEpoch.error.code == "resync_required")
+            let ahead = try await server.send(.get, "/v1/orgs/acme/sync/pull?since=99", token: token)
+            #expect(try ahead.error.code == "resync_required")
+        }
+    }
+
+    @Test func pullsPageInOrder() async throws {
+        try await TestServer.with { server in
+            let (token, _) = try await server.signup("dana@example.com")
+            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            var batch: [Mutation] = []
+            for index in 0..<7 { batch.append(client.mutation(.create, UUID(), ["title": .text("n\(index)")], base: 0)) }
+            _ = try await client.pushed(batch)
+            var cursor: Int64 = 0
+            var seen: [Int64] = []
+            var pages = 0
+            while true {
+                let page = try await client.pull(since: cursor, limit: 3)
+                seen += page.changes.map(\.seq)
+                cursor = page.next
+                pages += 1
+                #expect((page.checksums == nil) == page.more, "checksums come with the last page")
+                if !page.more { break }
+            }
+            #expect(seen == Array(1...7))
+            #expect(pages == 3)
+        }
+    }
+
+    @Test func aClientSpeakingAnotherProtocolIsToldWhatTheServerSpeaks() async throws {
+        try await TestServer.with { server in
+            let (token, _) = try await server.signup("dana@example.com")
+            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            let response = try await server.client.execute(
+                uri: "/v1/orgs/acme/sync/pull", method: .get,
+                headers: [.authorization: "Bearer \(token)", HTTPField.Name(SyncProtocol.versionHeader)!: "99"]
+            )
+            #expect(response.status == .badRequest)
+            #expect(try response.error.code == "protocol_unsupported")
+            #expect(try response.error.message.contains("speaks sync protocol 1"))
+        }
+    }
+}
+
+@Suite("Sync snapshot")
+struct SyncSnapshotTests {
+    @Test func aSnapshotStreamsEveryLiveRecordWithTheChecksumsOfItsSeq() async throws {
+        try await TestServer.with { server in
+            let (token, _) = try await server.signup("dana@example.com")
+            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            let kept = UUID()
+            let deleted = UUID()
+            _ = try await client.pushed([
+                client.mutation(.create, kept, ["title": .text("kept"), "body": .text("line one\nline two")], base: 0),
+                client.mutation(.create, deleted, ["title": .text("gone")], base: 0),
+                client.mutation(.delete, deleted, base: 2),
+            ])
+            let response = try await server.send(.get, "/v1/orgs/acme/sync/snapshot", token: token)
+            #expect(response.headers[.contentType] == "application/x-ndjson")
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            let lines = try String(buffer: response.body).split(separator: "\n").map { try decoder.decode(SnapshotLine.self, from: Data($0.utf8)) }
+            guard case .header(let header) = lines.first, case .end(let end) = lines.last else {
+                Issue.record("a snapshot starts with its header and ends with its checksums")
+                return
+            }
+            #expect(header.seq == 3 && header.rows == 1)
+            let records = lines.compactMap { if case .record(let record) = $0 { record } else { nil } }
+            #expect(records.map(\.id) == [kept])
+            #expect(records.first?.fields["body"] == .text("line one\nline two"))
+            #expect(records.first?.fields["pinned"] == .null)
+            let digest = try #require(records.first.map { RecordDigest.digest(id: $0.id, seq: $0.seq, fields: $0.fields, schema: Collections.notes) })
+            #expect(end.checksums["notes"] == CollectionChecksum(checksum: digest, rows: 1))
+            #expect(try await client.pull().checksums == end.checksums)
+        }
+    }
+}
