@@ -80,6 +80,8 @@ let package = Package(
             name: "AccordServerTests",
             dependencies: [
                 "AccordServer",
+                "AccordClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

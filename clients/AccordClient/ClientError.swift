@@ -7,6 +7,13 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
     /// The server answered with an error in Accord's shape.
     case server(status: Int, code: String, message: String)
     case unexpectedResponse(String)
+    /// Input the client refuses before it reaches the outbox.
+    case invalidInput(String)
+    case notFound(String)
+    /// The organization is gone or the user is no longer a member; its replica was removed.
+    case accessLost(String)
+    /// The replica still differs from the server after a fresh snapshot.
+    case integrity(String)
 
     public var description: String {
         switch self {
@@ -20,6 +27,10 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
             "server unreachable at \(server) (\(reason)): check the address and your connection"
         case .server(_, _, let message):
             message
+        case .invalidInput(let message), .notFound(let message), .integrity(let message):
+            message
+        case .accessLost(let org):
+            "you no longer have access to \(org); its local replica was removed"
         case .unexpectedResponse(let detail):
             "the server's answer was not understood (\(detail)); is this an Accord server?"
         }

@@ -23,7 +23,9 @@ enum ConflictRecorder {
         }
         switch result.recordConflict {
         case .editedWhileDeleted?:
-            conflicts.append(conflict(.editedWhileDeleted, field: nil, base: nil, server: nil, client: try SyncJSON.text(result.conflictingFields)))
+            // The server side holds the record's values at its deletion, so restoring it loses nothing.
+            let server = try stored.map { try SyncJSON.text($0.state.fields) }
+            conflicts.append(conflict(.editedWhileDeleted, field: nil, base: nil, server: server, client: try SyncJSON.text(result.conflictingFields)))
         case .deletedWhileEdited?:
             conflicts.append(conflict(.deletedWhileEdited, field: nil, base: nil, server: try stored.map { try SyncJSON.text($0.state.fields) }, client: nil))
         case .field?, nil:

@@ -1,0 +1,106 @@
+import AccordClient
+import AccordCore
+import AccordServer
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Hummingbird
+import Synchronization
+
+/// An Accord server listening on a free loopback port, in this process, that a test can stop and start
+/// again on the same database.
+final class LiveServer: Sendable {
+    let database: TestDatabase
+    private let state = Mutex<(url: URL?, task: Task<Void, any Error>?, server: AccordServer?)>((nil, nil, nil))
+
+    init(database: TestDatabase) {
+        self.database = database
+    }
+
+    var url: URL { state.withLock { $0.url! } }
+    var server: AccordServer { state.withLock { $0.server! } }
+
+    static func with<Result: Sendable>(_ body: @Sendable (LiveServer) async throws -> Result) async throws -> Result {
+        try await TestDatabase.with { database in
+            let live = LiveServer(database: database)
+            try await live.start()
+            do {
+                let result = try await body(live)
+                await live.stop()
+                return result
+            } catch {
+                await live.stop()
+                throw error
+            }
+        }
+    }
+
+    func start() async throws {
+        var configuration = database.configuration()
+        configuration.port = 0
+        let server = try await AccordServer.prepare(configuration, logger: testLogger)
+        let (listening, announce) = AsyncStream.makeStream(of: String.self)
+        let application = server.application(onListening: { address in announce.yield(address) })
+        let task = Task { try await application.runService(gracefulShutdownSignals: []) }
+        var address: String?
+        for await announced in listening {
+            address = announced
+            break
+        }
+        state.withLock { $0 = (URL(string: address!)!, task, server) }
+    }
+
+    func stop() async {
+        let task = state.withLock { $0.task }
+        task?.cancel()
+        _ = await task?.result
+    }
+
+    func restart() async throws {
+        await stop()
+        try await start()
+    }
+
+    /// Signs a user up and returns a token.
+    func signup(_ email: String) async throws -> (token: String, user: UserSummary) {
+        let issued: IssuedToken = try await request("POST", "v1/auth/signup", body: SignupRequest(email: email, password: "correct horse battery", name: email))
+        return (issued.token, issued.user)
+    }
+
+    func createOrganization(_ slug: String, token: String) async throws -> Organization {
+        try await request("POST", "v1/orgs", token: token, body: CreateOrganizationRequest(name: slug.capitalized, slug: slug))
+    }
+
+    func addMember(_ email: String, role: MemberRole, to org: String, token: String) async throws {
+        let _: Member = try await request("POST", "v1/orgs/\(org)/members", token: token, body: AddMemberRequest(email: email, role: role))
+    }
+
+    func setRole(_ role: MemberRole, of user: UUID, in org: String, token: String) async throws {
+        let _: Member = try await request("PATCH", "v1/orgs/\(org)/members/\(user.uuidString)", token: token, body: UpdateMemberRequest(role: role))
+    }
+
+    func removeMember(_ user: UUID, from org: String, token: String) async throws {
+        var request = HTTPClientRequest(url: url.appendingPathComponent("v1/orgs/\(org)/members/\(user.uuidString)").absoluteString)
+        request.method = .DELETE
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        guard response.status == .noContent || response.status == .ok else { throw TestFailure("remove member answered \(response.status)") }
+    }
+
+    private func request<Body: Encodable, Result: Decodable>(_ method: String, _ path: String, token: String? = nil, body: Body) async throws -> Result {
+        var request = HTTPClientRequest(url: url.appendingPathComponent(path).absoluteString)
+        request.method = .init(rawValue: method)
+        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let data = try await response.body.collect(upTo: 1 << 20)
+        return try SyncCoding.decoder().decode(Result.self, from: Data(data.readableBytesView))
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,139 @@
+import AccordClient
+import AccordCore
+import AccordServer
+import Foundation
+import Testing
+
+/// A replica in a temporary directory with a sync engine that talks to a live server.
+struct TestReplica {
+    let replica: Replica
+    var engine: SyncEngine
+
+    init(_ live: LiveServer, token: String, org: UUID, file: URL? = nil, transport: (any SyncTransport)? = nil) throws {
+        let url = file ?? FileManager.default.temporaryDirectory.appendingPathComponent("accord-replica-\(UUID()).sqlite")
+        replica = try Replica(at: url, organization: org)
+        engine = SyncEngine(replica: replica, transport: transport ?? HTTPSyncTransport(server: live.url, token: token, organization: org))
+        engine.backoff = Backoff(initial: .milliseconds(5), maximum: .milliseconds(50), attempts: 6)
+    }
+
+    @discardableResult
+    func sync() async throws -> SyncSummary { try await engine.sync() }
+
+    func notes() throws -> [UUID: RecordFields] {
+        Dictionary(uniqueKeysWithValues: try replica.records("notes").map { ($0.id, $0.fields) })
+    }
+
+    func remove() {
+        try? replica.close()
+        try? Replica.remove(at: replica.url)
+    }
+}
+
+@Suite("Replica sync against a live server")
+struct ReplicaSyncTests {
+    @Test func offlineEditsOnTwoReplicasMergeConflictAndResolve() async throws {
+        try await LiveServer.with { live in
+            let (token, user) = try await live.signup("dana@example.com")
+            let org = try await live.createOrganization("acme", token: token)
+            let a = try TestReplica(live, token: token, org: org.id)
+            let b = try TestReplica(live, token: token, org: org.id)
+            defer { a.remove(); b.remove() }
+
+            let id = try a.replica.create("notes", ["title": .text("Q3 dip"), "body": .text("trade show cancelled")])
+            #expect(try a.replica.pendingCount() == 1)
+            let first = try await a.sync()
+            #expect(first.pushed == 1 && first.applied == 1 && first.verified)
+            #expect(try a.replica.pendingCount() == 0)
+            let fresh = try await b.sync()
+            #expect(fresh.snapshotRecords == 1, "a new replica starts from a snapshot")
+            #expect(try b.notes() == a.notes())
+
+            // Both edit offline: the same review field, the same lww field, and different fields.
+            try a.replica.update("notes", id, ["body": .text("a: the show moved to Q4"), "title": .text("a title")])
+            try await Task.sleep(for: .milliseconds(5))
+            try b.replica.update("notes", id, ["body": .text("b: budget cut"), "title": .text("b title"), "pinned": .bool(true)])
+            #expect(try b.replica.record("notes", id)?["body"] == .text("b: budget cut"), "local edits show at once")
+            let fromA = try await a.sync()
+            #expect(fromA.applied == 1)
+            let fromB = try await b.sync()
+            #expect(fromB.conflicts == 1 && fromB.needsAttention)
+            try await a.sync()
+
+            for side in [a, b] {
+                let note = try #require(try side.replica.record("notes", id))
+                #expect(note["title"] == .text("b title"), "lww: the later edit wins")
+                #expect(note["pinned"] == .bool(true), "different fields merge")
+                #expect(note["body"] == .text("a: the show moved to Q4"), "review: the server keeps its value")
+                let conflict = try #require(try side.replica.conflicts().first)
+                #expect(conflict.kind == .field && conflict.field == "body")
+                #expect(conflict.base == "\"trade show cancelled\"")
+                #expect(conflict.theirs == "\"a: the show moved to Q4\"")
+                #expect(conflict.mine == "\"b: budget cut\"")
+            }
+            let conflict = try #require(try b.replica.conflicts().first)
+            try b.replica.resolve(conflict.id, with: .mine, by: user.id)
+            try await b.sync()
+            try await a.sync()
+            for side in [a, b] {
+                #expect(try side.replica.record("notes", id)?["body"] == .text("b: budget cut"))
+                #expect(try side.replica.conflicts().isEmpty)
+                #expect(try side.replica.conflicts(includeResolved: true).first?.resolution == "mine")
+            }
+            #expect(try a.notes() == b.notes())
+        }
+    }
+
+    @Test func aRejectedChangeWaitsInTheInboxAndCanBeRetriedOrDiscarded() async throws {
+        try await LiveServer.with { live in
+            let (owner, _) = try await live.signup("owner@example.com")
+            let (viewerToken, viewerUser) = try await live.signup("viewer@example.com")
+            let org = try await live.createOrganization("acme", token: owner)
+            try await live.addMember("viewer@example.com", role: .viewer, to: "acme", token: owner)
+            let viewer = try TestReplica(live, token: viewerToken, org: org.id)
+            defer { viewer.remove() }
+            let id = try viewer.replica.create("notes", ["title": .text("mine")])
+            let summary = try await viewer.sync()
+            #expect(summary.rejected == 1)
+            let rejection = try #require(try viewer.replica.rejections().first)
+            #expect(rejection.code == "forbidden" && rejection.recordID == id)
+            #expect(try viewer.replica.record("notes", id) == nil, "the refused create is no longer shown as if it were stored")
+            try await live.setRole(.editor, of: viewerUser.id, in: "acme", token: owner)
+            try viewer.replica.retryRejection(rejection.mutationID, edits: ["title": .text("mine, again")])
+            let retried = try await viewer.sync()
+            #expect(retried.applied == 1 && retried.rejected == 0)
+            #expect(try viewer.replica.record("notes", id)?["title"] == .text("mine, again"))
+            #expect(try viewer.replica.rejections().isEmpty)
+        }
+    }
+
+    @Test func aReplicaReopenedAfterACrashStillHoldsItsOutbox() async throws {
+        try await LiveServer.with { live in
+            let (token, _) = try await live.signup("dana@example.com")
+            let org = try await live.createOrganization("acme", token: token)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("accord-crash-\(UUID()).sqlite")
+            let before = try TestReplica(live, token: token, org: org.id, file: file)
+            let id = try before.replica.create("notes", ["title": .text("written before the crash")])
+            try before.replica.close()
+            let after = try TestReplica(live, token: token, org: org.id, file: file)
+            defer { after.remove() }
+            #expect(after.replica.clientID == before.replica.clientID)
+            #expect(try after.replica.pendingCount() == 1)
+            #expect(try await after.sync().applied == 1)
+            #expect(try after.replica.record("notes", id)?["title"] == .text("written before the crash"))
+        }
+    }
+
+    @Test func aRemovedMemberLosesTheReplicaOnTheNextSync() async throws {
+        try await LiveServer.with { live in
+            let (owner, _) = try await live.signup("owner@example.com")
+            let (memberToken, member) = try await live.signup("member@example.com")
+            let org = try await live.createOrganization("acme", token: owner)
+            try await live.addMember("member@example.com", role: .editor, to: "acme", token: owner)
+            let replica = try TestReplica(live, token: memberToken, org: org.id)
+            try await replica.sync()
+            try await live.removeMember(member.id, from: "acme", token: owner)
+            await #expect(throws: ClientError.accessLost(org.id.uuidString.lowercased())) { try await replica.sync() }
+            #expect(!FileManager.default.fileExists(atPath: replica.replica.url.path))
+        }
+    }
+}

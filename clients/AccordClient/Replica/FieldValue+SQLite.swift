@@ -1,0 +1,55 @@
+import AccordCore
+import Foundation
+import GRDB
+
+extension FieldValue {
+    /// The value as SQLite stores it: booleans as 0 and 1, everything else as itself.
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .bool(let bool): (bool ? 1 : 0).databaseValue
+        case .int(let int): int.databaseValue
+        case .double(let double): double.databaseValue
+        case .text(let text): text.databaseValue
+        }
+    }
+}
+
+extension FieldType {
+    /// The SQLite column type; times, UUIDs and references are canonical text.
+    var sqliteType: String {
+        switch self {
+        case .text, .timestamp, .uuid, .reference: "TEXT"
+        case .integer, .boolean: "INTEGER"
+        case .real: "REAL"
+        }
+    }
+
+    /// Reads a column of this type back as a field value.
+    func value(of databaseValue: DatabaseValue) -> FieldValue {
+        switch databaseValue.storage {
+        case .null: .null
+        case .int64(let int): self == .boolean ? .bool(int != 0) : self == .real ? .double(Double(int)) : .int(int)
+        case .double(let double): .double(double)
+        case .string(let text): .text(text)
+        case .blob(let data): .text(String(decoding: data, as: UTF8.self))
+        }
+    }
+}
+
+extension CollectionSchema {
+    /// The fields of a row read from this collection's table.
+    func fields(of row: Row) -> RecordFields {
+        var fields: RecordFields = [:]
+        for field in self.fields {
+            fields[field.name] = field.type.value(of: row[field.name] ?? DatabaseValue.null)
+        }
+        return fields
+    }
+
+    /// The table's name quoted for SQL; collection and field names are declared in code, never user input.
+    var quotedTable: String { name.quotedDatabaseIdentifier }
+    /// The shadow table holding the server's state of records that have local changes pending.
+    var quotedShadowTable: String { "_server_\(name)".quotedDatabaseIdentifier }
+    var quotedColumns: String { fields.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ") }
+}

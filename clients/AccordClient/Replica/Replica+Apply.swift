@@ -1,0 +1,170 @@
+import AccordCore
+import Foundation
+import GRDB
+
+/// Applying the server's state: pulled changes, snapshots, and re-applying pending local changes on top.
+///
+/// A record without pending local changes is written straight into its table. A record with pending
+/// changes has its server state kept in the shadow table instead; after each batch its visible row is
+/// rebuilt as the server's state with the still-pending outbox replayed over it, so local edits never
+/// vanish and never block incoming data.
+extension Replica {
+    /// Applies a pull page and moves the cursor, in one transaction.
+    func apply(_ page: PullResponse) throws {
+        try pool.write { db in
+            var latest: HLCTimestamp?
+            for change in page.changes {
+                try Self.apply(change, db)
+                latest = max(latest ?? change.timestamp, change.timestamp)
+            }
+            try db.execute(
+                sql: "UPDATE sync_state SET cursor = ?, epoch = ?, server_checksums = coalesce(?, server_checksums)",
+                arguments: [page.next, page.epoch.uuidString.lowercased(), try page.checksums.map(ReplicaJSON.text)]
+            )
+            if let latest { try Self.observe(latest, db) }
+            try Self.rebuildShadowed(db)
+        }
+    }
+
+    private static func apply(_ change: Change, _ db: Database) throws {
+        guard let schema = Collections.named(change.collection) else { return }
+        let id = change.recordID.uuidString.lowercased()
+        let shadowed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(schema.quotedShadowTable) WHERE id = ?)", arguments: [id]) ?? false
+        switch change.operation {
+        case .create:
+            let fields = schema.fields.reduce(into: RecordFields()) { $0[$1.name] = change.fields[$1.name] ?? .null }
+            if shadowed {
+                try writeShadow(id, fields, seq: change.seq, exists: true, snapshot: nil, schema, db)
+            } else {
+                try writeVisible(id, fields, seq: change.seq, schema, db)
+            }
+        case .update:
+            guard !change.fields.isEmpty else { return }
+            let table = shadowed ? schema.quotedShadowTable : schema.quotedTable
+            let names = change.fields.keys.filter { schema.field($0) != nil }.sorted()
+            var arguments = StatementArguments([change.seq])
+            arguments += StatementArguments(names.map { change.fields[$0]!.databaseValue })
+            arguments += [id]
+            try db.execute(
+                sql: "UPDATE \(table) SET _seq = ?\(names.map { ", \($0.quotedDatabaseIdentifier) = ?" }.joined()) WHERE id = ?",
+                arguments: arguments
+            )
+        case .delete:
+            if shadowed {
+                try db.execute(sql: "UPDATE \(schema.quotedShadowTable) SET _exists = 0, _seq = ? WHERE id = ?", arguments: [change.seq, id])
+            } else {
+                try db.execute(sql: "DELETE FROM \(schema.quotedTable) WHERE id = ?", arguments: [id])
+            }
+        }
+    }
+
+    static func writeShadow(_ id: String, _ fields: RecordFields, seq: Int64, exists: Bool, snapshot: Int64?, _ schema: CollectionSchema, _ db: Database) throws {
+        var arguments = StatementArguments([id.databaseValue, seq.databaseValue, exists.databaseValue, (snapshot ?? 0).databaseValue])
+        arguments += StatementArguments(schema.fields.map { (fields[$0.name] ?? .null).databaseValue })
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO \(schema.quotedShadowTable) (id, _seq, _exists, _snapshot, \(schema.quotedColumns))
+                VALUES (?, ?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
+                """,
+            arguments: arguments
+        )
+    }
+
+    /// Rebuilds the visible row of every record with a shadow: the server's state with the pending outbox
+    /// replayed over it. A record with nothing pending any more leaves the shadow table.
+    static func rebuildShadowed(_ db: Database) throws {
+        for schema in Collections.all {
+            for shadow in try Row.fetchAll(db, sql: "SELECT * FROM \(schema.quotedShadowTable)") {
+                let id: String = shadow["id"]
+                let seq: Int64 = shadow["_seq"]
+                let serverFields = schema.fields(of: shadow)
+                var state: RecordFields? = (shadow["_exists"] as Bool) ? serverFields : nil
+                let pending = try Row.fetchAll(
+                    db, sql: "SELECT operation, fields FROM outbox WHERE collection = ? AND record_id = ? ORDER BY mutation_id",
+                    arguments: [schema.name, id]
+                )
+                for mutation in pending {
+                    let fields = try ReplicaJSON.decode(RecordFields.self, mutation["fields"])
+                    switch MutationOperation(rawValue: mutation["operation"]) {
+                    case .create?: state = schema.fields.reduce(into: [:]) { $0[$1.name] = fields[$1.name] ?? .null }
+                    case .update?: state = (state ?? serverFields).merging(fields) { $1 }
+                    case .delete?: state = nil
+                    case nil: continue
+                    }
+                }
+                if let state {
+                    try writeVisible(id, state, seq: seq, schema, db)
+                } else {
+                    try db.execute(sql: "DELETE FROM \(schema.quotedTable) WHERE id = ?", arguments: [id])
+                }
+                if pending.isEmpty {
+                    try db.execute(sql: "DELETE FROM \(schema.quotedShadowTable) WHERE id = ?", arguments: [id])
+                }
+            }
+        }
+    }
+
+    static func observe(_ remote: HLCTimestamp, _ db: Database) throws {
+        guard let state = try Row.fetchOne(db, sql: "SELECT client_id, clock FROM sync_state") else { return }
+        var clock = HybridLogicalClock(node: state["client_id"], last: (state["clock"] as String?).flatMap(HLCTimestamp.init))
+        clock.observe(remote, now: Int64(Date().timeIntervalSince1970 * 1_000))
+        try db.execute(sql: "UPDATE sync_state SET clock = ?", arguments: [clock.last.description])
+    }
+
+    // MARK: - Snapshots
+
+    /// Starts a snapshot: later records are tagged with a new generation, so the ones missing at the end can go.
+    func beginSnapshot() throws -> Int64 {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE sync_state SET needs_snapshot = 1, snapshot_generation = snapshot_generation + 1")
+            return try Int64.fetchOne(db, sql: "SELECT snapshot_generation FROM sync_state") ?? 1
+        }
+    }
+
+    /// Writes a batch of snapshot records in one transaction.
+    func applySnapshot(_ records: [SnapshotRecord], generation: Int64) throws {
+        try pool.write { db in
+            for record in records {
+                guard let schema = Collections.named(record.collection) else { continue }
+                let id = record.id.uuidString.lowercased()
+                let shadowed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(schema.quotedShadowTable) WHERE id = ?)", arguments: [id]) ?? false
+                if shadowed {
+                    try Self.writeShadow(id, record.fields, seq: record.seq, exists: true, snapshot: generation, schema, db)
+                } else {
+                    var arguments = StatementArguments([id.databaseValue, record.seq.databaseValue, generation.databaseValue])
+                    arguments += StatementArguments(schema.fields.map { (record.fields[$0.name] ?? .null).databaseValue })
+                    let statement = try db.cachedStatement(sql: """
+                        INSERT OR REPLACE INTO \(schema.quotedTable) (id, _seq, _snapshot, \(schema.quotedColumns))
+                        VALUES (?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
+                        """)
+                    try statement.execute(arguments: arguments)
+                }
+            }
+        }
+    }
+
+    /// Ends a snapshot: records it did not contain are gone on the server, and the cursor moves to its seq.
+    func finishSnapshot(_ header: SnapshotHeader, _ end: SnapshotEnd, generation: Int64) throws {
+        try pool.write { db in
+            for schema in Collections.all {
+                try db.execute(
+                    sql: """
+                        DELETE FROM \(schema.quotedTable) WHERE _snapshot <> ? AND id NOT IN (SELECT id FROM \(schema.quotedShadowTable))
+                        """,
+                    arguments: [generation]
+                )
+                try db.execute(sql: "UPDATE \(schema.quotedShadowTable) SET _exists = 0 WHERE _snapshot <> ?", arguments: [generation])
+            }
+            try db.execute(
+                sql: "UPDATE sync_state SET cursor = ?, epoch = ?, needs_snapshot = 0, server_checksums = ?",
+                arguments: [header.seq, header.epoch.uuidString.lowercased(), try ReplicaJSON.text(end.checksums)]
+            )
+            try Self.rebuildShadowed(db)
+        }
+    }
+
+    /// Makes the next sync take a snapshot, for a replica that differs from the server.
+    func requireSnapshot() throws {
+        try pool.write { db in try db.execute(sql: "UPDATE sync_state SET needs_snapshot = 1") }
+    }
+}

@@ -1,0 +1,90 @@
+public import AccordCore
+public import Foundation
+import GRDB
+
+/// Where a replica stands, for `accord status` and for apps.
+public struct SyncStatus: Sendable, Codable, Equatable {
+    public var cursor: Int64
+    public var pending: Int
+    public var lastSuccessAt: Date?
+    public var lastError: String?
+    public var lastErrorAt: Date?
+    public var openConflicts: Int
+    public var rejections: Int
+    public var needsSnapshot: Bool
+    /// When the oldest pending change was made.
+    public var oldestPendingAt: Date?
+    public var lastSummary: SyncSummary?
+}
+
+extension Replica {
+    public func status() throws -> SyncStatus {
+        try pool.read { db in
+            let state = try Row.fetchOne(db, sql: "SELECT * FROM sync_state")
+            return SyncStatus(
+                cursor: state?["cursor"] ?? 0,
+                pending: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0,
+                lastSuccessAt: ReplicaJSON.date(state?["last_success_at"]),
+                lastError: state?["last_error"],
+                lastErrorAt: ReplicaJSON.date(state?["last_error_at"]),
+                openConflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflicts WHERE status = 'open'") ?? 0,
+                rejections: try Int.fetchOne(db, sql: "SELECT count(*) FROM rejections") ?? 0,
+                needsSnapshot: state?["needs_snapshot"] ?? true,
+                oldestPendingAt: ReplicaJSON.date(try String.fetchOne(db, sql: "SELECT min(created_at) FROM outbox")),
+                lastSummary: try (state?["last_summary"] as String?).map { try ReplicaJSON.decode(SyncSummary.self, $0) }
+            )
+        }
+    }
+
+    func cursor() throws -> (cursor: Int64, epoch: UUID?, needsSnapshot: Bool) {
+        try pool.read { db in
+            let state = try Row.fetchOne(db, sql: "SELECT cursor, epoch, needs_snapshot FROM sync_state")
+            return (state?["cursor"] ?? 0, (state?["epoch"] as String?).flatMap(UUID.init(uuidString:)), state?["needs_snapshot"] ?? true)
+        }
+    }
+
+    func recordSuccess(_ summary: SyncSummary) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL, last_summary = ?",
+                arguments: [ReplicaJSON.now(), try ReplicaJSON.text(summary)]
+            )
+        }
+    }
+
+    func recordFailure(_ message: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE sync_state SET last_error = ?, last_error_at = ?", arguments: [message, ReplicaJSON.now()])
+        }
+    }
+
+    /// Every collection's checksum over the server's state as this replica holds it: the visible rows of
+    /// records without pending changes, and the shadow rows of those with.
+    public func serverStateChecksums() throws -> [String: CollectionChecksum] {
+        try pool.read { db in
+            var result: [String: CollectionChecksum] = [:]
+            for schema in Collections.all {
+                var checksum = CollectionChecksum()
+                let visible = try Row.fetchCursor(
+                    db, sql: "SELECT * FROM \(schema.quotedTable) WHERE id NOT IN (SELECT id FROM \(schema.quotedShadowTable))"
+                )
+                while let row = try visible.next() { checksum.add(Self.digest(row, schema)) }
+                let shadows = try Row.fetchCursor(db, sql: "SELECT * FROM \(schema.quotedShadowTable) WHERE _exists = 1")
+                while let row = try shadows.next() { checksum.add(Self.digest(row, schema)) }
+                result[schema.name] = checksum
+            }
+            return result
+        }
+    }
+
+    /// The checksums the server gave with the last pull or snapshot.
+    func serverChecksums() throws -> [String: CollectionChecksum]? {
+        try pool.read { db in
+            try (String.fetchOne(db, sql: "SELECT server_checksums FROM sync_state")).map { try ReplicaJSON.decode([String: CollectionChecksum].self, $0) }
+        }
+    }
+
+    private static func digest(_ row: Row, _ schema: CollectionSchema) -> UInt64 {
+        RecordDigest.digest(id: UUID(uuidString: row["id"]) ?? UUID(), seq: row["_seq"], fields: schema.fields(of: row), schema: schema)
+    }
+}

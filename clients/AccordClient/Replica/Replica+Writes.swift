@@ -1,0 +1,159 @@
+public import AccordCore
+public import Foundation
+import GRDB
+
+extension Replica {
+    /// Creates a record locally and queues it; returns its id.
+    @discardableResult
+    public func create(_ collection: String, _ fields: RecordFields, id: UUID = UUID()) throws -> UUID {
+        let schema = try Self.schema(collection)
+        guard !schema.serverCreated else {
+            throw ClientError.invalidInput("\(collection) records are created by the server; you can only update them")
+        }
+        let fields = try Self.checked(fields, for: schema, creating: true)
+        try pool.write { db in
+            let key = id.uuidString.lowercased()
+            guard try !Self.exists(key, in: schema, db) else { throw ClientError.invalidInput("\(collection) \(key) already exists") }
+            try Self.ensureShadow(key, schema, db)
+            try Self.writeVisible(key, schema.fields.reduce(into: [:]) { $0[$1.name] = fields[$1.name] ?? .null }, seq: 0, schema, db)
+            try Self.enqueue(.create, collection: schema.name, id: key, fields: fields, base: 0, db)
+        }
+        notifyLocalWrite()
+        return id
+    }
+
+    /// Changes some fields of a record locally and queues the change.
+    public func update(_ collection: String, _ id: UUID, _ fields: RecordFields) throws {
+        let schema = try Self.schema(collection)
+        let fields = try Self.checked(fields, for: schema, creating: false)
+        guard !fields.isEmpty else { throw ClientError.invalidInput("name at least one field to change, as field=value") }
+        try pool.write { db in
+            let key = id.uuidString.lowercased()
+            guard try Self.exists(key, in: schema, db) else { throw ClientError.notFound("there is no \(collection) record \(key) in this replica") }
+            let base = try Self.ensureShadow(key, schema, db)
+            try Self.writeVisible(key, fields, seq: nil, schema, db)
+            try Self.enqueue(.update, collection: schema.name, id: key, fields: fields, base: base, db)
+        }
+        notifyLocalWrite()
+    }
+
+    /// Deletes a record locally and queues the delete.
+    public func delete(_ collection: String, _ id: UUID) throws {
+        let schema = try Self.schema(collection)
+        guard !schema.serverCreated, !schema.appendOnly else {
+            throw ClientError.invalidInput("\(collection) records cannot be deleted")
+        }
+        try pool.write { db in
+            let key = id.uuidString.lowercased()
+            guard try Self.exists(key, in: schema, db) else { throw ClientError.notFound("there is no \(collection) record \(key) in this replica") }
+            let base = try Self.ensureShadow(key, schema, db)
+            try db.execute(sql: "DELETE FROM \(schema.quotedTable) WHERE id = ?", arguments: [key])
+            try Self.enqueue(.delete, collection: schema.name, id: key, fields: [:], base: base, db)
+        }
+        notifyLocalWrite()
+    }
+
+    /// One record's current local fields, or nil.
+    public func record(_ collection: String, _ id: UUID) throws -> RecordFields? {
+        let schema = try Self.schema(collection)
+        return try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM \(schema.quotedTable) WHERE id = ?", arguments: [id.uuidString.lowercased()])
+                .map(schema.fields(of:))
+        }
+    }
+
+    /// Every local record of a collection, by id.
+    public func records(_ collection: String) throws -> [(id: UUID, seq: Int64, fields: RecordFields)] {
+        let schema = try Self.schema(collection)
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM \(schema.quotedTable) ORDER BY id").compactMap { row in
+                UUID(uuidString: row["id"]).map { ($0, row["_seq"], schema.fields(of: row)) }
+            }
+        }
+    }
+
+    // MARK: - Building blocks, inside a write transaction
+
+    static func checked(_ fields: RecordFields, for schema: CollectionSchema, creating: Bool) throws -> RecordFields {
+        let errors = schema.validate(fields, creating: creating)
+        guard errors.isEmpty else {
+            throw ClientError.invalidInput(errors.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
+        }
+        return schema.canonical(fields)
+    }
+
+    static func exists(_ id: String, in schema: CollectionSchema, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(schema.quotedTable) WHERE id = ?)", arguments: [id]) ?? false
+    }
+
+    /// Keeps the server's state of a record before its first pending local change, and returns the seq of the
+    /// record's last server change that this replica has seen (the mutation's base).
+    @discardableResult
+    static func ensureShadow(_ id: String, _ schema: CollectionSchema, _ db: Database) throws -> Int64 {
+        if let seq = try Int64.fetchOne(db, sql: "SELECT _seq FROM \(schema.quotedShadowTable) WHERE id = ?", arguments: [id]) {
+            return seq
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO \(schema.quotedShadowTable) (id, \(schema.quotedColumns), _seq, _exists, _snapshot)
+                SELECT id, \(schema.quotedColumns), _seq, 1, _snapshot FROM \(schema.quotedTable) WHERE id = ?
+                """,
+            arguments: [id]
+        )
+        if db.changesCount == 0 {
+            try db.execute(sql: "INSERT INTO \(schema.quotedShadowTable) (id, _seq, _exists) VALUES (?, 0, 0)", arguments: [id])
+            return 0
+        }
+        return try Int64.fetchOne(db, sql: "SELECT _seq FROM \(schema.quotedShadowTable) WHERE id = ?", arguments: [id]) ?? 0
+    }
+
+    /// Upserts the visible row with `fields`; `seq` nil keeps the row's seq.
+    static func writeVisible(_ id: String, _ fields: RecordFields, seq: Int64?, _ schema: CollectionSchema, _ db: Database) throws {
+        let names = fields.keys.filter { schema.field($0) != nil }.sorted()
+        let columns = names.map(\.quotedDatabaseIdentifier)
+        let updates = (columns.map { "\($0) = excluded.\($0)" } + (seq == nil ? [] : ["_seq = excluded._seq"])).joined(separator: ", ")
+        var arguments = StatementArguments([id.databaseValue, (seq ?? 0).databaseValue])
+        arguments += StatementArguments(names.map { fields[$0]!.databaseValue })
+        try db.execute(
+            sql: """
+                INSERT INTO \(schema.quotedTable) (id, _seq\(columns.map { ", " + $0 }.joined()))
+                VALUES (?, ?\(String(repeating: ", ?", count: names.count)))
+                ON CONFLICT (id) DO \(updates.isEmpty ? "NOTHING" : "UPDATE SET " + updates)
+                """,
+            arguments: arguments
+        )
+    }
+
+    /// Appends a mutation to the outbox with the next mutation id and a fresh clock reading.
+    static func enqueue(_ operation: MutationOperation, collection: String, id: String, fields: RecordFields, base: Int64, _ db: Database) throws {
+        guard let state = try Row.fetchOne(db, sql: "SELECT client_id, next_mutation_id, clock FROM sync_state") else { return }
+        var clock = HybridLogicalClock(node: state["client_id"], last: (state["clock"] as String?).flatMap(HLCTimestamp.init))
+        let stamp = clock.tick(now: Int64(Date().timeIntervalSince1970 * 1_000))
+        let mutationID: Int64 = state["next_mutation_id"]
+        try db.execute(
+            sql: """
+                INSERT INTO outbox (mutation_id, collection, record_id, operation, fields, base_seq, stamp, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [mutationID, collection, id, operation.rawValue, try ReplicaJSON.text(fields), base, stamp.description, ReplicaJSON.now()]
+        )
+        try db.execute(sql: "UPDATE sync_state SET next_mutation_id = ?, clock = ?", arguments: [mutationID + 1, stamp.description])
+    }
+}
+
+/// JSON and time text as the replica stores them.
+enum ReplicaJSON {
+    static func text(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    static func now() -> String { FieldSchema.canonicalTime(Date()) }
+
+    static func date(_ text: String?) -> Date? { text.flatMap(FieldSchema.parseTime) }
+}

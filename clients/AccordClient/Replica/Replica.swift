@@ -1,0 +1,83 @@
+public import AccordCore
+public import Foundation
+public import GRDB
+import Synchronization
+
+/// One organization's local replica: a SQLite file in WAL mode with a typed table per collection, the
+/// outbox of local changes waiting to sync, the rejection inbox and the sync state.
+///
+/// Every local write changes the local table and appends to the outbox in one SQLite transaction, so a
+/// crash leaves both or neither. Reads never need the network.
+public final class Replica: Sendable {
+    public let organization: UUID
+    public let url: URL
+    /// This replica's id towards the server; it also breaks ties between concurrent edits.
+    public let clientID: UUID
+    let pool: DatabasePool
+    private let writeListeners = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
+
+    /// Readers for queries and GRDB `ValueObservation`.
+    public var database: any DatabaseReader { pool }
+
+    /// Opens the replica at `url`, creating it for `organization` when the file is new.
+    public init(at url: URL, organization: UUID) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let pool = try DatabasePool(path: url.path, configuration: configuration)
+        try ReplicaSchema.migrator().migrate(pool)
+        let clientID = try pool.write { db -> String in
+            if let row = try Row.fetchOne(db, sql: "SELECT org_id, client_id FROM sync_state") {
+                guard (row["org_id"] as String).lowercased() == organization.uuidString.lowercased() else {
+                    throw ClientError.invalidInput("\(url.path) is the replica of another organization (\(row["org_id"] as String))")
+                }
+                return row["client_id"]
+            }
+            let clientID = UUID().uuidString.lowercased()
+            try db.execute(sql: "INSERT INTO sync_state (id, org_id, client_id) VALUES (1, ?, ?)", arguments: [organization.uuidString.lowercased(), clientID])
+            return clientID
+        }
+        self.organization = organization
+        self.url = url
+        self.pool = pool
+        self.clientID = UUID(uuidString: clientID) ?? UUID()
+    }
+
+    /// Closes the file; the replica cannot be used afterwards.
+    public func close() throws {
+        writeListeners.withLock { listeners in
+            for continuation in listeners.values { continuation.finish() }
+            listeners = [:]
+        }
+        try pool.close()
+    }
+
+    /// Deletes a replica's files (the database and its WAL); used when access to the organization is lost.
+    public static func remove(at url: URL) throws {
+        for suffix in ["", "-wal", "-shm"] {
+            let file = URL(fileURLWithPath: url.path + suffix)
+            if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
+        }
+    }
+
+    /// Yields after every local write, so a live sync can push without polling.
+    public func localWrites() -> AsyncStream<Void> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        continuation.onTermination = { [weak self] _ in self?.writeListeners.withLock { $0[id] = nil } }
+        writeListeners.withLock { $0[id] = continuation }
+        return stream
+    }
+
+    func notifyLocalWrite() {
+        let listeners = writeListeners.withLock { Array($0.values) }
+        for continuation in listeners { continuation.yield() }
+    }
+
+    static func schema(_ collection: String) throws -> CollectionSchema {
+        guard let schema = Collections.named(collection) else {
+            throw ClientError.invalidInput("there is no collection '\(collection)'; the collections are \(Collections.all.map(\.name).joined(separator: ", "))")
+        }
+        return schema
+    }
+}

@@ -1,0 +1,80 @@
+import AccordCore
+import GRDB
+
+/// The replica's tables, created by GRDB migrations: one typed table per collection with the columns
+/// an analyst would expect, a shadow table per collection for the server's state of records with pending
+/// local changes, the outbox, the rejection inbox and the sync state.
+enum ReplicaSchema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("sync state, outbox and rejections") { db in
+            try db.execute(sql: """
+                CREATE TABLE sync_state (
+                    id                INTEGER PRIMARY KEY CHECK (id = 1),
+                    org_id            TEXT NOT NULL,
+                    client_id         TEXT NOT NULL,
+                    cursor            INTEGER NOT NULL DEFAULT 0,
+                    epoch             TEXT,
+                    needs_snapshot    INTEGER NOT NULL DEFAULT 1,
+                    snapshot_generation INTEGER NOT NULL DEFAULT 0,
+                    next_mutation_id  INTEGER NOT NULL DEFAULT 1,
+                    clock             TEXT,
+                    server_checksums  TEXT,
+                    last_success_at   TEXT,
+                    last_error        TEXT,
+                    last_error_at     TEXT,
+                    last_summary      TEXT
+                );
+                CREATE TABLE outbox (
+                    mutation_id INTEGER PRIMARY KEY,
+                    collection  TEXT NOT NULL,
+                    record_id   TEXT NOT NULL,
+                    operation   TEXT NOT NULL,
+                    fields      TEXT NOT NULL,
+                    base_seq    INTEGER NOT NULL,
+                    stamp       TEXT NOT NULL,
+                    created_at  TEXT NOT NULL
+                );
+                CREATE INDEX outbox_record ON outbox (collection, record_id);
+                CREATE TABLE rejections (
+                    mutation_id INTEGER PRIMARY KEY,
+                    collection  TEXT NOT NULL,
+                    record_id   TEXT NOT NULL,
+                    operation   TEXT NOT NULL,
+                    fields      TEXT NOT NULL,
+                    code        TEXT NOT NULL,
+                    reason      TEXT NOT NULL,
+                    rejected_at TEXT NOT NULL
+                );
+                """)
+        }
+        for schema in Collections.all {
+            migrator.registerMigration("collection \(schema.name)") { db in
+                try createTables(for: schema, in: db)
+            }
+        }
+        return migrator
+    }
+
+    static func createTables(for schema: CollectionSchema, in db: Database) throws {
+        let columns = schema.fields.map { "\($0.name.quotedDatabaseIdentifier) \($0.type.sqliteType)" }.joined(separator: ",\n    ")
+        try db.execute(sql: """
+            CREATE TABLE \(schema.quotedTable) (
+                id TEXT PRIMARY KEY NOT NULL,
+                \(columns),
+                _seq INTEGER NOT NULL DEFAULT 0,
+                _created_by TEXT,
+                _updated_by TEXT,
+                _updated_at TEXT,
+                _snapshot INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE \(schema.quotedShadowTable) (
+                id TEXT PRIMARY KEY NOT NULL,
+                \(columns),
+                _seq INTEGER NOT NULL DEFAULT 0,
+                _exists INTEGER NOT NULL,
+                _snapshot INTEGER NOT NULL DEFAULT 0
+            );
+            """)
+    }
+}

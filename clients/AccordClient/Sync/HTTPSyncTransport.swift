@@ -1,0 +1,133 @@
+public import AccordCore
+import AsyncHTTPClient
+public import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The sync endpoints of one organization on an Accord server, over HTTP.
+public struct HTTPSyncTransport: SyncTransport {
+    public let server: URL
+    let token: String
+    let organization: UUID
+
+    public init(server: URL, token: String, organization: UUID) {
+        self.server = server
+        self.token = token
+        self.organization = organization
+    }
+
+    private var base: String {
+        server.appendingPathComponent("v1/orgs/\(organization.uuidString.lowercased())/sync").absoluteString
+    }
+
+    public func push(_ request: PushRequest) async throws -> PushResponse {
+        let body = try SyncCoding.encoder().encode(request)
+        return try await decode(PushResponse.self, from: try await send(.POST, "\(base)/push", body: body))
+    }
+
+    public func pull(since: Int64, limit: Int, epoch: UUID?) async throws -> PullResponse {
+        var url = "\(base)/pull?since=\(since)&limit=\(limit)"
+        if let epoch { url += "&epoch=\(epoch.uuidString.lowercased())" }
+        return try await decode(PullResponse.self, from: try await send(.GET, url))
+    }
+
+    public func snapshot(_ receive: @Sendable (SnapshotLine) async throws -> Void) async throws {
+        let response = try await send(.GET, "\(base)/snapshot")
+        let decoder = SyncCoding.decoder()
+        var pending = ByteBuffer()
+        do {
+            for try await chunk in response.body {
+                var chunk = chunk
+                pending.writeBuffer(&chunk)
+                while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+                    let length = newline - pending.readerIndex
+                    let line = pending.readSlice(length: length)!
+                    pending.moveReaderIndex(forwardBy: 1)
+                    try await receive(try decoder.decode(SnapshotLine.self, from: Data(line.readableBytesView)))
+                }
+                pending.discardReadBytes()
+            }
+        } catch let error as DecodingError {
+            throw SyncError.refused(status: 200, code: "bad_snapshot", message: "the snapshot could not be read: \(error)")
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw SyncError.transient("the snapshot was cut off: \(ServerConnection.reason(error))")
+        }
+    }
+
+    public func events() -> AsyncThrowingStream<Int64, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let response = try await send(.GET, "\(base)/events", timeout: .seconds(30))
+                    var pending = ByteBuffer()
+                    for try await chunk in response.body {
+                        var chunk = chunk
+                        pending.writeBuffer(&chunk)
+                        while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+                            let line = pending.readString(length: newline - pending.readerIndex) ?? ""
+                            pending.moveReaderIndex(forwardBy: 1)
+                            if line.hasPrefix("data: "), let seq = Self.seq(inPokeData: String(line.dropFirst(6))) {
+                                continuation.yield(seq)
+                            }
+                        }
+                        pending.discardReadBytes()
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    static func seq(inPokeData data: String) -> Int64? {
+        struct Poke: Decodable { var seq: Int64 }
+        return try? JSONDecoder().decode(Poke.self, from: Data(data.utf8)).seq
+    }
+
+    private func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, timeout: TimeAmount = .seconds(60)) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: SyncProtocol.versionHeader, value: String(SyncProtocol.version))
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await ServerConnection.httpClient.execute(request, timeout: timeout)
+        } catch {
+            throw SyncError.transient(ServerConnection.reason(error))
+        }
+        let status = Int(response.status.code)
+        guard (200..<300).contains(status) else {
+            let data = Data((try? await response.body.collect(upTo: 1 << 20))?.readableBytesView ?? ByteBuffer().readableBytesView)
+            let error = try? JSONDecoder().decode(ErrorBody.self, from: data).error
+            switch (status, error?.code) {
+            case (410, _): throw SyncError.resyncRequired
+            case (404, _): throw SyncError.accessLost
+            case (500..., _), (429, _): throw SyncError.transient("HTTP \(status)")
+            default: throw SyncError.refused(status: status, code: error?.code ?? "http_\(status)", message: error?.message ?? "HTTP \(status)")
+            }
+        }
+        return response
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from response: HTTPClientResponse) async throws -> T {
+        let data: ByteBuffer
+        do {
+            data = try await response.body.collect(upTo: 256 << 20)
+        } catch {
+            throw SyncError.transient("the answer was cut off: \(ServerConnection.reason(error))")
+        }
+        do {
+            return try SyncCoding.decoder().decode(type, from: Data(data.readableBytesView))
+        } catch {
+            throw SyncError.refused(status: 200, code: "bad_response", message: "the server's answer was not understood: \(error)")
+        }
+    }
+}

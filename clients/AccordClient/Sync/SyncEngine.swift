@@ -1,0 +1,151 @@
+public import AccordCore
+public import Foundation
+
+/// Reconciles one replica with the server: push the outbox, pull (or snapshot), re-apply what is still
+/// pending, and prove the replica equals the server with the checksums.
+public struct SyncEngine: Sendable {
+    public let replica: Replica
+    public let transport: any SyncTransport
+    public var backoff = Backoff()
+    public var pushBatchSize = 500
+    public var pullPageSize = SyncProtocol.defaultPullLimit
+    /// Records per SQLite transaction while applying a snapshot.
+    public var snapshotBatchSize = 2_000
+
+    public init(replica: Replica, transport: any SyncTransport) {
+        self.replica = replica
+        self.transport = transport
+    }
+
+    /// One round. A lost organization purges the replica's file and throws `ClientError.accessLost`.
+    @discardableResult
+    public func sync(progress: (@Sendable (SyncProgress) -> Void)? = nil) async throws -> SyncSummary {
+        var summary = SyncSummary()
+        do {
+            try await push(&summary, progress: progress)
+            try await catchUp(&summary, progress: progress)
+            if try !verify() {
+                try await snapshot(&summary, progress: progress)
+                guard try verify() else {
+                    throw ClientError.integrity("the replica still differs from the server after a fresh snapshot; run accord doctor")
+                }
+            }
+            summary.verified = true
+            summary.cursor = try replica.cursor().cursor
+            try replica.recordSuccess(summary)
+            return summary
+        } catch SyncError.accessLost {
+            let url = replica.url
+            try? replica.close()
+            try Replica.remove(at: url)
+            throw ClientError.accessLost(replica.organization.uuidString.lowercased())
+        } catch {
+            try? replica.recordFailure("\(error)")
+            throw error
+        }
+    }
+
+    private func push(_ summary: inout SyncSummary, progress: (@Sendable (SyncProgress) -> Void)?) async throws {
+        let total = Int64(try replica.pendingCount())
+        while true {
+            let batch = try replica.pendingBatch(limit: pushBatchSize)
+            guard !batch.isEmpty else { return }
+            let request = PushRequest(clientID: replica.clientID, mutations: batch)
+            let response = try await backoff.retrying { try await transport.push(request) }
+            try replica.acknowledge(response.results, of: batch)
+            response.results.forEach { summary.count($0) }
+            progress?(SyncProgress(phase: .pushing, done: Int64(summary.pushed), total: total))
+        }
+    }
+
+    private func catchUp(_ summary: inout SyncSummary, progress: (@Sendable (SyncProgress) -> Void)?) async throws {
+        var state = try replica.cursor()
+        if state.needsSnapshot {
+            try await snapshot(&summary, progress: progress)
+            state = try replica.cursor()
+        }
+        var cursor = state.cursor
+        while true {
+            let page: PullResponse
+            do {
+                let (since, epoch, limit) = (cursor, state.epoch, pullPageSize)
+                page = try await backoff.retrying { try await transport.pull(since: since, limit: limit, epoch: epoch) }
+            } catch SyncError.resyncRequired {
+                try await snapshot(&summary, progress: progress)
+                return
+            }
+            try replica.apply(page)
+            summary.pulled += page.changes.count
+            cursor = page.next
+            progress?(SyncProgress(phase: .pulling, done: Int64(summary.pulled), total: nil))
+            if !page.more { return }
+        }
+    }
+
+    /// Replaces the replica's server state with a snapshot, applied in batches; pending local changes stay.
+    private func snapshot(_ summary: inout SyncSummary, progress: (@Sendable (SyncProgress) -> Void)?) async throws {
+        let received = try await backoff.retrying { try await receiveSnapshot(progress: progress) }
+        summary.snapshotRecords += Int(received)
+    }
+
+    private func receiveSnapshot(progress: (@Sendable (SyncProgress) -> Void)?) async throws -> Int64 {
+        let generation = try replica.beginSnapshot()
+        let receiver = SnapshotReceiver(replica: replica, generation: generation, batchSize: snapshotBatchSize, progress: progress)
+        try await transport.snapshot { line in try await receiver.receive(line) }
+        return try await receiver.finish()
+    }
+
+    /// Whether the replica's server state matches the checksums of the last pull or snapshot.
+    private func verify() throws -> Bool {
+        guard let server = try replica.serverChecksums() else { return false }
+        let local = try replica.serverStateChecksums()
+        return Collections.all.allSatisfy { (local[$0.name] ?? CollectionChecksum()) == (server[$0.name] ?? CollectionChecksum()) }
+    }
+}
+
+/// Collects a snapshot's records into batches and writes each in one transaction.
+private actor SnapshotReceiver {
+    let replica: Replica
+    let generation: Int64
+    let batchSize: Int
+    let progress: (@Sendable (SyncProgress) -> Void)?
+    var header: SnapshotHeader?
+    var end: SnapshotEnd?
+    var batch: [SnapshotRecord] = []
+    var received: Int64 = 0
+
+    init(replica: Replica, generation: Int64, batchSize: Int, progress: (@Sendable (SyncProgress) -> Void)?) {
+        self.replica = replica
+        self.generation = generation
+        self.batchSize = batchSize
+        self.progress = progress
+    }
+
+    func receive(_ line: SnapshotLine) throws {
+        switch line {
+        case .header(let header):
+            self.header = header
+            progress?(SyncProgress(phase: .snapshot, done: 0, total: header.rows))
+        case .record(let record):
+            batch.append(record)
+            received += 1
+            if batch.count >= batchSize { try flush() }
+        case .end(let end):
+            self.end = end
+        }
+    }
+
+    private func flush() throws {
+        guard !batch.isEmpty else { return }
+        try replica.applySnapshot(batch, generation: generation)
+        batch.removeAll(keepingCapacity: true)
+        progress?(SyncProgress(phase: .snapshot, done: received, total: header?.rows))
+    }
+
+    func finish() throws -> Int64 {
+        try flush()
+        guard let header, let end else { throw SyncError.transient("the snapshot was cut off before its end") }
+        try replica.finishSnapshot(header, end, generation: generation)
+        return received
+    }
+}
