@@ -36,6 +36,20 @@ final class LiveServer: Sendable {
         }
     }
 
+    /// Runs `body` with another server instance on the same database, stopped afterwards.
+    func withSecondInstance<Result: Sendable>(_ body: @Sendable (LiveServer) async throws -> Result) async throws -> Result {
+        let second = LiveServer(database: database)
+        try await second.start()
+        do {
+            let result = try await body(second)
+            await second.stop()
+            return result
+        } catch {
+            await second.stop()
+            throw error
+        }
+    }
+
     func start() async throws {
         var configuration = database.configuration()
         configuration.port = 0

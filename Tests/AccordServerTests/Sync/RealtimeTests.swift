@@ -1,0 +1,96 @@
+import AccordClient
+import AccordCore
+import AccordServer
+import Foundation
+import PostgresNIO
+import Synchronization
+import Testing
+
+/// Collects the pokes of one realtime stream in the background.
+final class PokeCollector: Sendable {
+    private let task: Task<Void, Never>
+
+    init(_ transport: HTTPSyncTransport) {
+        let box = PokeBox()
+        task = Task {
+            do {
+                for try await seq in transport.events() { box.append(seq) }
+            } catch {}
+        }
+        self.box = box
+    }
+
+    private let box: PokeBox
+
+    /// Waits until a poke satisfies `condition`, up to `timeout`.
+    func waitFor(timeout: Duration = .seconds(10), _ condition: @Sendable (Int64) -> Bool) async -> Int64? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let match = box.values.first(where: condition) { return match }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
+    var count: Int { box.values.count }
+
+    func stop() { task.cancel() }
+}
+
+private final class PokeBox: Sendable {
+    private let storage = Mutex<[Int64]>([])
+    var values: [Int64] { storage.withLock { $0 } }
+    func append(_ value: Int64) { storage.withLock { $0.append(value) } }
+}
+
+@Suite("Realtime pokes")
+struct RealtimeTests {
+    @Test func aWriteOnOneInstancePokesAClientConnectedToAnother() async throws {
+        try await LiveServer.with { first in
+            try await first.withSecondInstance { second in
+                let (token, _) = try await first.signup("dana@example.com")
+                let org = try await first.createOrganization("acme", token: token)
+                let pokes = PokeCollector(HTTPSyncTransport(server: second.url, token: token, organization: org.id))
+                defer { pokes.stop() }
+                #expect(await pokes.waitFor { $0 == 0 } == 0, "the stream opens with the current head")
+
+                let writer = try TestReplica(first, token: token, org: org.id)
+                defer { writer.remove() }
+                try writer.replica.create("notes", ["title": .text("poke")])
+                try await writer.sync()
+                #expect(await pokes.waitFor { $0 >= 1 } == 1, "the write on the first instance reached the second's stream")
+            }
+        }
+    }
+
+    @Test func theListenerReconnectsAndPokesAgainAfterLosingItsConnection() async throws {
+        try await LiveServer.with { live in
+            let (token, _) = try await live.signup("dana@example.com")
+            let org = try await live.createOrganization("acme", token: token)
+            let writer = try TestReplica(live, token: token, org: org.id)
+            defer { writer.remove() }
+            try writer.replica.create("notes", ["title": .text("before")])
+            try await writer.sync()
+            let pokes = PokeCollector(HTTPSyncTransport(server: live.url, token: token, organization: org.id))
+            defer { pokes.stop() }
+            #expect(await pokes.waitFor { $0 == 1 } == 1)
+            let before = pokes.count
+
+            let terminated = try await TestDatabase.withConnection(to: live.database.owner) { connection in
+                var count = 0
+                for try await ok in try await connection.query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query ILIKE 'LISTEN%'", logger: testLogger
+                ).decode(Bool.self) where ok { count += 1 }
+                return count
+            }
+            #expect(terminated >= 1)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while pokes.count == before && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(pokes.count > before, "after reconnecting, the listener re-poked with the head")
+
+            try writer.replica.create("notes", ["title": .text("after")])
+            try await writer.sync()
+            #expect(await pokes.waitFor { $0 == 2 } == 2, "new writes poke through the new connection")
+        }
+    }
+}
