@@ -15,6 +15,8 @@ public struct SyncStatus: Sendable, Codable, Equatable {
     /// When the oldest pending change was made.
     public var oldestPendingAt: Date?
     public var lastSummary: SyncSummary?
+    /// The id of the last mutation this replica queued; the server applies each of them once.
+    public var lastMutationID: Int64
 }
 
 extension Replica {
@@ -31,7 +33,8 @@ extension Replica {
                 rejections: try Int.fetchOne(db, sql: "SELECT count(*) FROM rejections") ?? 0,
                 needsSnapshot: state?["needs_snapshot"] ?? true,
                 oldestPendingAt: ReplicaJSON.date(try String.fetchOne(db, sql: "SELECT min(created_at) FROM outbox")),
-                lastSummary: try (state?["last_summary"] as String?).map { try ReplicaJSON.decode(SyncSummary.self, $0) }
+                lastSummary: try (state?["last_summary"] as String?).map { try ReplicaJSON.decode(SyncSummary.self, $0) },
+                lastMutationID: (state?["next_mutation_id"] ?? 1) - 1
             )
         }
     }

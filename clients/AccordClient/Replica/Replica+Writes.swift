@@ -62,6 +62,14 @@ extension Replica {
         }
     }
 
+    /// The ids of a collection's local records.
+    public func recordIDs(_ collection: String) throws -> [UUID] {
+        let schema = try Self.schema(collection)
+        return try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM \(schema.quotedTable) ORDER BY id").compactMap(UUID.init(uuidString:))
+        }
+    }
+
     /// Every local record of a collection, by id.
     public func records(_ collection: String) throws -> [(id: UUID, seq: Int64, fields: RecordFields)] {
         let schema = try Self.schema(collection)

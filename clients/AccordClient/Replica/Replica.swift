@@ -24,6 +24,9 @@ public final class Replica: Sendable {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // In WAL mode, NORMAL keeps every transaction atomic across a crash of the process; only a power loss
+        // can take back the last commits, and then the table and the outbox go back together.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         let pool = try DatabasePool(path: url.path, configuration: configuration)
         try ReplicaSchema.migrator().migrate(pool)
         let clientID = try pool.write { db -> String in
