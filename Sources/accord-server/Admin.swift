@@ -6,7 +6,7 @@ import Foundation
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administer the server directly through its database, without HTTP.",
-        subcommands: [Bootstrap.self, CreateUser.self]
+        subcommands: [Bootstrap.self, CreateUser.self, PruneChanges.self]
     )
 }
 
@@ -73,5 +73,40 @@ struct CreateUser: AsyncParsableCommand {
             try await server.withDatabase { api in try await api.createUser(email: email, name: name, password: password) }
         }
         print("Created \(user.email) (\(user.id)). Owners and admins can now add them to organizations.")
+    }
+}
+
+struct PruneChanges: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune-changes",
+        abstract: "Drop an organization's oldest change history; replicas behind it resync by snapshot."
+    )
+
+    @OptionGroup var options: ServerOptions
+
+    @Option(help: "The organization's slug or id.")
+    var org: String
+
+    @Option(help: "Drop changes older than this many days.")
+    var olderThanDays: Int?
+
+    @Option(help: "Drop changes up to and including this seq.")
+    var throughSeq: Int64?
+
+    func validate() throws {
+        guard (olderThanDays == nil) != (throughSeq == nil) else {
+            throw ValidationError("Give either --older-than-days or --through-seq.")
+        }
+        if let olderThanDays, olderThanDays < 0 { throw ValidationError("--older-than-days cannot be negative.") }
+    }
+
+    func run() async throws {
+        let configuration = try options.configuration()
+        let server = try await reportingFailure { try await AccordServer.prepare(configuration, logger: options.logger(configuration)) }
+        let (org, through, age) = (org, throughSeq, olderThanDays.map { TimeInterval($0) * 86_400 })
+        let deleted = try await reportingFailure {
+            try await server.withDatabase { _ in try await server.pruneChanges(org: org, through: through, olderThan: age) }
+        }
+        print("Dropped \(deleted) changes of \(org).")
     }
 }

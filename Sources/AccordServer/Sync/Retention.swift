@@ -6,8 +6,8 @@ import PostgresNIO
 /// The change log's retention: pruning an organization's oldest changes and raising its horizon, so a
 /// client whose cursor falls behind it resyncs by snapshot.
 ///
-/// It runs as the owner role, since the application role may not delete history; the owner needs to bypass
-/// row-level security (a superuser, or a role with BYPASSRLS) because it works across organizations.
+/// It runs as the owner role, since the application role may not delete history, inside the organization's
+/// row-level security scope like any request.
 extension AccordServer {
     /// Deletes `org`'s changes up to `through`, or those older than `olderThan` when `through` is nil,
     /// and returns how many it deleted.
@@ -33,6 +33,7 @@ extension AccordServer {
             "SELECT id FROM organizations WHERE slug = \(reference) OR id::text = \(reference.lowercased())", logger: logger
         ).decode(UUID.self) { org = id }
         guard let org else { throw ConfigurationError("there is no organization '\(reference)'") }
+        try await connection.query("SELECT set_config('accord.org_id', \(org.uuidString), true)", logger: logger)
         var horizon = through ?? 0
         if through == nil, let age {
             let cutoff = Date().addingTimeInterval(-age)
