@@ -57,12 +57,13 @@ struct RunningServer {
     let url: String
     let log: URL
 
-    static func start(in workspace: Workspace) async throws -> RunningServer {
-        let log = workspace.directory.appendingPathComponent("server.log")
+    /// Starts on `port`, or on a free one; the same workspace reuses its cluster and data.
+    static func start(in workspace: Workspace, port: Int = 0) async throws -> RunningServer {
+        let log = workspace.directory.appendingPathComponent("server-\(UUID().uuidString.prefix(6)).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("accord-server")
-        process.arguments = ["serve", "--seed-demo", "--port", "0", "--data-dir", workspace.directory.appendingPathComponent("data").path]
+        process.arguments = ["serve", "--seed-demo", "--port", String(port), "--data-dir", workspace.directory.appendingPathComponent("data").path]
         var environment = ProcessInfo.processInfo.environment
         environment["ACCORD_BCRYPT_COST"] = "4"
         process.environment = environment
@@ -83,6 +84,8 @@ struct RunningServer {
         Issue.record("accord-server did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         throw CancellationError()
     }
+
+    var port: Int { URLComponents(string: url)?.port ?? 0 }
 
     /// Stops the server as an operator would, which also stops its PostgreSQL.
     func stop() {

@@ -20,7 +20,7 @@ public struct AccordHome: Sendable {
     public var credentials: CredentialStore { CredentialStore(file: directory.appendingPathComponent("credentials.json")) }
 
     /// Creates the directory, readable by its owner only, when it does not exist yet.
-    func prepare() throws {
+    public func prepare() throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 }

@@ -4,6 +4,8 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
     case corruptCredentials(String)
     case cannotWrite(String, String)
     case serverUnreachable(String, String)
+    /// A sync could not reach the server; the local changes wait in the outbox.
+    case offline(server: String, reason: String, pending: Int)
     /// The server answered with an error in Accord's shape.
     case server(status: Int, code: String, message: String)
     case unexpectedResponse(String)
@@ -25,6 +27,8 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
             "cannot write \(path): \(reason)"
         case .serverUnreachable(let server, let reason):
             "server unreachable at \(server) (\(reason)): check the address and your connection"
+        case .offline(let server, let reason, let pending):
+            "server unreachable at \(server) (\(reason)): your changes are saved locally and will sync later (\(pending) waiting)"
         case .server(_, _, let message):
             message
         case .invalidInput(let message), .notFound(let message), .integrity(let message):

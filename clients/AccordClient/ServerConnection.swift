@@ -19,6 +19,21 @@ public struct ServerConnection: Sendable {
         try await send(.POST, "v1/auth/login", body: LoginRequest(email: email, password: password))
     }
 
+    public func signup(email: String, password: String, name: String) async throws -> IssuedToken {
+        try await send(.POST, "v1/auth/signup", body: SignupRequest(email: email, password: password, name: name))
+    }
+
+    /// Adds an existing user to an organization (owners and admins).
+    @discardableResult
+    public func addMember(_ email: String, role: MemberRole, to organization: String) async throws -> Member {
+        try await send(.POST, "v1/orgs/\(organization)/members", body: AddMemberRequest(email: email, role: role))
+    }
+
+    /// Removes a member; their replicas of the organization are purged on their next sync.
+    public func removeMember(_ user: UUID, from organization: String) async throws {
+        let _: Empty = try await send(.DELETE, "v1/orgs/\(organization)/members/\(user.uuidString.lowercased())", body: Optional<String>.none)
+    }
+
     public func me() async throws -> MeResponse {
         try await send(.GET, "v1/me", body: Optional<String>.none)
     }

@@ -1,4 +1,5 @@
 import AccordClient
+import AccordCore
 import ArgumentParser
 import Foundation
 
@@ -7,14 +8,39 @@ struct Accord: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accord",
         abstract: "Accord's terminal client: one source of truth for your organizations' definitions, KPIs and decisions.",
-        subcommands: [Login.self, Logout.self, Whoami.self, Orgs.self]
+        discussion: "Every write works offline and is queued; accord sync reconciles. Exit codes: 0 success, 1 user error, 2 usage, 3 server unreachable, 4 sync left conflicts or rejections.",
+        subcommands: [
+            Signup.self, Login.self, Logout.self, Whoami.self, Orgs.self, Use.self, SyncCommand.self, StatusCommand.self,
+            ConflictsCommand.self, Resolve.self, RejectionsCommand.self, RecordsCommand.self, Doctor.self,
+        ]
     )
+
+    /// Usage errors exit with 2, as the documented exit codes promise.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print machine-readable JSON.")
     var json = false
+
+    @Option(help: "The organization to act in, by slug or id (default: the one chosen with accord use).")
+    var org: String?
 
     var home: AccordHome { AccordHome.fromEnvironment() }
 
@@ -23,24 +49,57 @@ struct GlobalOptions: ParsableArguments {
         guard let credentials = try home.credentials.load() else { throw ClientError.notLoggedIn }
         return credentials
     }
+
+    /// The organization this command acts in, known from the last time the server listed them.
+    func organization() throws -> KnownOrganization {
+        try home.loadConfig().organization(org)
+    }
+
+    /// Opens (or creates) the organization's replica; no network needed.
+    func replica(for organization: KnownOrganization) throws -> Replica {
+        try Replica(at: home.replicaFile(for: organization.id), organization: organization.id)
+    }
 }
 
-/// Runs a command body, turning client errors into one line on standard error and exit status 1 (3 when the
-/// server cannot be reached), never a stack trace.
+/// Runs a command body and turns failures into one line on standard error with the documented exit code,
+/// never a stack trace.
 func reporting(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as ClientError {
-        FileHandle.standardError.write(Data("accord: \(error)\n".utf8))
-        if case .serverUnreachable = error { throw ExitCode(3) }
-        throw ExitCode.failure
+        fail("\(error)", code: error.isUnreachable ? 3 : 1)
+    } catch let error as SyncError {
+        switch error {
+        case .transient: fail("\(error)", code: 3)
+        default: fail("\(error)", code: 1)
+        }
+    } catch let error as ValidationError {
+        fail(error.message, code: 2)
+    }
+}
+
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data("accord: \(message)\n".utf8))
+    Foundation.exit(code)
+}
+
+extension ClientError {
+    var isUnreachable: Bool {
+        switch self {
+        case .serverUnreachable, .offline: true
+        default: false
+        }
     }
 }
 
 /// Writes `value` as pretty JSON on standard output.
 func printJSON(_ value: some Encodable) throws {
+    print(try jsonText(value))
+}
+
+func jsonText(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.dateEncodingStrategy = .iso8601
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

@@ -40,12 +40,19 @@ struct Login: AsyncParsableCommand {
                 credentials = Credentials(server: url, email: me.user.email, token: token)
             } else {
                 let email = try email ?? prompt("Email: ")
-                let password = try secretPrompt("Password: ")
+                let password = try readSecret("Password: ")
                 let issued = try await ServerConnection(server: url).login(email: email, password: password)
                 credentials = Credentials(server: url, email: issued.user.email, token: issued.token)
             }
             try options.home.credentials.save(credentials)
+            let memberships = try await ServerConnection(server: url, token: credentials.token).me().memberships
+            let config = try options.home.remember(memberships)
             print("Logged in to \(url.absoluteString) as \(credentials.email).")
+            if let chosen = config.organizations.first(where: { $0.id == config.defaultOrganization }) {
+                print("Using \(chosen.slug); run accord sync to fetch it.")
+            } else if !config.organizations.isEmpty {
+                print("Choose an organization with accord use <org>; accord orgs lists them.")
+            }
         }
     }
 
@@ -57,13 +64,6 @@ struct Login: AsyncParsableCommand {
         return line
     }
 
-    /// Reads without echo on a terminal; from a pipe, reads one line.
-    private func secretPrompt(_ text: String) throws -> String {
-        if isatty(STDIN_FILENO) == 1, let secret = getpass(text) {
-            return String(cString: secret)
-        }
-        return try prompt(text)
-    }
 }
 
 struct Logout: AsyncParsableCommand {
@@ -83,4 +83,53 @@ struct Logout: AsyncParsableCommand {
             print("Logged out of \(credentials.server.absoluteString).")
         }
     }
+}
+
+struct Signup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create an account on an Accord server and log in with it."
+    )
+
+    @Argument(help: "The server's address, for example http://127.0.0.1:8080")
+    var server: String
+
+    @Option(help: "Your email.")
+    var email: String
+
+    @Option(help: "Your name, as teammates see it (default: the email's local part).")
+    var name: String?
+
+    @OptionGroup var options: GlobalOptions
+
+    func validate() throws {
+        guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ValidationError("'\(server)' is not a server address; use one like http://127.0.0.1:8080")
+        }
+    }
+
+    func run() async throws {
+        try await reporting {
+            let url = URL(string: server)!
+            let password = try readSecret("Choose a password (at least 10 characters): ")
+            let issued = try await ServerConnection(server: url).signup(
+                email: email, password: password, name: name ?? String(email.prefix { $0 != "@" })
+            )
+            try options.home.credentials.save(Credentials(server: url, email: issued.user.email, token: issued.token))
+            _ = try options.home.remember([])
+            print("Signed up and logged in to \(url.absoluteString) as \(issued.user.email).")
+            print("Create an organization, or ask an owner to add you to theirs; accord orgs lists yours.")
+        }
+    }
+}
+
+/// Reads without echo on a terminal; from a pipe, reads one line.
+func readSecret(_ text: String) throws -> String {
+    if isatty(STDIN_FILENO) == 1, let secret = getpass(text) {
+        return String(cString: secret)
+    }
+    FileHandle.standardError.write(Data(text.utf8))
+    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+        throw ValidationError("nothing entered on standard input")
+    }
+    return line
 }

@@ -30,6 +30,7 @@ struct Orgs: AsyncParsableCommand {
         try await reporting {
             let credentials = try options.credentials()
             let memberships = try await ServerConnection(server: credentials.server, token: credentials.token).me().memberships
+            let config = try options.home.remember(memberships)
             if options.json {
                 try printJSON(memberships)
                 return
@@ -39,12 +40,38 @@ struct Orgs: AsyncParsableCommand {
                 return
             }
             let slugWidth = max(4, memberships.map(\.organization.slug.count).max() ?? 0)
-            print("SLUG".padding(toLength: slugWidth + 2, withPad: " ", startingAt: 0) + "ROLE    NAME")
+            print("  " + "SLUG".padding(toLength: slugWidth + 2, withPad: " ", startingAt: 0) + "ROLE    NAME")
             for membership in memberships {
-                let slug = membership.organization.slug.padding(toLength: slugWidth + 2, withPad: " ", startingAt: 0)
+                let chosen = membership.organization.id == config.defaultOrganization ? "* " : "  "
+                let slug = chosen + membership.organization.slug.padding(toLength: slugWidth + 2, withPad: " ", startingAt: 0)
                 let role = membership.role.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
                 print(String((slug + role + membership.organization.name).prefix(80)))
             }
+        }
+    }
+}
+
+struct Use: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Choose the organization later commands act in.")
+
+    @Argument(help: "The organization's slug or id.")
+    var organization: String
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        try await reporting {
+            var config = try options.home.loadConfig()
+            if (try? config.organization(organization)) == nil, let credentials = try? options.credentials() {
+                // Not seen yet: ask the server for the current list; offline, the known list decides.
+                if let memberships = try? await ServerConnection(server: credentials.server, token: credentials.token).me().memberships {
+                    config = try options.home.remember(memberships)
+                }
+            }
+            let chosen = try config.organization(organization)
+            config.defaultOrganization = chosen.id
+            try options.home.saveConfig(config)
+            print("Now using \(chosen.slug) (\(chosen.name)).")
         }
     }
 }

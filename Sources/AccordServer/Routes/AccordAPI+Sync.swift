@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 extension AccordAPI {
     func addSyncRoutes(to v1: RouterGroup<Context>) {
@@ -56,8 +57,13 @@ extension AccordAPI {
             let events = notifier.subscribe(to: org)
             let body = ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: "retry: 2000\n\n" + Self.sse(.poke(head))))
-                for await event in events {
-                    try await writer.write(ByteBuffer(string: Self.sse(event)))
+                // The stream ends when the server starts shutting down, so stopping never waits on idle clients.
+                try await withGracefulShutdownHandler {
+                    for await event in events {
+                        try await writer.write(ByteBuffer(string: Self.sse(event)))
+                    }
+                } onGracefulShutdown: { [notifier] in
+                    notifier.endStreams()
                 }
                 try await writer.finish(nil)
             }

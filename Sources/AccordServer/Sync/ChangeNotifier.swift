@@ -56,7 +56,11 @@ final class ChangeNotifier: Service, Sendable {
             try? await gracefulShutdown()
             group.cancelAll()
         }
-        // Ends every open stream, so the HTTP server can finish its responses and stop.
+        endStreams()
+    }
+
+    /// Ends every open stream, so the HTTP server can finish its responses and stop.
+    func endStreams() {
         let open = subscribers.withLock { subscribers in
             defer { subscribers = [:] }
             return subscribers.values.flatMap(\.values)

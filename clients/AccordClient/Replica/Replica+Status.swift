@@ -91,3 +91,36 @@ extension Replica {
         RecordDigest.digest(id: UUID(uuidString: row["id"]) ?? UUID(), seq: row["_seq"], fields: schema.fields(of: row), schema: schema)
     }
 }
+
+extension Replica {
+    /// SQLite's own check of the file; "ok" when it is sound.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    /// Compares the replica with the server without changing either: equal, behind, or different.
+    public func compare(with transport: any SyncTransport) async throws -> ReplicaComparison {
+        let (cursor, epoch, needsSnapshot) = try cursor()
+        if needsSnapshot { return .needsSnapshot }
+        let page: PullResponse
+        do {
+            page = try await transport.pull(since: cursor, limit: 1, epoch: epoch)
+        } catch SyncError.resyncRequired {
+            return .needsSnapshot
+        }
+        guard page.changes.isEmpty, !page.more, let server = page.checksums else { return .behind }
+        let local = try serverStateChecksums()
+        let differing = Collections.all.map(\.name).filter { (local[$0] ?? CollectionChecksum()) != (server[$0] ?? CollectionChecksum()) }
+        return differing.isEmpty ? .equal : .different(differing)
+    }
+}
+
+/// How a replica stands against the server.
+public enum ReplicaComparison: Sendable, Equatable {
+    case equal
+    /// The server has changes the replica has not pulled yet.
+    case behind
+    case needsSnapshot
+    /// These collections' checksums differ at the same cursor.
+    case different([String])
+}

@@ -1,0 +1,210 @@
+import AccordClient
+import AccordCore
+import Foundation
+import Testing
+
+/// One `accord` user: a home of their own, and the commands they run.
+struct Person {
+    let home: URL
+
+    @discardableResult
+    func run(_ arguments: String..., input: String = "") throws -> Completed {
+        try Accord.run(arguments, home: home, input: input)
+    }
+
+    func json<T: Decodable>(_ type: T.Type, _ arguments: String...) throws -> T {
+        let result = try Accord.run(arguments + ["--json"], home: home)
+        #expect(result.status == 0, "\(arguments): \(result.standardError)")
+        return try SyncCoding.decoder().decode(T.self, from: Data(result.standardOutput.utf8))
+    }
+
+    func notes() throws -> [[String: FieldValue]] {
+        try json([[String: FieldValue]].self, "records", "notes").sorted { $0["id"]?.description ?? "" < $1["id"]?.description ?? "" }
+    }
+}
+
+@Suite("Offline work and sync with the accord command line", .serialized)
+struct OfflineSyncTests {
+    @Test func twoPeopleEditOfflineThenSyncMergeAndResolveConflicts() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        var server = try await RunningServer.start(in: workspace)
+        defer { server.stop() }
+        let dana = Person(home: workspace.directory.appendingPathComponent("dana"))
+        let marco = Person(home: workspace.directory.appendingPathComponent("marco"))
+        #expect(try dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n").status == 0)
+        #expect(try marco.run("signup", server.url, "--email", "lena@field.example", input: "marco's long password\n").status == 0)
+        let danaToken = try #require(try AccordHome(directory: dana.home).credentials.load()).token
+        try await ServerConnection(server: URL(string: server.url)!, token: danaToken).addMember("lena@field.example", role: .editor, to: "acme")
+        for person in [dana, marco] {
+            #expect(try person.run("use", "acme").status == 0)
+            #expect(try person.run("sync").status == 0)
+        }
+
+        let created = try dana.json([String: FieldValue].self, "records", "notes", "new", "title=Q3 dip", "body=trade show cancelled")
+        let other = try dana.json([String: FieldValue].self, "records", "notes", "new", "title=Pipeline", "body=coverage 3x")
+        let first = try #require(created["id"]?.description), second = try #require(other["id"]?.description)
+        #expect(try dana.run("sync").standardOutput.contains("2 pushed"))
+        #expect(try marco.run("sync").standardOutput.contains("2 pulled"))
+
+        // The server goes away; both keep working.
+        server.stop()
+        let offlineEdit = try dana.run("records", "notes", "set", String(first.prefix(8)), "body=moved to Q4", "title=Q3 dip (Dana)")
+        #expect(offlineEdit.status == 0)
+        #expect(offlineEdit.standardOutput.contains("queued, 1 change waiting to sync"))
+        try dana.run("records", "notes", "set", second, "body=coverage 2.5x")
+        try await Task.sleep(for: .milliseconds(20))
+        try marco.run("records", "notes", "set", first, "body=budget cut", "title=Q3 dip (Marco)", "pinned=true")
+        try marco.run("records", "notes", "set", second, "body=coverage 4x")
+        let unreachable = try dana.run("sync")
+        #expect(unreachable.status == 3)
+        #expect(unreachable.standardError.contains("your changes are saved locally and will sync later (2 waiting)"))
+        #expect(try marco.json(StatusOutput.self, "status").status.pending == 2)
+
+        server = try await RunningServer.start(in: workspace, port: server.port)
+        let danaSync = try dana.run("sync")
+        #expect(danaSync.status == 0, "\(danaSync.standardError)")
+        #expect(danaSync.standardOutput.contains("2 pushed, 0 merged, 0 conflicts, 0 rejected"))
+        let marcoSync = try marco.run("sync")
+        #expect(marcoSync.status == 4, "review fields conflicted: \(marcoSync.standardOutput)")
+        #expect(marcoSync.standardOutput.contains("2 pushed, 0 merged, 2 conflicts, 0 rejected"))
+        #expect(marcoSync.standardOutput.contains("2 open conflicts: run accord conflicts"))
+        #expect(try dana.run("sync").status == 4, "Dana sees the conflicts too")
+
+        let conflicts = try dana.json([Conflict].self, "conflicts")
+        #expect(try marco.json([Conflict].self, "conflicts") == conflicts)
+        #expect(Set(conflicts.map(\.field)) == ["body"])
+        let onFirst = try #require(conflicts.first { $0.recordID.uuidString.lowercased() == first })
+        let onSecond = try #require(conflicts.first { $0.recordID.uuidString.lowercased() == second })
+        #expect(onFirst.base == "\"trade show cancelled\"" && onFirst.theirs == "\"moved to Q4\"" && onFirst.mine == "\"budget cut\"")
+        let shown = try dana.run("conflicts", "show", String(onFirst.id.uuidString.lowercased().prefix(8)))
+        #expect(shown.standardOutput.contains("BASE") && shown.standardOutput.contains("budget cut"))
+        #expect(shown.standardOutput.split(separator: "\n").allSatisfy { $0.count <= 80 })
+
+        // Each side resolves one.
+        #expect(try dana.run("resolve", onFirst.id.uuidString, "--value", "moved to Q4, budget cut").status == 0)
+        #expect(try marco.run("resolve", String(onSecond.id.uuidString.prefix(8)), "--mine").status == 0)
+        #expect(try dana.run("sync").status == 4, "Marco's resolution has not arrived yet")
+        #expect(try marco.run("sync").status == 0)
+        #expect(try dana.run("sync").status == 0)
+
+        let danaNotes = try dana.notes()
+        #expect(danaNotes == (try marco.notes()))
+        let byID = Dictionary(uniqueKeysWithValues: danaNotes.map { ($0["id"]!.description, $0) })
+        #expect(byID[first]?["title"] == .text("Q3 dip (Marco)"), "lww: the later title wins")
+        #expect(byID[first]?["pinned"] == .bool(true), "different fields merge")
+        #expect(byID[first]?["body"] == .text("moved to Q4, budget cut"))
+        #expect(byID[second]?["body"] == .text("coverage 4x"))
+        for person in [dana, marco] {
+            let doctor = try person.run("doctor")
+            #expect(doctor.status == 0, "\(doctor.standardOutput)")
+            #expect(doctor.standardOutput.contains("equal to the server (checksums match)"))
+        }
+        let onServer = try await serverNotes(server, token: danaToken)
+        #expect(danaNotes.count == onServer.count)
+        for note in danaNotes {
+            let id = try #require(note["id"].flatMap { UUID(uuidString: $0.description) })
+            #expect(note.filter { $0.key != "id" } == onServer[id], "the replica equals the server")
+        }
+    }
+
+    @Test func aRemovedMemberSyncsAndLosesTheReplica() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let server = try await RunningServer.start(in: workspace)
+        defer { server.stop() }
+        let dana = Person(home: workspace.directory.appendingPathComponent("dana"))
+        let marco = Person(home: workspace.directory.appendingPathComponent("marco"))
+        try dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n")
+        try marco.run("signup", server.url, "--email", "lena@field.example", input: "marco's long password\n")
+        let connection = ServerConnection(server: URL(string: server.url)!, token: try #require(try AccordHome(directory: dana.home).credentials.load()).token)
+        let member = try await connection.addMember("lena@field.example", role: .editor, to: "acme")
+        try marco.run("use", "acme")
+        #expect(try marco.run("sync").status == 0)
+        let config = try AccordHome(directory: marco.home).loadConfig()
+        let replica = AccordHome(directory: marco.home).replicaFile(for: try config.organization("acme").id)
+        #expect(FileManager.default.fileExists(atPath: replica.path))
+
+        try await connection.removeMember(member.user.id, from: "acme")
+        let sync = try marco.run("sync")
+        #expect(sync.status == 1)
+        #expect(sync.standardError == "accord: you no longer have access to acme; its local replica was removed\n")
+        #expect(!FileManager.default.fileExists(atPath: replica.path))
+        #expect(try marco.run("status").standardError.contains("run accord use <org>"))
+    }
+
+    @Test func theTokenStaysInTheCredentialsFileOnly() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let server = try await RunningServer.start(in: workspace)
+        defer { server.stop() }
+        let dana = Person(home: workspace.directory.appendingPathComponent("dana"))
+        var outputs = [try dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n")]
+        let credentials = AccordHome(directory: dana.home).credentials
+        let token = try #require(try credentials.load()).token
+        let mode = try FileManager.default.attributesOfItem(atPath: credentials.file.path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+        outputs.append(try dana.run("use", "acme"))
+        outputs.append(try dana.run("records", "notes", "new", "title=watch me"))
+
+        // A live `accord sync --watch`: its command line and environment carry no token.
+        let watch = Process()
+        watch.executableURL = productsDirectory.appendingPathComponent("accord")
+        watch.arguments = ["sync", "--watch"]
+        watch.environment = ProcessInfo.processInfo.environment.merging(["ACCORD_HOME": dana.home.path]) { $1 }
+        let watchOutput = Pipe()
+        watch.standardOutput = watchOutput
+        watch.standardError = watchOutput
+        try watch.run()
+        defer { if watch.isRunning { watch.terminate() } }
+        var pushed = false
+        for _ in 0..<100 where !pushed {
+            try await Task.sleep(for: .milliseconds(100))
+            pushed = (try? dana.json(StatusOutput.self, "status").status.pending) == 0
+        }
+        #expect(pushed, "the watcher pushed the queued note")
+        let commandLine = try String(contentsOfFile: "/proc/\(watch.processIdentifier)/cmdline", encoding: .utf8)
+        let environment = try String(contentsOfFile: "/proc/\(watch.processIdentifier)/environ", encoding: .utf8)
+        #expect(!commandLine.contains(token) && !environment.contains(token))
+        watch.terminate()
+        watch.waitUntilExit()
+        let watched = String(decoding: watchOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+
+        outputs.append(try dana.run("sync"))
+        outputs.append(try dana.run("status", "--json"))
+        outputs.append(try dana.run("doctor", "--json"))
+        for output in outputs {
+            #expect(!output.standardOutput.contains(token) && !output.standardError.contains(token))
+        }
+        #expect(!watched.contains(token))
+        for log in try FileManager.default.contentsOfDirectory(atPath: workspace.directory.path) where log.hasSuffix(".log") {
+            #expect(!(try String(contentsOfFile: workspace.directory.appendingPathComponent(log).path, encoding: .utf8)).contains(token))
+        }
+        let config = try String(contentsOf: AccordHome(directory: dana.home).configFile, encoding: .utf8)
+        #expect(!config.contains(token))
+    }
+
+    /// The server's notes, from a snapshot.
+    private func serverNotes(_ server: RunningServer, token: String) async throws -> [UUID: RecordFields] {
+        let me = try await ServerConnection(server: URL(string: server.url)!, token: token).me()
+        let acme = try #require(me.memberships.first { $0.organization.slug == "acme" })
+        let box = NotesBox()
+        try await HTTPSyncTransport(server: URL(string: server.url)!, token: token, organization: acme.organization.id).snapshot { line in
+            if case .record(let record) = line, record.collection == "notes" { box.add(record) }
+        }
+        return box.notes
+    }
+}
+
+struct StatusOutput: Decodable {
+    var organization: String
+    var status: SyncStatus
+}
+
+private final class NotesBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [UUID: RecordFields] = [:]
+
+    func add(_ record: SnapshotRecord) { lock.withLock { storage[record.id] = record.fields } }
+    var notes: [UUID: RecordFields] { lock.withLock { storage } }
+}

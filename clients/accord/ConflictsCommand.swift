@@ -1,0 +1,133 @@
+import AccordClient
+import AccordCore
+import ArgumentParser
+import Foundation
+
+struct ConflictsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conflicts",
+        abstract: "List the open conflicts, or show one side by side.",
+        subcommands: [List.self, Show.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List open conflicts.")
+
+        @Flag(help: "Include resolved conflicts.")
+        var all = false
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await reporting {
+                let replica = try options.replica(for: try options.organization())
+                defer { try? replica.close() }
+                let conflicts = try replica.conflicts(includeResolved: all)
+                if options.json { return try printJSON(conflicts) }
+                guard !conflicts.isEmpty else { return print("No open conflicts.") }
+                print("ID        KIND                  RECORD            FIELD / MINE")
+                for conflict in conflicts {
+                    let what = conflict.field.map { "\($0): \(conflict.mine ?? "null")" } ?? (conflict.mine ?? "delete")
+                    print(
+                        Terminal.pad(String(conflict.id.uuidString.lowercased().prefix(8)), 10) + Terminal.pad(conflict.kind.rawValue, 22)
+                            + Terminal.pad("\(conflict.collection)/\(conflict.recordID.uuidString.lowercased().prefix(8))", 18)
+                            + Terminal.fit(what, 30)
+                    )
+                }
+                print(Terminal.dim("accord conflicts show <id> for details; accord resolve <id> --mine | --theirs | --value ..."))
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a conflict's base, mine and theirs side by side.")
+
+        @Argument(help: "The conflict's id, or the start of it.")
+        var id: String
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await reporting {
+                let replica = try options.replica(for: try options.organization())
+                defer { try? replica.close() }
+                let conflict = try replica.conflict(try replica.recordID("conflicts", matching: id))
+                if options.json { return try printJSON(conflict) }
+                print("conflict \(conflict.id.uuidString.lowercased()) (\(conflict.status))")
+                print("record   \(conflict.collection)/\(conflict.recordID.uuidString.lowercased())")
+                print("kind     \(conflict.kind.rawValue)" + (conflict.field.map { ", field \($0)" } ?? ""))
+                let column = (Terminal.width - 2) / 3
+                print(Terminal.pad("BASE", column) + " " + Terminal.pad("MINE", column) + " " + "THEIRS")
+                let sides = [conflict.base ?? "-", conflict.mine ?? "(deleted)", conflict.theirs ?? "(deleted)"].map { wrap($0, column) }
+                for row in 0..<(sides.map(\.count).max() ?? 0) {
+                    print(sides.map { Terminal.pad(row < $0.count ? $0[row] : "", column) }.joined(separator: " "))
+                }
+                if conflict.status == "open" {
+                    print(Terminal.dim("accord resolve \(conflict.id.uuidString.lowercased().prefix(8)) --mine | --theirs" + (conflict.kind == .field ? " | --value ..." : "")))
+                }
+            }
+        }
+
+        private func wrap(_ text: String, _ width: Int) -> [String] {
+            var lines: [String] = []
+            var rest = Substring(text.replacingOccurrences(of: "\n", with: " "))
+            while !rest.isEmpty {
+                lines.append(String(rest.prefix(width)))
+                rest = rest.dropFirst(width)
+            }
+            return lines.isEmpty ? [""] : lines
+        }
+    }
+}
+
+struct Resolve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Resolve a conflict: keep mine, keep theirs, or set a new value.")
+
+    @Argument(help: "The conflict's id, or the start of it.")
+    var id: String
+
+    @Flag(help: "Take the value of the edit that lost (the client's).")
+    var mine = false
+
+    @Flag(help: "Keep what the server kept.")
+    var theirs = false
+
+    @Option(help: "A new value for the field.")
+    var value: String?
+
+    @OptionGroup var options: GlobalOptions
+
+    func validate() throws {
+        guard [mine, theirs, value != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("choose one of --mine, --theirs or --value <value>")
+        }
+    }
+
+    func run() async throws {
+        try await reporting {
+            let replica = try options.replica(for: try options.organization())
+            defer { try? replica.close() }
+            let conflict = try replica.conflict(try replica.recordID("conflicts", matching: id))
+            let resolution: ConflictResolution
+            if mine {
+                resolution = .mine
+            } else if theirs {
+                resolution = .theirs
+            } else {
+                guard let field = conflict.field, let schema = Collections.named(conflict.collection) else {
+                    throw ClientError.invalidInput("a record conflict is resolved with --mine or --theirs")
+                }
+                resolution = .value(try FieldAssignments.parse(["\(field)=\(value ?? "")"], for: schema)[field] ?? .null)
+            }
+            try replica.resolve(conflict.id, with: resolution)
+            try printQueued(replica, "resolved \(conflict.id.uuidString.lowercased().prefix(8))")
+        }
+    }
+}
+
+/// Confirms a queued local change and how many wait to sync.
+func printQueued(_ replica: Replica, _ what: String) throws {
+    let pending = try replica.pendingCount()
+    print("\(what); queued, \(pending) change\(pending == 1 ? "" : "s") waiting to sync")
+}
