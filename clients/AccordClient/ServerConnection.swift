@@ -23,6 +23,10 @@ public struct ServerConnection: Sendable {
         try await send(.POST, "v1/auth/signup", body: SignupRequest(email: email, password: password, name: name))
     }
 
+    public func members(of organization: String) async throws -> [Member] {
+        try await send(.GET, "v1/orgs/\(organization)/members", body: Optional<String>.none)
+    }
+
     /// Adds an existing user to an organization (owners and admins).
     @discardableResult
     public func addMember(_ email: String, role: MemberRole, to organization: String) async throws -> Member {

@@ -117,7 +117,7 @@ struct Signup: AsyncParsableCommand {
             try options.home.credentials.save(Credentials(server: url, email: issued.user.email, token: issued.token))
             _ = try options.home.remember([])
             print("Signed up and logged in to \(url.absoluteString) as \(issued.user.email).")
-            print("Create an organization, or ask an owner to add you to theirs; accord orgs lists yours.")
+            print("Ask an owner to add you to their organization (accord members add), then run accord orgs.")
         }
     }
 }

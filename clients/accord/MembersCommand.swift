@@ -1,0 +1,83 @@
+import AccordClient
+import AccordCore
+import ArgumentParser
+import Foundation
+
+struct MembersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "members",
+        abstract: "List an organization's members, or add and remove them (owners and admins; needs the server).",
+        subcommands: [List.self, Add.self, Remove.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the members and their roles.")
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await reporting {
+                let (connection, organization) = try options.connection()
+                let members = try await connection.members(of: organization.id.uuidString)
+                if options.json { return try printJSON(members) }
+                for member in members {
+                    print(Terminal.pad(member.user.email, 36) + Terminal.pad(member.role.rawValue, 8) + Terminal.fit(member.user.name, 34))
+                }
+            }
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an existing account to the organization.")
+
+        @Argument(help: "The person's email; they sign up first with accord signup.")
+        var email: String
+
+        @Option(help: "owner, admin, editor or viewer.")
+        var role = "editor"
+
+        func validate() throws {
+            guard MemberRole(rawValue: role) != nil else { throw ValidationError("--role must be owner, admin, editor or viewer") }
+        }
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await reporting {
+                let (connection, organization) = try options.connection()
+                let member = try await connection.addMember(email, role: MemberRole(rawValue: role) ?? .editor, to: organization.id.uuidString)
+                print("Added \(member.user.email) to \(organization.slug) as \(member.role.rawValue).")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a member; their replicas are purged on their next sync.")
+
+        @Argument(help: "The member's email.")
+        var email: String
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await reporting {
+                let (connection, organization) = try options.connection()
+                let members = try await connection.members(of: organization.id.uuidString)
+                guard let member = members.first(where: { $0.user.email.lowercased() == email.lowercased() }) else {
+                    throw ClientError.notFound("\(email) is not a member of \(organization.slug)")
+                }
+                try await connection.removeMember(member.user.id, from: organization.id.uuidString)
+                print("Removed \(member.user.email) from \(organization.slug).")
+            }
+        }
+    }
+}
+
+extension GlobalOptions {
+    /// The server connection and the organization a command acts in.
+    func connection() throws -> (ServerConnection, KnownOrganization) {
+        let credentials = try credentials()
+        return (ServerConnection(server: credentials.server, token: credentials.token), try organization())
+    }
+}
