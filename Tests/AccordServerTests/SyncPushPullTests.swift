@@ -49,6 +49,15 @@ struct SyncTestClient {
     }
 }
 
+extension TestServer {
+    /// Signs Dana up as the owner of a new organization, acme, and returns her token.
+    func acmeOwner() async throws -> String {
+        let (token, _) = try await signup("dana@example.com")
+        _ = try await createOrganization("Acme", slug: "acme", token: token)
+        return token
+    }
+}
+
 @Suite("Sync push and pull")
 struct SyncPushPullTests {
     @Test func aPushedCreateIsLoggedPulledAndCheckedSummed() async throws {
@@ -73,8 +82,7 @@ struct SyncPushPullTests {
 
     @Test func aRetriedPushReturnsTheRecordedOutcomesAndAppliesNothingTwice() async throws {
         try await TestServer.with { server in
-            let (token, _) = try await server.signup("dana@example.com")
-            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            let token = try await server.acmeOwner()
             var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
             let id = UUID()
             let batch = [
@@ -100,8 +108,7 @@ struct SyncPushPullTests {
 
     @Test func concurrentEditsMergePerFieldPolicy() async throws {
         try await TestServer.with { server in
-            let (token, _) = try await server.signup("dana@example.com")
-            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            let token = try await server.acmeOwner()
             var a = SyncTestClient(server: server, token: token, org: "acme", node: "a")
             var b = SyncTestClient(server: server, token: token, org: "acme", node: "b")
             let id = UUID()
@@ -138,8 +145,7 @@ struct SyncPushPullTests {
 
     @Test func anEarlierLwwEditLosesButStaysInTheLog() async throws {
         try await TestServer.with { server in
-            let (token, _) = try await server.signup("dana@example.com")
-            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            let token = try await server.acmeOwner()
             var a = SyncTestClient(server: server, token: token, org: "acme", node: "a")
             var b = SyncTestClient(server: server, token: token, org: "acme", node: "b")
             let id = UUID()
@@ -212,8 +218,7 @@ struct SyncPushPullTests {
 
     @Test func pullsPageInOrder() async throws {
         try await TestServer.with { server in
-            let (token, _) = try await server.signup("dana@example.com")
-            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            let token = try await server.acmeOwner()
             var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
             var batch: [Mutation] = []
             for index in 0..<7 { batch.append(client.mutation(.create, UUID(), ["title": .text("n\(index)")], base: 0)) }
@@ -236,8 +241,7 @@ struct SyncPushPullTests {
 
     @Test func aClientSpeakingAnotherProtocolIsToldWhatTheServerSpeaks() async throws {
         try await TestServer.with { server in
-            let (token, _) = try await server.signup("dana@example.com")
-            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            let token = try await server.acmeOwner()
             let response = try await server.client.execute(
                 uri: "/v1/orgs/acme/sync/pull", method: .get,
                 headers: [.authorization: "Bearer \(token)", HTTPField.Name(SyncProtocol.versionHeader)!: "99"]
@@ -253,8 +257,7 @@ struct SyncPushPullTests {
 struct SyncSnapshotTests {
     @Test func aSnapshotStreamsEveryLiveRecordWithTheChecksumsOfItsSeq() async throws {
         try await TestServer.with { server in
-            let (token, _) = try await server.signup("dana@example.com")
-            _ = try await server.createOrganization("Acme", slug: "acme", token: token)
+            let token = try await server.acmeOwner()
             var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
             let kept = UUID()
             let deleted = UUID()

@@ -55,10 +55,23 @@ struct GlobalOptions: ParsableArguments {
         try home.loadConfig().organization(org)
     }
 
+    /// Opens the replica of the organization this command acts in.
+    func openReplica() throws -> Replica {
+        try replica(for: try organization())
+    }
+
     /// Opens (or creates) the organization's replica; no network needed.
     func replica(for organization: KnownOrganization) throws -> Replica {
         try Replica(at: home.replicaFile(for: organization.id), organization: organization.id)
     }
+}
+
+/// Parses a server address argument, or says what one looks like.
+func serverURL(_ text: String) throws -> URL {
+    guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+        throw ValidationError("'\(text)' is not a server address; use one like http://127.0.0.1:8080")
+    }
+    return url
 }
 
 /// Runs a command body and turns failures into one line on standard error with the documented exit code,

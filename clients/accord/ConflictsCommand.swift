@@ -21,7 +21,7 @@ struct ConflictsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let replica = try options.replica(for: try options.organization())
+                let replica = try options.openReplica()
                 defer { try? replica.close() }
                 let conflicts = try replica.conflicts(includeResolved: all)
                 if options.json { return try printJSON(conflicts) }
@@ -50,7 +50,7 @@ struct ConflictsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let replica = try options.replica(for: try options.organization())
+                let replica = try options.openReplica()
                 defer { try? replica.close() }
                 let conflict = try replica.conflict(try replica.recordID("conflicts", matching: id))
                 if options.json { return try printJSON(conflict) }
@@ -106,7 +106,7 @@ struct Resolve: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            let replica = try options.replica(for: try options.organization())
+            let replica = try options.openReplica()
             defer { try? replica.close() }
             let conflict = try replica.conflict(try replica.recordID("conflicts", matching: id))
             let resolution: ConflictResolution

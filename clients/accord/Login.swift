@@ -23,14 +23,12 @@ struct Login: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
-        guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw ValidationError("'\(server)' is not a server address; use one like http://127.0.0.1:8080")
-        }
+        _ = try serverURL(server)
     }
 
     func run() async throws {
         try await reporting {
-            let url = URL(string: server)!
+            let url = try serverURL(server)
             let credentials: Credentials
             if tokenStdin {
                 guard let token = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !token.isEmpty else {
@@ -102,14 +100,12 @@ struct Signup: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
-        guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw ValidationError("'\(server)' is not a server address; use one like http://127.0.0.1:8080")
-        }
+        _ = try serverURL(server)
     }
 
     func run() async throws {
         try await reporting {
-            let url = URL(string: server)!
+            let url = try serverURL(server)
             let password = try readSecret("Choose a password (at least 10 characters): ")
             let issued = try await ServerConnection(server: url).signup(
                 email: email, password: password, name: name ?? String(email.prefix { $0 != "@" })

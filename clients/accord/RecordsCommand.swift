@@ -43,7 +43,7 @@ struct RecordsCommand: AsyncParsableCommand {
             guard let schema = Collections.named(collection) else {
                 throw ClientError.invalidInput("there is no collection '\(collection)'; the collections are \(Collections.all.map(\.name).joined(separator: ", "))")
             }
-            let replica = try options.replica(for: try options.organization())
+            let replica = try options.openReplica()
             defer { try? replica.close() }
             switch action {
             case "show"?: try show(try replica.recordID(schema.name, matching: arguments[0]), schema, replica)

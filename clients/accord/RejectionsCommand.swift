@@ -18,7 +18,7 @@ struct RejectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let replica = try options.replica(for: try options.organization())
+                let replica = try options.openReplica()
                 defer { try? replica.close() }
                 let rejections = try replica.rejections()
                 if options.json { return try printJSON(rejections) }
@@ -46,7 +46,7 @@ struct RejectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let replica = try options.replica(for: try options.organization())
+                let replica = try options.openReplica()
                 defer { try? replica.close() }
                 let rejected = try replica.rejection(id)
                 let schema = try Collections.named(rejected.collection).orThrow("unknown collection \(rejected.collection)")
@@ -66,7 +66,7 @@ struct RejectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let replica = try options.replica(for: try options.organization())
+                let replica = try options.openReplica()
                 defer { try? replica.close() }
                 let rejected = try replica.rejection(id)
                 try replica.discardRejection(rejected.mutationID)
