@@ -78,6 +78,45 @@ struct ThreeWayMergeTests {
         #expect(rejection(mutation(.create, ["title": .text("again")], base: 0), deleted)?.code == "deleted")
     }
 
+    @Test func aCreateByAClientThatSawTheDeleteRestoresTheRecordWithEveryField() throws {
+        var deleted = state()
+        deleted.tombstone = .init(seq: 5, timestamp: early)
+        let result = try merge(mutation(.create, ["title": .text("back")], base: 5), deleted)
+        #expect(result.restores && result.outcome == .applied)
+        #expect(result.accepted == ["title": .text("back"), "rank": .null, "body": .null, "summary": .null], "absent fields are cleared")
+    }
+
+    @Test func clientsOnlyUpdateServerCreatedRecords() throws {
+        let conflicts = Collections.conflicts
+        let create = Mutation(mutationID: 1, collection: "conflicts", recordID: id, operation: .create, fields: ["status": .text("open")], baseSeq: 0, timestamp: late)
+        #expect(rejection(create, nil, schema: conflicts)?.code == "server_managed")
+        var resolve = create
+        resolve.operation = .update
+        resolve.fields = ["status": .text("resolved")]
+        let existing = RecordState(fields: ["status": .text("open")], fieldSeqs: ["status": 1], fieldStamps: ["status": early])
+        #expect(try ThreeWayMerge.merge(resolve, into: existing, schema: conflicts).get().accepted == ["status": .text("resolved")])
+        resolve.fields = ["status": .text("maybe")]
+        guard case .failure(let rejection) = ThreeWayMerge.merge(resolve, into: existing, schema: conflicts) else {
+            Issue.record("a status outside open and resolved is refused")
+            return
+        }
+        #expect(rejection.reason == "status must be one of open, resolved")
+    }
+
+    @Test func canonicalValuesAreWhatEveryReplicaDigests() {
+        let schema = CollectionSchema(name: "t", fields: [
+            FieldSchema("at", .timestamp, .lww), FieldSchema("owner", .uuid, .lww), FieldSchema("share", .real, .lww),
+        ])
+        let canonical = schema.canonical(["at": .text("2026-11-24T09:30:00Z"), "owner": .text("0B6F9A52-6C51-4E47-9D0B-3F1E2A3B4C5D"), "share": .int(3)])
+        #expect(canonical == ["at": .text("2026-11-24T09:30:00.000Z"), "owner": .text("0b6f9a52-6c51-4e47-9d0b-3f1e2a3b4c5d"), "share": .double(3)])
+        let id = UUID()
+        let first = RecordDigest.digest(id: id, seq: 1, fields: ["share": .int(3)], schema: schema)
+        #expect(first == RecordDigest.digest(id: id, seq: 1, fields: ["share": .double(3)], schema: schema))
+        #expect(first != RecordDigest.digest(id: id, seq: 2, fields: ["share": .double(3)], schema: schema), "the seq is part of the digest")
+        #expect(RecordDigest.digest(id: id, seq: 1, fields: ["owner": .text("1")], schema: schema)
+            != RecordDigest.digest(id: id, seq: 1, fields: ["at": .text("1")], schema: schema), "values are digested per field")
+    }
+
     // MARK: update, per policy and field
 
     @Test(arguments: ["rank", "summary"])
