@@ -1,0 +1,80 @@
+import AccordClient
+import AccordCore
+import Foundation
+import Testing
+
+@Suite("The local replica, offline")
+struct ReplicaTests {
+    func withReplica(_ body: (Replica) throws -> Void) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("accord-replica-test-\(UUID()).sqlite")
+        let replica = try Replica(at: url, organization: UUID())
+        defer {
+            try? replica.close()
+            try? Replica.remove(at: url)
+        }
+        try body(replica)
+    }
+
+    @Test func everyLocalWriteIsQueuedWithIncreasingIdsAndTheRecordsBase() throws {
+        try withReplica { (replica: Replica) throws in
+            let id = try replica.create("notes", ["title": .text("Q3 dip")])
+            try replica.update("notes", id, ["pinned": .bool(true)])
+            try replica.delete("notes", id)
+            let pending = try replica.pending()
+            #expect(pending.map(\.mutationID) == [1, 2, 3])
+            #expect(pending.map(\.operation) == [.create, .update, .delete])
+            #expect(pending.allSatisfy { $0.baseSeq == 0 && $0.recordID == id })
+            #expect(pending[0].timestamp < pending[1].timestamp && pending[1].timestamp < pending[2].timestamp)
+            #expect(try replica.record("notes", id) == nil)
+            #expect(try replica.status().lastMutationID == 3)
+        }
+    }
+
+    @Test func invalidWritesAreRefusedBeforeTheOutboxAndChangeNothing() throws {
+        try withReplica { (replica: Replica) throws in
+            #expect(throws: ClientError.invalidInput("title is required")) { try replica.create("notes", ["body": .text("no title")]) }
+            #expect(throws: ClientError.self) { try replica.create("kpis", ["title": .text("x")]) }
+            #expect(throws: ClientError.self) { try replica.update("notes", UUID(), ["title": .text("x")]) }
+            #expect(throws: ClientError.self) { try replica.delete("conflicts", UUID()) }
+            #expect(try replica.pendingCount() == 0)
+            #expect(try replica.records("notes").isEmpty)
+        }
+    }
+
+    @Test func aReplicaFileBelongsToOneOrganization() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("accord-replica-test-\(UUID()).sqlite")
+        defer { try? Replica.remove(at: url) }
+        try Replica(at: url, organization: UUID()).close()
+        #expect(throws: ClientError.self) { try Replica(at: url, organization: UUID()) }
+    }
+
+    @Test func shortIdsFindOneRecord() throws {
+        try withReplica { (replica: Replica) throws in
+            let id = try replica.create("notes", ["title": .text("one")])
+            #expect(try replica.recordID("notes", matching: String(id.uuidString.lowercased().prefix(6))) == id)
+            #expect(try replica.recordID("notes", matching: id.uuidString) == id)
+            #expect(throws: ClientError.self) { try replica.recordID("notes", matching: "zzzz") }
+        }
+    }
+
+    @Test func assignmentsAreTypedByTheCollection() throws {
+        let fields = try FieldAssignments.parse(["title=Q3 dip = trade show", "pinned=yes", "body="], for: Collections.notes)
+        #expect(fields == ["title": .text("Q3 dip = trade show"), "pinned": .bool(true), "body": .null])
+        #expect(throws: ClientError.invalidInput("pinned must be true or false, not 'maybe'")) {
+            try FieldAssignments.parse(["pinned=maybe"], for: Collections.notes)
+        }
+        #expect(throws: ClientError.self) { try FieldAssignments.parse(["colour=red"], for: Collections.notes) }
+        #expect(throws: ClientError.self) { try FieldAssignments.parse(["title"], for: Collections.notes) }
+    }
+
+    @Test func organizationsAreNamedBySlugIdOrPrefix() throws {
+        let acme = KnownOrganization(id: UUID(), slug: "acme", name: "Acme", role: .editor)
+        let globex = KnownOrganization(id: UUID(), slug: "globex", name: "Globex", role: .owner)
+        let config = ClientConfig(defaultOrganization: globex.id, organizations: [acme, globex])
+        #expect(try config.organization(nil) == globex)
+        #expect(try config.organization("ACME") == acme)
+        #expect(try config.organization(acme.id.uuidString) == acme)
+        #expect(throws: ClientError.self) { try config.organization("initech") }
+        #expect(throws: ClientError.self) { try ClientConfig(organizations: [acme]).organization(nil) }
+    }
+}
