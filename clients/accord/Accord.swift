@@ -88,6 +88,11 @@ func reporting(_ body: () async throws -> Void) async throws {
         }
     } catch let error as ValidationError {
         fail(error.message, code: 2)
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        // A failure of the replica file or an unexpected answer: one line, never a trace.
+        fail("\(error)", code: 1)
     }
 }
 
