@@ -86,6 +86,11 @@ struct RecordsCommand: AsyncParsableCommand {
         for field in schema.fields {
             print(Terminal.pad(field.name, width) + Terminal.fit((fields[field.name] ?? .null).description, Terminal.width - width))
         }
+        if let metadata = try replica.metadata(schema.name, id), metadata.seq > 0 {
+            print(Terminal.dim("change \(metadata.seq), \(Terminal.age(metadata.updatedAt))"))
+        } else {
+            print(Terminal.dim("not on the server yet"))
+        }
     }
 }
 

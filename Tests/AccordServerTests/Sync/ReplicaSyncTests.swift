@@ -47,6 +47,10 @@ struct ReplicaSyncTests {
             let fresh = try await b.sync()
             #expect(fresh.snapshotRecords == 1, "a new replica starts from a snapshot")
             #expect(try b.notes() == a.notes())
+            for side in [a, b] {
+                let metadata = try #require(try side.replica.metadata("notes", id))
+                #expect(metadata.seq == 1 && metadata.createdBy == user.id && metadata.updatedBy == user.id && metadata.updatedAt != nil, "\(metadata)")
+            }
 
             // Both edit offline: the same review field, the same lww field, and different fields.
             try a.replica.update("notes", id, ["body": .text("a: the show moved to Q4"), "title": .text("a title")])

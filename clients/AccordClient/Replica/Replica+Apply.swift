@@ -38,6 +38,7 @@ extension Replica {
             } else {
                 try writeVisible(id, fields, seq: change.seq, schema, db)
             }
+            try stamp(change, on: id, created: true, schema, db)
         case .update:
             guard !change.fields.isEmpty else { return }
             let table = shadowed ? schema.quotedShadowTable : schema.quotedTable
@@ -49,6 +50,7 @@ extension Replica {
                 sql: "UPDATE \(table) SET _seq = ?\(names.map { ", \($0.quotedDatabaseIdentifier) = ?" }.joined()) WHERE id = ?",
                 arguments: arguments
             )
+            try stamp(change, on: id, created: false, schema, db)
         case .delete:
             if shadowed {
                 try db.execute(sql: "UPDATE \(schema.quotedShadowTable) SET _exists = 0, _seq = ? WHERE id = ?", arguments: [change.seq, id])
@@ -56,6 +58,17 @@ extension Replica {
                 try db.execute(sql: "DELETE FROM \(schema.quotedTable) WHERE id = ?", arguments: [id])
             }
         }
+    }
+
+    /// Records who made a change and when on the record's row, whether or not local changes are pending.
+    private static func stamp(_ change: Change, on id: String, created: Bool, _ schema: CollectionSchema, _ db: Database) throws {
+        let actor = change.actor?.uuidString.lowercased()
+        try db.execute(
+            sql: """
+                UPDATE \(schema.quotedTable) SET _updated_by = ?, _updated_at = ?\(created ? ", _created_by = ?" : "") WHERE id = ?
+                """,
+            arguments: created ? [actor, FieldSchema.canonicalTime(change.at), actor, id] : [actor, FieldSchema.canonicalTime(change.at), id]
+        )
     }
 
     static func writeShadow(_ id: String, _ fields: RecordFields, seq: Int64, exists: Bool, snapshot: Int64?, _ schema: CollectionSchema, _ db: Database) throws {
@@ -130,12 +143,24 @@ extension Replica {
                 let shadowed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(schema.quotedShadowTable) WHERE id = ?)", arguments: [id]) ?? false
                 if shadowed {
                     try Self.writeShadow(id, record.fields, seq: record.seq, exists: true, snapshot: generation, schema, db)
+                    try db.execute(
+                        sql: "UPDATE \(schema.quotedTable) SET _created_by = ?, _updated_by = ?, _updated_at = ? WHERE id = ?",
+                        arguments: [
+                            record.createdBy?.uuidString.lowercased(), record.updatedBy?.uuidString.lowercased(),
+                            FieldSchema.canonicalTime(record.updatedAt), id,
+                        ]
+                    )
                 } else {
-                    var arguments = StatementArguments([id.databaseValue, record.seq.databaseValue, generation.databaseValue])
+                    var arguments = StatementArguments([
+                        id.databaseValue, record.seq.databaseValue, generation.databaseValue,
+                        record.createdBy?.uuidString.lowercased().databaseValue ?? .null,
+                        record.updatedBy?.uuidString.lowercased().databaseValue ?? .null,
+                        FieldSchema.canonicalTime(record.updatedAt).databaseValue,
+                    ])
                     arguments += StatementArguments(schema.fields.map { (record.fields[$0.name] ?? .null).databaseValue })
                     let statement = try db.cachedStatement(sql: """
-                        INSERT OR REPLACE INTO \(schema.quotedTable) (id, _seq, _snapshot, \(schema.quotedColumns))
-                        VALUES (?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
+                        INSERT OR REPLACE INTO \(schema.quotedTable) (id, _seq, _snapshot, _created_by, _updated_by, _updated_at, \(schema.quotedColumns))
+                        VALUES (?, ?, ?, ?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
                         """)
                     try statement.execute(arguments: arguments)
                 }

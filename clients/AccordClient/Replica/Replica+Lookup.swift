@@ -20,6 +20,22 @@ extension Replica {
         }
     }
 
+    /// Who created and last changed a record, and when, as the server recorded it.
+    public func metadata(_ collection: String, _ id: UUID) throws -> RecordMetadata? {
+        let schema = try Self.schema(collection)
+        return try pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT _seq, _created_by, _updated_by, _updated_at FROM \(schema.quotedTable) WHERE id = ?",
+                arguments: [id.uuidString.lowercased()]
+            ).map { row in
+                RecordMetadata(
+                    seq: row["_seq"], createdBy: (row["_created_by"] as String?).flatMap(UUID.init(uuidString:)),
+                    updatedBy: (row["_updated_by"] as String?).flatMap(UUID.init(uuidString:)), updatedAt: ReplicaJSON.date(row["_updated_at"])
+                )
+            }
+        }
+    }
+
     /// The rejected change whose mutation id is `reference`.
     public func rejection(_ reference: String) throws -> RejectedChange {
         guard let id = Int64(reference), let rejected = try rejections().first(where: { $0.mutationID == id }) else {
@@ -27,6 +43,14 @@ extension Replica {
         }
         return rejected
     }
+}
+
+/// A record's server bookkeeping: its last change, and who made it and when.
+public struct RecordMetadata: Sendable, Equatable {
+    public var seq: Int64
+    public var createdBy: UUID?
+    public var updatedBy: UUID?
+    public var updatedAt: Date?
 }
 
 /// Parses `field=value` arguments by the collection's field types: `title=Q3 dip`, `pinned=true`,
