@@ -167,6 +167,32 @@ struct ThreeWayMergeTests {
         #expect(result.accepted == ["body": .text("mine")])
     }
 
+    @Test func aClientsSecondOfflineEditOfAFieldIsNotAConflictWithItsFirst() throws {
+        // Both edits were made offline on top of seq 1; the first arrived as seq 5.
+        let first = HLCTimestamp(millis: 3_000, node: "client-b")
+        let second = HLCTimestamp(millis: 4_000, node: "client-b")
+        let result = try merge(mutation(.update, ["body": .text("second")], base: 1, at: second), state(changed: "body", to: .text("first"), at: first))
+        #expect(result.outcome == .applied)
+        #expect(result.accepted == ["body": .text("second")])
+    }
+
+    @Test func anotherClientsEditWithTheSameBaseStaysConcurrent() throws {
+        let theirs = HLCTimestamp(millis: 3_000, node: "client-a")
+        let mine = HLCTimestamp(millis: 4_000, node: "client-b")
+        let result = try merge(mutation(.update, ["body": .text("mine")], base: 1, at: mine), state(changed: "body", at: theirs))
+        #expect(result.outcome == .conflict)
+    }
+
+    @Test func aRecordCreatedAndDeletedOfflineIsDeleted() throws {
+        let created = HLCTimestamp(millis: 3_000, node: "client-b")
+        let record = RecordState(
+            fields: ["title": .text("t"), "body": .text("draft")], fieldSeqs: ["title": 7, "body": 7],
+            fieldStamps: ["title": created, "body": created]
+        )
+        let result = try merge(mutation(.delete, base: 0, at: HLCTimestamp(millis: 4_000, node: "client-b")), record)
+        #expect(result.deletes && result.recordConflict == nil)
+    }
+
     @Test func updateOfAMissingRecordIsRejected() {
         #expect(rejection(mutation(.update, ["title": .text("x")]), nil)?.code == "not_found")
     }
@@ -262,6 +288,7 @@ struct ThreeWayMergeTests {
         #expect(notes.validate(["title": .text("Q3 dip"), "subject": .text("kpis/\(UUID())"), "pinned": .bool(true)], creating: true).isEmpty)
         #expect(notes.validate(["title": .text("x"), "subject": .text("not a reference")], creating: true).map(\.field) == ["subject"])
         #expect(notes.validate(["pinned": .int(1)], creating: false).map(\.field) == ["pinned"])
+        #expect(notes.validate(["body": .text("a\u{0}b")], creating: false).map(\.message) == ["cannot contain the NUL character (U+0000)"])
     }
 }
 
@@ -287,6 +314,14 @@ struct HybridLogicalClockTests {
         #expect(first < second && second < third && third < fourth)
         #expect(third.millis == 1_000 && third.counter == 2)
         #expect(fourth == HLCTimestamp(millis: 2_000, node: "a"))
+    }
+
+    @Test func aClockOnceSetFarAheadRestartsFromTheCorrectedTime() {
+        let now: Int64 = 1_800_000_000_000
+        var clock = HybridLogicalClock(node: "a", last: HLCTimestamp(millis: now + HybridLogicalClock.maxLeadMillis + 1, node: "a"))
+        #expect(clock.tick(now: now) == HLCTimestamp(millis: now, node: "a"))
+        var slightlyAhead = HybridLogicalClock(node: "a", last: HLCTimestamp(millis: now + 5_000, node: "a"))
+        #expect(slightlyAhead.tick(now: now) == HLCTimestamp(millis: now + 5_000, counter: 1, node: "a"), "ordinary drift keeps the order")
     }
 
     @Test func afterObservingARemoteTimestampLocalEventsOrderAfterIt() {

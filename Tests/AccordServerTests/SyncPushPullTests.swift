@@ -16,11 +16,11 @@ struct SyncTestClient {
     var clock: HybridLogicalClock
     var now: Int64 = 1_000_000
 
-    init(server: TestServer, token: String, org: String, node: String) {
+    init(server: TestServer, token: String, org: String) {
         self.server = server
         self.token = token
         self.org = org
-        self.clock = HybridLogicalClock(node: node)
+        self.clock = HybridLogicalClock(node: clientID.uuidString.lowercased())
     }
 
     mutating func mutation(_ operation: MutationOperation, _ id: UUID, _ fields: RecordFields = [:], base: Int64, in collection: String = "notes") -> Mutation {
@@ -64,7 +64,7 @@ struct SyncPushPullTests {
         try await TestServer.with { server in
             let (token, user) = try await server.signup("dana@example.com")
             _ = try await server.createOrganization("Acme", slug: "acme", token: token)
-            var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            var client = SyncTestClient(server: server, token: token, org: "acme")
             let id = UUID()
             let results = try await client.pushed([client.mutation(.create, id, ["title": .text("Q3 dip"), "pinned": .bool(true)], base: 0)])
             #expect(results.map(\.outcome) == [.applied])
@@ -83,7 +83,7 @@ struct SyncPushPullTests {
     @Test func aRetriedPushReturnsTheRecordedOutcomesAndAppliesNothingTwice() async throws {
         try await TestServer.with { server in
             let token = try await server.acmeOwner()
-            var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            var client = SyncTestClient(server: server, token: token, org: "acme")
             let id = UUID()
             let batch = [
                 client.mutation(.create, id, ["title": .text("one")], base: 0),
@@ -109,8 +109,8 @@ struct SyncPushPullTests {
     @Test func concurrentEditsMergePerFieldPolicy() async throws {
         try await TestServer.with { server in
             let token = try await server.acmeOwner()
-            var a = SyncTestClient(server: server, token: token, org: "acme", node: "a")
-            var b = SyncTestClient(server: server, token: token, org: "acme", node: "b")
+            var a = SyncTestClient(server: server, token: token, org: "acme")
+            var b = SyncTestClient(server: server, token: token, org: "acme")
             let id = UUID()
             _ = try await a.pushed([a.mutation(.create, id, ["title": .text("t"), "body": .text("base body")], base: 0)])
             // Both edited at seq 1: b's edits are later on the clock.
@@ -146,8 +146,8 @@ struct SyncPushPullTests {
     @Test func anEarlierLwwEditLosesButStaysInTheLog() async throws {
         try await TestServer.with { server in
             let token = try await server.acmeOwner()
-            var a = SyncTestClient(server: server, token: token, org: "acme", node: "a")
-            var b = SyncTestClient(server: server, token: token, org: "acme", node: "b")
+            var a = SyncTestClient(server: server, token: token, org: "acme")
+            var b = SyncTestClient(server: server, token: token, org: "acme")
             let id = UUID()
             _ = try await a.pushed([a.mutation(.create, id, ["title": .text("t")], base: 0)])
             let early = b.mutation(.update, id, ["title": .text("early")], base: 1)
@@ -160,13 +160,65 @@ struct SyncPushPullTests {
         }
     }
 
+    @Test func successiveOfflineEditsOfOneClientNeverConflictWithEachOther() async throws {
+        try await TestServer.with { server in
+            let token = try await server.acmeOwner()
+            var a = SyncTestClient(server: server, token: token, org: "acme")
+            let kept = UUID(), dropped = UUID()
+            // Everything made offline: the edits' base is the seq each record had locally, which is none.
+            let results = try await a.pushed([
+                a.mutation(.create, kept, ["title": .text("draft"), "body": .text("first")], base: 0),
+                a.mutation(.update, kept, ["body": .text("second")], base: 0),
+                a.mutation(.update, kept, ["body": .text("third"), "title": .text("final")], base: 0),
+                a.mutation(.create, dropped, ["title": .text("scratch"), "body": .text("x")], base: 0),
+                a.mutation(.delete, dropped, base: 0),
+            ])
+            #expect(results.map(\.outcome) == [.applied, .applied, .applied, .applied, .applied])
+            #expect(results.allSatisfy { $0.conflictIDs.isEmpty })
+            let changes = try await a.pull().changes
+            #expect(!changes.contains { $0.collection == "conflicts" })
+            #expect(changes.last?.recordID == dropped && changes.last?.operation == .delete)
+        }
+    }
+
+    @Test func aCreateOfAnExistingIdIsLoggedAsTheUpdateItWas() async throws {
+        try await TestServer.with { server in
+            let token = try await server.acmeOwner()
+            var a = SyncTestClient(server: server, token: token, org: "acme")
+            var b = SyncTestClient(server: server, token: token, org: "acme")
+            let id = UUID()
+            _ = try await a.pushed([a.mutation(.create, id, ["title": .text("t"), "body": .text("kept")], base: 0)])
+            b.now = a.now + 10
+            let result = try #require(try await b.pushed([b.mutation(.create, id, ["title": .text("t"), "pinned": .bool(true)], base: 0)]).first)
+            #expect(result.outcome == .applied)
+            let change = try #require(try await b.pull(since: 1).changes.first)
+            #expect(change.operation == .update, "a replica applying a create would drop the body")
+            #expect(change.fields == ["pinned": .bool(true)])
+        }
+    }
+
+    @Test func aStampNamingAnotherClientOrFarInTheFutureIsRefused() async throws {
+        try await TestServer.with { server in
+            let token = try await server.acmeOwner()
+            var a = SyncTestClient(server: server, token: token, org: "acme")
+            var borrowed = a.mutation(.create, UUID(), ["title": .text("t")], base: 0)
+            borrowed.timestamp.node = UUID().uuidString.lowercased()
+            var ahead = a.mutation(.create, UUID(), ["title": .text("t")], base: 0)
+            ahead.timestamp = HLCTimestamp(millis: Int64(Date().timeIntervalSince1970 * 1000) + 2 * HybridLogicalClock.maxLeadMillis, node: ahead.timestamp.node)
+            let results = try await a.pushed([borrowed, ahead, a.mutation(.create, UUID(), ["title": .text("t")], base: 0)])
+            #expect(results.map(\.outcome) == [.rejected, .rejected, .applied])
+            #expect(results[0].code == "invalid_timestamp" && results[0].reason?.contains("its own client id") == true)
+            #expect(results[1].code == "invalid_timestamp" && results[1].reason?.contains("more than a day ahead") == true)
+        }
+    }
+
     @Test func rejectionsCarryACodeAndAReasonAndTheQueueMovesOn() async throws {
         try await TestServer.with { server in
             let (owner, _) = try await server.signup("owner@example.com")
             let (viewer, _) = try await server.signup("viewer@example.com")
             _ = try await server.createOrganization("Acme", slug: "acme", token: owner)
             _ = try await server.send(.post, "/v1/orgs/acme/members", token: owner, json: AddMemberRequest(email: "viewer@example.com", role: .viewer))
-            var client = SyncTestClient(server: server, token: viewer, org: "acme", node: "v")
+            var client = SyncTestClient(server: server, token: viewer, org: "acme")
             let results = try await client.pushed([
                 client.mutation(.create, UUID(), ["title": .text("hi")], base: 0),
                 client.mutation(.create, UUID(), ["title": .text("hi")], base: 0, in: "kpis"),
@@ -175,7 +227,7 @@ struct SyncPushPullTests {
             #expect(results.map(\.code) == ["forbidden", "unknown_collection"])
             #expect(results[0].reason?.contains("viewer") == true)
 
-            var ownerClient = SyncTestClient(server: server, token: owner, org: "acme", node: "o")
+            var ownerClient = SyncTestClient(server: server, token: owner, org: "acme")
             let conflictCreate = try await ownerClient.pushed([ownerClient.mutation(.create, UUID(), ["status": .text("open")], base: 0, in: "conflicts")])
             #expect(conflictCreate.first?.code == "server_managed")
         }
@@ -187,7 +239,7 @@ struct SyncPushPullTests {
             let (editor, _) = try await server.signup("editor@example.com")
             _ = try await server.createOrganization("Acme", slug: "acme", token: owner)
             _ = try await server.send(.post, "/v1/orgs/acme/members", token: owner, json: AddMemberRequest(email: "editor@example.com", role: .editor))
-            var mine = SyncTestClient(server: server, token: owner, org: "acme", node: "o")
+            var mine = SyncTestClient(server: server, token: owner, org: "acme")
             _ = try await mine.pushed([mine.mutation(.create, UUID(), ["title": .text("hi")], base: 0)])
             let impostor = try await server.send(
                 .post, "/v1/orgs/acme/sync/push", token: editor,
@@ -201,7 +253,7 @@ struct SyncPushPullTests {
         try await TestServer.with { server in
             let (token, _) = try await server.signup("dana@example.com")
             let org = try await server.createOrganization("Acme", slug: "acme", token: token)
-            var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            var client = SyncTestClient(server: server, token: token, org: "acme")
             for _ in 0..<3 { _ = try await client.pushed([client.mutation(.create, UUID(), ["title": .text("n")], base: 0)]) }
             let pruned = try await server.server.pruneChanges(org: org.slug, through: 2)
             #expect(pruned == 2)
@@ -219,7 +271,7 @@ struct SyncPushPullTests {
     @Test func pullsPageInOrder() async throws {
         try await TestServer.with { server in
             let token = try await server.acmeOwner()
-            var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            var client = SyncTestClient(server: server, token: token, org: "acme")
             var batch: [Mutation] = []
             for index in 0..<7 { batch.append(client.mutation(.create, UUID(), ["title": .text("n\(index)")], base: 0)) }
             _ = try await client.pushed(batch)
@@ -258,7 +310,7 @@ struct SyncSnapshotTests {
     @Test func aSnapshotStreamsEveryLiveRecordWithTheChecksumsOfItsSeq() async throws {
         try await TestServer.with { server in
             let token = try await server.acmeOwner()
-            var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            var client = SyncTestClient(server: server, token: token, org: "acme")
             let kept = UUID()
             let deleted = UUID()
             _ = try await client.pushed([

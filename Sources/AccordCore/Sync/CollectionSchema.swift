@@ -57,6 +57,10 @@ public struct FieldSchema: Sendable {
             if let maxLength, text.count > maxLength {
                 return FieldError(field: name, message: "must be at most \(maxLength) characters long")
             }
+            // PostgreSQL text cannot hold NUL, so such a value could never be stored on the server.
+            if text.utf8.contains(0) {
+                return FieldError(field: name, message: "cannot contain the NUL character (U+0000)")
+            }
             return nil
         case (.integer, .int), (.real, .int), (.real, .double), (.boolean, .bool):
             return nil

@@ -57,9 +57,16 @@ public struct HybridLogicalClock: Sendable {
         self.last = last ?? HLCTimestamp(millis: 0, node: node)
     }
 
+    /// How far ahead of the server's wall clock an edit may be stamped. A device whose clock was set far ahead
+    /// would otherwise win every last-writer-wins field for as long as its clock stays wrong.
+    public static let maxLeadMillis: Int64 = 24 * 60 * 60 * 1000
+
     /// The timestamp of a local event at wall-clock time `now` (milliseconds since 1970).
     public mutating func tick(now: Int64) -> HLCTimestamp {
-        if now > last.millis {
+        if last.millis - now > Self.maxLeadMillis {
+            // The clock was once set far ahead and has been corrected; the server refused what was stamped then.
+            last = HLCTimestamp(millis: now, node: node)
+        } else if now > last.millis {
             last = HLCTimestamp(millis: now, node: node)
         } else {
             last = advanced(millis: last.millis, counter: last.counter)

@@ -119,15 +119,19 @@ public enum ThreeWayMerge {
         }
     }
 
-    private static func isConcurrent(_ field: String, in state: RecordState, base: Int64) -> Bool {
-        (state.fieldSeqs[field] ?? 0) > base
+    /// Whether the field changed on the server after the client's base without the client knowing. A client
+    /// always knows its own earlier edits, even those it made offline on top of the same base.
+    private static func isConcurrent(_ field: String, in state: RecordState, base: Int64, with mutation: Mutation) -> Bool {
+        guard (state.fieldSeqs[field] ?? 0) > base else { return false }
+        guard let stamp = state.fieldStamps[field] else { return true }
+        return !(stamp.node == mutation.timestamp.node && stamp < mutation.timestamp)
     }
 
     private static func update(_ mutation: Mutation, state: RecordState, schema: CollectionSchema) -> MergeResult {
         var result = MergeResult()
         let base = mutation.operation == .create ? 0 : mutation.baseSeq
         for (name, value) in mutation.fields {
-            guard isConcurrent(name, in: state, base: base), let field = schema.field(name) else {
+            guard isConcurrent(name, in: state, base: base, with: mutation), let field = schema.field(name) else {
                 result.accepted[name] = value
                 continue
             }
@@ -167,7 +171,7 @@ public enum ThreeWayMerge {
 
     private static func delete(_ mutation: Mutation, state: RecordState, schema: CollectionSchema) -> MergeResult {
         var result = MergeResult()
-        let concurrent = state.fieldSeqs.keys.filter { isConcurrent($0, in: state, base: mutation.baseSeq) }
+        let concurrent = state.fieldSeqs.keys.filter { isConcurrent($0, in: state, base: mutation.baseSeq, with: mutation) }
         let reviewed = concurrent.contains { schema.field($0)?.policy == .review }
         let latestEdit = concurrent.compactMap { state.fieldStamps[$0] }.max()
         if reviewed || (latestEdit.map { $0 > mutation.timestamp } ?? false) {

@@ -96,6 +96,9 @@ struct MutationApplier: Sendable {
         guard access.role.canEdit else {
             return rejected("forbidden", "Your role in \(access.organization.slug) is \(access.role.rawValue), which cannot change records; ask an owner or admin for the editor role.")
         }
+        if let reason = Self.refusedStamp(mutation.timestamp, client: client) {
+            return rejected("invalid_timestamp", reason)
+        }
         let table = CollectionTable(schema: schema)
         let org = access.organization.id
         let stored = try await table.load(mutation.recordID, org: org, in: writer.tx)
@@ -116,13 +119,35 @@ struct MutationApplier: Sendable {
         }
         try await writer.log(Change(
             seq: seq, collection: schema.name, recordID: mutation.recordID,
-            operation: result.restores ? .create : (writes ? mutation.operation : .update), outcome: result.outcome,
+            operation: Self.loggedOperation(result, stored: stored), outcome: result.outcome,
             fields: result.accepted, previous: result.accepted.keys.reduce(into: [:]) { $0[$1] = stored?.state.fields[$1] ?? .null },
             overridden: result.overridden, actor: access.userID, clientID: client, mutationID: mutation.mutationID,
             timestamp: mutation.timestamp, at: Date()
         ))
         let conflictIDs = try await ConflictRecorder.raise(for: result, of: mutation, stored: stored, author: author, writer: &writer)
         return MutationResult(mutationID: mutation.mutationID, outcome: result.outcome, seq: seq, conflictIDs: conflictIDs)
+    }
+
+    /// What the change did to the record, which is not always what the client asked: a create of an id that
+    /// already exists only updates it, and replicas must not replace the record with the create's fields.
+    private static func loggedOperation(_ result: MergeResult, stored: StoredRecord?) -> MutationOperation {
+        if result.restores || stored == nil { return .create }
+        return result.deletes ? .delete : .update
+    }
+
+    /// Why an edit's clock stamp cannot be trusted, or nil. The merge treats a client's own earlier stamps as
+    /// seen, so a stamp must name the client that pushes it; and a stamp far in the future would win every
+    /// last-writer-wins field until that day.
+    private static func refusedStamp(_ stamp: HLCTimestamp, client: UUID) -> String? {
+        guard UUID(uuidString: stamp.node) == client else {
+            return "The edit is stamped by client '\(stamp.node)' but was pushed by client \(client.uuidString.lowercased()); each replica stamps its edits with its own client id."
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        guard stamp.millis - now <= HybridLogicalClock.maxLeadMillis else {
+            let when = Date(timeIntervalSince1970: Double(stamp.millis) / 1000).formatted(.iso8601)
+            return "The edit is stamped \(when), more than a day ahead of the server's clock; set this device's clock right, then retry the change."
+        }
+        return nil
     }
 
     private func write(
