@@ -12,8 +12,9 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
     /// Input the client refuses before it reaches the outbox.
     case invalidInput(String)
     case notFound(String)
-    /// The organization is gone or the user is no longer a member; its replica was removed.
-    case accessLost(String)
+    /// The organization is gone or the user is no longer a member; its replica was removed. Unsynced changes,
+    /// if there were any, were kept in a file set aside.
+    case accessLost(String, keptUnsynced: SetAsideChanges? = nil)
     /// The replica still differs from the server after a fresh snapshot.
     case integrity(String)
 
@@ -33,10 +34,17 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
             message
         case .invalidInput(let message), .notFound(let message), .integrity(let message):
             message
-        case .accessLost(let org):
+        case .accessLost(let org, let kept):
             "you no longer have access to \(org); its local replica was removed"
+                + (kept.map { "; its \($0.count) unsynced change\($0.count == 1 ? "" : "s") were kept in \($0.file)" } ?? "")
         case .unexpectedResponse(let detail):
             "the server's answer was not understood (\(detail)); is this an Accord server?"
         }
     }
+}
+
+/// Unsynced changes kept in a replica file set aside when its organization was lost.
+public struct SetAsideChanges: Sendable, Equatable {
+    public var count: Int
+    public var file: String
 }

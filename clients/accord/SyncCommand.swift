@@ -59,10 +59,10 @@ struct SyncCommand: AsyncParsableCommand {
         } catch SyncError.transient(let reason) {
             Terminal.endProgress()
             throw ClientError.offline(server: credentials.server.absoluteString, reason: reason, pending: (try? replica.pendingCount()) ?? 0)
-        } catch ClientError.accessLost {
+        } catch ClientError.accessLost(_, let kept) {
             Terminal.endProgress()
             try? options.home.forget(organization.id)
-            throw ClientError.invalidInput("you no longer have access to \(organization.slug); its local replica was removed")
+            throw ClientError.accessLost(organization.slug, keptUnsynced: kept)
         }
         let status = try replica.status()
         let report = SyncReport(organization: organization.slug, summary: summary, openConflicts: status.openConflicts, rejections: status.rejections)

@@ -34,7 +34,7 @@ extension APIError {
     }
 
     static func organizationNotFound(_ reference: String) -> APIError {
-        APIError(.notFound, code: "not_found", message: "Organization '\(reference)' was not found, or you are not a member of it.")
+        APIError(.notFound, code: "organization_not_found", message: "Organization '\(reference)' was not found, or you are not a member of it.")
     }
 
     static func invalid(_ error: FieldError) -> APIError {

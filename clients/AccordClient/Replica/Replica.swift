@@ -63,6 +63,20 @@ public final class Replica: Sendable {
         }
     }
 
+    /// Moves the replica's files to a dated name beside it, so that unsynced work survives losing the
+    /// organization and the next replica of it starts fresh.
+    public static func setAside(at url: URL, now: Date = Date()) throws -> URL {
+        let stamp = now.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeSeparator(.omitted).dateTimeSeparator(.standard))
+        let aside = url.deletingPathExtension().appendingPathExtension("lost-\(stamp).sqlite")
+        for suffix in ["", "-wal", "-shm"] {
+            let file = URL(fileURLWithPath: url.path + suffix)
+            if FileManager.default.fileExists(atPath: file.path) {
+                try FileManager.default.moveItem(at: file, to: URL(fileURLWithPath: aside.path + suffix))
+            }
+        }
+        return aside
+    }
+
     /// Yields after every local write, so a live sync can push without polling.
     public func localWrites() -> AsyncStream<Void> {
         let id = UUID()

@@ -17,7 +17,7 @@ public enum SyncError: Error, Equatable, CustomStringConvertible {
     case transient(String)
     /// The cursor cannot be served any more: take a snapshot.
     case resyncRequired
-    /// The organization answered 404: it is gone, or the user is no longer a member.
+    /// The server answered `organization_not_found`: the organization is gone, or the user is no longer a member.
     case accessLost
     /// A 4xx the request itself caused, with the server's message.
     case refused(status: Int, code: String, message: String)
