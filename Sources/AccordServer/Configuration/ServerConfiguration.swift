@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable {
     /// bcrypt's work factor; each step doubles the time a password check takes.
     public var bcryptCost: Int
     public var loginLimits: LoginLimits
+    /// Snapshots that may stream at once; each holds a database connection while it does.
+    public var concurrentSnapshots: Int
 
     public init(
         databaseURL: String? = nil,
@@ -37,7 +39,8 @@ public struct ServerConfiguration: Sendable {
         signup: SignupMode = .open,
         maxBodySize: Int = 8 << 20,
         bcryptCost: Int = 12,
-        loginLimits: LoginLimits = LoginLimits()
+        loginLimits: LoginLimits = LoginLimits(),
+        concurrentSnapshots: Int = 8
     ) {
         self.databaseURL = databaseURL
         self.applicationDatabaseURL = applicationDatabaseURL
@@ -49,6 +52,7 @@ public struct ServerConfiguration: Sendable {
         self.maxBodySize = maxBodySize
         self.bcryptCost = bcryptCost
         self.loginLimits = loginLimits
+        self.concurrentSnapshots = concurrentSnapshots
     }
 
     /// Reads the `accord.*` keys: `accord.database.url` is `ACCORD_DATABASE_URL` in the environment.
@@ -73,8 +77,10 @@ public struct ServerConfiguration: Sendable {
         self.signup = mode
         maxBodySize = accord.int(forKey: "body.limit", default: defaults.maxBodySize)
         bcryptCost = accord.int(forKey: "bcrypt.cost", default: defaults.bcryptCost)
+        concurrentSnapshots = accord.int(forKey: "snapshot.limit", default: defaults.concurrentSnapshots)
         guard (0...65535).contains(port) else { throw ConfigurationError("ACCORD_PORT is \(port); use 1-65535, or 0 for any free port") }
         guard maxBodySize >= 1024 else { throw ConfigurationError("ACCORD_BODY_LIMIT is \(maxBodySize) bytes; use at least 1024") }
+        guard concurrentSnapshots >= 1 else { throw ConfigurationError("ACCORD_SNAPSHOT_LIMIT is \(concurrentSnapshots); use at least 1") }
         guard (4...31).contains(bcryptCost) else { throw ConfigurationError("ACCORD_BCRYPT_COST is \(bcryptCost); use 4-31") }
     }
 }

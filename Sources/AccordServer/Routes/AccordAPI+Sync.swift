@@ -39,11 +39,12 @@ extension AccordAPI {
             let reference = try context.parameters.require("org")
             // Membership is checked before the response starts, so a non-member gets a proper 404.
             _ = try await inOrganization(request, context) { _, access in access.organization.id }
+            let pass = try snapshotGate.enter()
             let organizations = organizations
             let logger = context.logger
             let body = ResponseBody { writer in
                 try await organizations.inOrganization(reference, as: identity, isolation: .repeatableReadOnly, logger: logger) { tx, access in
-                    try await SnapshotStreamer().stream(org: access.organization.id, in: tx, to: &writer)
+                    try await SnapshotStreamer().stream(org: access.organization.id, in: tx, timeLimit: pass.gate.timeLimit, to: &writer)
                 }
                 try await writer.finish(nil)
             }

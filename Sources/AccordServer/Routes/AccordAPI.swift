@@ -15,12 +15,14 @@ public struct AccordAPI: Sendable {
     let applier = MutationApplier()
     let syncLog = SyncLog()
     let notifier: ChangeNotifier
+    let snapshotGate: SnapshotGate
     /// How many migrations this build ships; `/ready` waits until the database has them all.
     let knownMigrations: Int
 
     init(configuration: ServerConfiguration, database: Database, listener: PostgresConnection.Configuration, knownMigrations: Int, logger: Logger) {
         self.configuration = configuration
         self.notifier = ChangeNotifier(connection: listener, database: database, logger: logger)
+        self.snapshotGate = SnapshotGate(capacity: configuration.concurrentSnapshots)
         self.database = database
         self.knownMigrations = knownMigrations
         self.accounts = AccountService(database: database, configuration: configuration)

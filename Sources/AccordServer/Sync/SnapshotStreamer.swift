@@ -10,7 +10,9 @@ struct SnapshotStreamer: Sendable {
     /// Bytes gathered before a write to the socket.
     static let chunkSize = 64 << 10
 
-    func stream(org: UUID, in tx: Transaction, to writer: inout any ResponseBodyWriter) async throws {
+    func stream(org: UUID, in tx: Transaction, timeLimit: Duration, to writer: inout any ResponseBodyWriter) async throws {
+        // PostgreSQL ends a statement that runs longer, even one blocked on a client that stopped reading.
+        try await tx.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(timeLimit.components.seconds * 1000)"))
         let log = SyncLog()
         let head = try await log.head(org: org, in: tx)
         let checksums = try await log.checksums(org: org, in: tx)

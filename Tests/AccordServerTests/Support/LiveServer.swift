@@ -12,18 +12,23 @@ import Synchronization
 /// again on the same database.
 final class LiveServer: Sendable {
     let database: TestDatabase
+    /// Changes to the test configuration, such as a smaller body limit.
+    let tune: @Sendable (inout ServerConfiguration) -> Void
     private let state = Mutex<(url: URL?, task: Task<Void, any Error>?, server: AccordServer?)>((nil, nil, nil))
 
-    init(database: TestDatabase) {
+    init(database: TestDatabase, tune: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }) {
         self.database = database
+        self.tune = tune
     }
 
     var url: URL { state.withLock { $0.url! } }
     var server: AccordServer { state.withLock { $0.server! } }
 
-    static func with<Result: Sendable>(_ body: @Sendable (LiveServer) async throws -> Result) async throws -> Result {
+    static func with<Result: Sendable>(
+        tune: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }, _ body: @Sendable (LiveServer) async throws -> Result
+    ) async throws -> Result {
         try await TestDatabase.with { database in
-            let live = LiveServer(database: database)
+            let live = LiveServer(database: database, tune: tune)
             try await live.start()
             do {
                 let result = try await body(live)
@@ -38,7 +43,7 @@ final class LiveServer: Sendable {
 
     /// Runs `body` with another server instance on the same database, stopped afterwards.
     func withSecondInstance<Result: Sendable>(_ body: @Sendable (LiveServer) async throws -> Result) async throws -> Result {
-        let second = LiveServer(database: database)
+        let second = LiveServer(database: database, tune: tune)
         try await second.start()
         do {
             let result = try await body(second)
@@ -53,6 +58,7 @@ final class LiveServer: Sendable {
     func start() async throws {
         var configuration = database.configuration()
         configuration.port = 0
+        tune(&configuration)
         let server = try await AccordServer.prepare(configuration, logger: testLogger)
         let (listening, announce) = AsyncStream.makeStream(of: String.self)
         let application = server.application(onListening: { address in announce.yield(address) })

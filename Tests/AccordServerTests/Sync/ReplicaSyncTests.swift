@@ -1,7 +1,11 @@
 import AccordClient
 import AccordCore
 import AccordServer
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
 import Testing
 
 /// A replica in a temporary directory with a sync engine that talks to a live server.
@@ -140,4 +144,125 @@ struct ReplicaSyncTests {
             #expect(!FileManager.default.fileExists(atPath: replica.replica.url.path))
         }
     }
+
+    @Test func unsyncedWorkOfARemovedMemberIsSetAsideNotDeleted() async throws {
+        try await LiveServer.with { live in
+            let (owner, _) = try await live.signup("owner@example.com")
+            let (memberToken, member) = try await live.signup("member@example.com")
+            let org = try await live.createOrganization("acme", token: owner)
+            try await live.addMember("member@example.com", role: .editor, to: "acme", token: owner)
+            let replica = try TestReplica(live, token: memberToken, org: org.id)
+            try await replica.sync()
+            let id = try replica.replica.create("notes", ["title": .text("written on the plane")])
+            try await live.removeMember(member.id, from: "acme", token: owner)
+            let error = await #expect(throws: ClientError.self) { try await replica.sync() }
+            guard case .accessLost(_, let kept?) = error else {
+                Issue.record("expected the unsynced change to be kept, got \(String(describing: error))")
+                return
+            }
+            #expect(kept.count == 1)
+            #expect(!FileManager.default.fileExists(atPath: replica.replica.url.path), "the next replica of acme starts fresh")
+            let aside = try Replica(at: URL(fileURLWithPath: kept.file), organization: org.id)
+            defer { try? aside.close(); try? Replica.remove(at: URL(fileURLWithPath: kept.file)) }
+            #expect(try aside.pendingCount() == 1)
+            #expect(try aside.record("notes", id)?["title"] == .text("written on the plane"))
+        }
+    }
+
+    @Test func aBacklogLargerThanTheServersBodyLimitIsPushedInSmallerBatches() async throws {
+        try await LiveServer.with(tune: { $0.maxBodySize = 64 << 10 }) { live in
+            let (token, _) = try await live.signup("owner@example.com")
+            let org = try await live.createOrganization("acme", token: token)
+            let replica = try TestReplica(live, token: token, org: org.id)
+            defer { replica.remove() }
+            let body = String(repeating: "field notes from the trade show. ", count: 600)
+            for index in 0..<20 { _ = try replica.replica.create("notes", ["title": .text("day \(index)"), "body": .text(body)]) }
+            let summary = try await replica.sync()
+            #expect(summary.pushed == 20 && summary.applied == 20)
+            #expect(try replica.replica.pendingCount() == 0)
+        }
+    }
+
+    @Test func aPushedEditStaysVisibleWhileEarlierPagesOfThePullArrive() async throws {
+        try await LiveServer.with { live in
+            let (token, _) = try await live.signup("owner@example.com")
+            let org = try await live.createOrganization("acme", token: token)
+            let a = try TestReplica(live, token: token, org: org.id)
+            let b = try TestReplica(live, token: token, org: org.id)
+            defer { a.remove(); b.remove() }
+            let id = try a.replica.create("notes", ["title": .text("old")])
+            try await a.sync()
+            for index in 0..<3 { _ = try b.replica.create("notes", ["title": .text("b's \(index)")]) }
+            try await b.sync()
+
+            try a.replica.update("notes", id, ["title": .text("mine")])
+            let seen = Mutex<[FieldValue?]>([])
+            let observing = ObservingTransport(inner: a.engine.transport) {
+                seen.withLock { $0.append(try? a.replica.record("notes", id)?["title"]) }
+            }
+            var engine = SyncEngine(replica: a.replica, transport: observing)
+            engine.pullPageSize = 1
+            let summary = try await engine.sync()
+            #expect(summary.pulled == 4 && summary.verified)
+            #expect(seen.withLock { $0 }.count == 4)
+            #expect(seen.withLock { $0 }.allSatisfy { $0 == .text("mine") }, "the edit never flickers back to the server's older value")
+            #expect(try a.replica.record("notes", id)?["title"] == .text("mine"))
+        }
+    }
+
+    @Test func snapshotsBeyondTheLimitAreAskedToRetryAndGetThroughOnceAPlaceIsFree() async throws {
+        try await LiveServer.with(tune: { $0.concurrentSnapshots = 1 }) { live in
+            let (token, _) = try await live.signup("owner@example.com")
+            let org = try await live.createOrganization("acme", token: token)
+            var request = HTTPClientRequest(url: live.url.appendingPathComponent("v1/orgs/acme/sync/snapshot").absoluteString)
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.headers.add(name: SyncProtocol.versionHeader, value: String(SyncProtocol.version))
+            // The first snapshot's body is not read yet, so it holds the only place.
+            let first = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            #expect(first.status == .ok)
+            let second = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            #expect(second.status == .serviceUnavailable)
+            #expect(second.headers["Retry-After"].first == "5")
+            let refusal = try await second.body.collect(upTo: 1 << 16)
+            #expect(String(buffer: refusal).contains("\"busy\""))
+            _ = try await first.body.collect(upTo: 1 << 20)
+
+            // A replica meeting a busy server retries with backoff and gets its snapshot.
+            let replica = try TestReplica(live, token: token, org: org.id)
+            defer { replica.remove() }
+            #expect(try await replica.sync().verified)
+        }
+    }
+
+    @Test func aNotFoundFromSomethingOtherThanTheServerKeepsTheReplica() async throws {
+        try await LiveServer.with { live in
+            let (token, _) = try await live.signup("owner@example.com")
+            let org = try await live.createOrganization("acme", token: token)
+            // An address with a wrong path prefix, as when the URL of another service behind the same host is used.
+            let wrong = HTTPSyncTransport(server: live.url.appendingPathComponent("elsewhere"), token: token, organization: org.id)
+            let replica = try TestReplica(live, token: token, org: org.id, transport: wrong)
+            defer { replica.remove() }
+            _ = try replica.replica.create("notes", ["title": .text("keep me")])
+            await #expect(throws: SyncError.self) { try await replica.sync() }
+            #expect(try replica.replica.pendingCount() == 1)
+            #expect(FileManager.default.fileExists(atPath: replica.replica.url.path))
+        }
+    }
+}
+
+/// Calls `beforePull` before each pull, to look at the replica between pages.
+struct ObservingTransport: SyncTransport {
+    let inner: any SyncTransport
+    let beforePull: @Sendable () -> Void
+
+    func push(_ request: PushRequest) async throws -> PushResponse { try await inner.push(request) }
+
+    func pull(since: Int64, limit: Int, epoch: UUID?) async throws -> PullResponse {
+        beforePull()
+        return try await inner.pull(since: since, limit: limit, epoch: epoch)
+    }
+
+    func snapshot(_ receive: @Sendable (SnapshotLine) async throws -> Void) async throws { try await inner.snapshot(receive) }
+
+    func events() -> AsyncThrowingStream<Int64, any Error> { inner.events() }
 }

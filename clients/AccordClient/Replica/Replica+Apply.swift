@@ -22,7 +22,7 @@ extension Replica {
                 arguments: [page.next, page.epoch.uuidString.lowercased(), try page.checksums.map(ReplicaJSON.text)]
             )
             if let latest { try Self.observe(latest, db) }
-            try Self.rebuildShadowed(db)
+            try Self.rebuildShadowed(db, caughtUp: !page.more)
         }
     }
 
@@ -84,8 +84,10 @@ extension Replica {
     }
 
     /// Rebuilds the visible row of every record with a shadow: the server's state with the pending outbox
-    /// replayed over it. A record with nothing pending any more leaves the shadow table.
-    static func rebuildShadowed(_ db: Database) throws {
+    /// replayed over it. A record with nothing pending any more leaves the shadow table once the replica has
+    /// `caughtUp` with the server; until then its pushed changes may still be on their way, and the visible
+    /// row, which shows them, stays as it is.
+    static func rebuildShadowed(_ db: Database, caughtUp: Bool) throws {
         for schema in Collections.all {
             for shadow in try Row.fetchAll(db, sql: "SELECT * FROM \(schema.quotedShadowTable)") {
                 let id: String = shadow["id"]
@@ -96,6 +98,7 @@ extension Replica {
                     db, sql: "SELECT operation, fields FROM outbox WHERE collection = ? AND record_id = ? ORDER BY mutation_id",
                     arguments: [schema.name, id]
                 )
+                if pending.isEmpty && !caughtUp { continue }
                 for mutation in pending {
                     let fields = try ReplicaJSON.decode(RecordFields.self, mutation["fields"])
                     switch MutationOperation(rawValue: mutation["operation"]) {
@@ -184,7 +187,7 @@ extension Replica {
                 sql: "UPDATE sync_state SET cursor = ?, epoch = ?, needs_snapshot = 0, server_checksums = ?",
                 arguments: [header.seq, header.epoch.uuidString.lowercased(), try ReplicaJSON.text(end.checksums)]
             )
-            try Self.rebuildShadowed(db)
+            try Self.rebuildShadowed(db, caughtUp: true)
         }
     }
 

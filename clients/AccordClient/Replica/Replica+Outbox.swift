@@ -97,7 +97,7 @@ extension Replica {
             let base = try Self.ensureShadow(key, schema, db)
             try Self.enqueue(rejected.operation, collection: schema.name, id: key, fields: checked, base: base, db)
             try db.execute(sql: "DELETE FROM rejections WHERE mutation_id = ?", arguments: [mutationID])
-            try Self.rebuildShadowed(db)
+            try Self.rebuildShadowed(db, caughtUp: false)
         }
         notifyLocalWrite()
     }

@@ -43,10 +43,18 @@ public struct HTTPSyncTransport: SyncTransport {
                     let length = newline - pending.readerIndex
                     let line = pending.readSlice(length: length)!
                     pending.moveReaderIndex(forwardBy: 1)
-                    try await receive(try decoder.decode(SnapshotLine.self, from: Data(line.readableBytesView)))
+                    let decoded = try decoder.decode(SnapshotLine.self, from: Data(line.readableBytesView))
+                    do {
+                        try await receive(decoded)
+                    } catch {
+                        throw ReceiverFailure(error: error)
+                    }
                 }
                 pending.discardReadBytes()
             }
+        } catch let failure as ReceiverFailure {
+            // The replica could not take the line (a full disk, say): that is not the network's fault.
+            throw failure.error
         } catch let error as DecodingError {
             throw SyncError.refused(status: 200, code: "bad_snapshot", message: "the snapshot could not be read: \(error)")
         } catch let error as SyncError {
@@ -83,6 +91,10 @@ public struct HTTPSyncTransport: SyncTransport {
         }
     }
 
+    private struct ReceiverFailure: Error {
+        var error: any Error
+    }
+
     static func seq(inPokeData data: String) -> Int64? {
         struct Poke: Decodable { var seq: Int64 }
         return try? JSONDecoder().decode(Poke.self, from: Data(data.utf8)).seq
@@ -109,7 +121,7 @@ public struct HTTPSyncTransport: SyncTransport {
             let error = try? JSONDecoder().decode(ErrorBody.self, from: data).error
             switch (status, error?.code) {
             case (410, _): throw SyncError.resyncRequired
-            case (404, _): throw SyncError.accessLost
+            case (404, "organization_not_found"): throw SyncError.accessLost
             case (500..., _), (429, _): throw SyncError.transient("HTTP \(status)")
             default: throw SyncError.refused(status: status, code: error?.code ?? "http_\(status)", message: error?.message ?? "HTTP \(status)")
             }

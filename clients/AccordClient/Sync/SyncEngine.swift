@@ -36,9 +36,14 @@ public struct SyncEngine: Sendable {
             return summary
         } catch SyncError.accessLost {
             let url = replica.url
+            let pending = (try? replica.pendingCount()) ?? 0
             try? replica.close()
-            try Replica.remove(at: url)
-            throw ClientError.accessLost(replica.organization.uuidString.lowercased())
+            guard pending > 0 else {
+                try Replica.remove(at: url)
+                throw ClientError.accessLost(replica.organization.uuidString.lowercased())
+            }
+            let aside = try Replica.setAside(at: url)
+            throw ClientError.accessLost(replica.organization.uuidString.lowercased(), keptUnsynced: SetAsideChanges(count: pending, file: aside.path))
         } catch {
             try? replica.recordFailure("\(error)")
             throw error
@@ -47,11 +52,19 @@ public struct SyncEngine: Sendable {
 
     private func push(_ summary: inout SyncSummary, progress: (@Sendable (SyncProgress) -> Void)?) async throws {
         let total = Int64(try replica.pendingCount())
+        var limit = pushBatchSize
         while true {
-            let batch = try replica.pendingBatch(limit: pushBatchSize)
+            let batch = try replica.pendingBatch(limit: limit)
             guard !batch.isEmpty else { return }
             let request = PushRequest(clientID: replica.clientID, mutations: batch)
-            let response = try await backoff.retrying { try await transport.push(request) }
+            let response: PushResponse
+            do {
+                response = try await backoff.retrying { try await transport.push(request) }
+            } catch SyncError.refused(413, _, _) where batch.count > 1 {
+                // Long texts made the batch larger than the server's body limit: send fewer at a time.
+                limit = batch.count / 2
+                continue
+            }
             try replica.acknowledge(response.results, of: batch)
             response.results.forEach { summary.count($0) }
             progress?(SyncProgress(phase: .pushing, done: Int64(summary.pushed), total: total))
