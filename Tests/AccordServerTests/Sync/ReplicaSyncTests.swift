@@ -131,15 +131,21 @@ struct ReplicaSyncTests {
         }
     }
 
+    /// An editor's replica of acme, synced, and a way for the owner to remove that editor.
+    static func syncedMemberReplica(_ live: LiveServer) async throws -> (TestReplica, Organization, @Sendable () async throws -> Void) {
+        let (owner, _) = try await live.signup("owner@example.com")
+        let (memberToken, member) = try await live.signup("member@example.com")
+        let org = try await live.createOrganization("acme", token: owner)
+        try await live.addMember("member@example.com", role: .editor, to: "acme", token: owner)
+        let replica = try TestReplica(live, token: memberToken, org: org.id)
+        try await replica.sync()
+        return (replica, org, { try await live.removeMember(member.id, from: "acme", token: owner) })
+    }
+
     @Test func aRemovedMemberLosesTheReplicaOnTheNextSync() async throws {
         try await LiveServer.with { live in
-            let (owner, _) = try await live.signup("owner@example.com")
-            let (memberToken, member) = try await live.signup("member@example.com")
-            let org = try await live.createOrganization("acme", token: owner)
-            try await live.addMember("member@example.com", role: .editor, to: "acme", token: owner)
-            let replica = try TestReplica(live, token: memberToken, org: org.id)
-            try await replica.sync()
-            try await live.removeMember(member.id, from: "acme", token: owner)
+            let (replica, org, removeMember) = try await Self.syncedMemberReplica(live)
+            try await removeMember()
             await #expect(throws: ClientError.accessLost(org.id.uuidString.lowercased())) { try await replica.sync() }
             #expect(!FileManager.default.fileExists(atPath: replica.replica.url.path))
         }
@@ -147,14 +153,9 @@ struct ReplicaSyncTests {
 
     @Test func unsyncedWorkOfARemovedMemberIsSetAsideNotDeleted() async throws {
         try await LiveServer.with { live in
-            let (owner, _) = try await live.signup("owner@example.com")
-            let (memberToken, member) = try await live.signup("member@example.com")
-            let org = try await live.createOrganization("acme", token: owner)
-            try await live.addMember("member@example.com", role: .editor, to: "acme", token: owner)
-            let replica = try TestReplica(live, token: memberToken, org: org.id)
-            try await replica.sync()
+            let (replica, org, removeMember) = try await Self.syncedMemberReplica(live)
             let id = try replica.replica.create("notes", ["title": .text("written on the plane")])
-            try await live.removeMember(member.id, from: "acme", token: owner)
+            try await removeMember()
             let error = await #expect(throws: ClientError.self) { try await replica.sync() }
             guard case .accessLost(_, let kept?) = error else {
                 Issue.record("expected the unsynced change to be kept, got \(String(describing: error))")
