@@ -44,4 +44,27 @@ struct LiveSyncTests {
             _ = await following.result
         }
     }
+
+    @Test func anObservedCollectionSeesLocalWritesAndPulledChanges() async throws {
+        try await LiveServer.with { live in
+            let (token, _) = try await live.signup("dana@example.com")
+            let org = try await live.createOrganization("acme", token: token)
+            let mine = try TestReplica(live, token: token, org: org.id)
+            let theirs = try TestReplica(live, token: token, org: org.id)
+            defer { mine.remove(); theirs.remove() }
+            var updates = try mine.replica.observeRecords("notes").makeAsyncIterator()
+            #expect(try await updates.next() == [], "the first value is the current state")
+
+            let local = try mine.replica.create("notes", ["title": .text("mine")])
+            #expect(try await updates.next()?.map(\.id) == [local])
+
+            let pulled = try theirs.replica.create("notes", ["title": .text("theirs")])
+            try await theirs.sync()
+            try await mine.sync()
+            var seen = try await updates.next()
+            while let records = seen, !records.contains(where: { $0.id == pulled }) { seen = try await updates.next() }
+            #expect(Set(seen?.map(\.id) ?? []) == [local, pulled])
+            #expect(seen?.first { $0.id == pulled }?.fields["title"] == .text("theirs"))
+        }
+    }
 }

@@ -71,12 +71,35 @@ extension Replica {
     }
 
     /// Every local record of a collection, by id.
-    public func records(_ collection: String) throws -> [(id: UUID, seq: Int64, fields: RecordFields)] {
+    public func records(_ collection: String) throws -> [LocalRecord] {
         let schema = try Self.schema(collection)
-        return try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM \(schema.quotedTable) ORDER BY id").compactMap { row in
-                UUID(uuidString: row["id"]).map { ($0, row["_seq"], schema.fields(of: row)) }
+        return try pool.read { db in try Self.records(schema, db) }
+    }
+
+    /// A collection's records now, and again after every transaction that changes them: a local write, a
+    /// pulled page or a snapshot batch. For views that stay current while a sync runs; a slow reader gets
+    /// the latest state rather than every one in between.
+    public func observeRecords(_ collection: String) throws -> AsyncThrowingStream<[LocalRecord], any Error> {
+        let schema = try Self.schema(collection)
+        let values = ValueObservation.tracking { db in try Self.records(schema, db) }
+            .removeDuplicates()
+            .values(in: pool)
+        return AsyncThrowingStream(bufferingPolicy: .bufferingNewest(1)) { continuation in
+            let task = Task {
+                do {
+                    for try await records in values { continuation.yield(records) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
             }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private static func records(_ schema: CollectionSchema, _ db: Database) throws -> [LocalRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM \(schema.quotedTable) ORDER BY id").compactMap { row in
+            UUID(uuidString: row["id"]).map { LocalRecord(id: $0, seq: row["_seq"], fields: schema.fields(of: row)) }
         }
     }
 
@@ -164,4 +187,12 @@ enum ReplicaJSON {
     static func now() -> String { FieldSchema.canonicalTime(Date()) }
 
     static func date(_ text: String?) -> Date? { text.flatMap(FieldSchema.parseTime) }
+}
+
+/// A record as the replica shows it: the server's state with pending local changes on top.
+public struct LocalRecord: Sendable, Equatable {
+    public var id: UUID
+    /// The seq of the last server change the record reflects.
+    public var seq: Int64
+    public var fields: RecordFields
 }
