@@ -69,6 +69,10 @@ struct OfflineSyncTests {
         #expect(marcoSync.status == 4, "review fields conflicted: \(marcoSync.standardOutput)")
         #expect(marcoSync.standardOutput.contains("2 pushed, 0 merged, 2 conflicts, 0 rejected"))
         #expect(marcoSync.standardOutput.contains("2 open conflicts: run accord conflicts"))
+        #expect(try marco.run("status").standardOutput.contains("conflicts:   2 open (oldest just now)"))
+        let listing = try marco.run("conflicts").standardOutput.split(separator: "\n")
+        #expect(listing.count == 4 && listing.dropFirst().prefix(2).allSatisfy { $0.contains("just now") }, "\(listing)")
+        #expect(listing.allSatisfy { $0.count <= 80 })
         #expect(try dana.run("sync").status == 4, "Dana sees the conflicts too")
 
         let conflicts = try dana.json([Conflict].self, "conflicts")

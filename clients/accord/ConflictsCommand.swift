@@ -26,16 +26,16 @@ struct ConflictsCommand: AsyncParsableCommand {
                 let conflicts = try replica.conflicts(includeResolved: all)
                 if options.json { return try printJSON(conflicts) }
                 guard !conflicts.isEmpty else { return print("No open conflicts.") }
-                print("ID        KIND                  RECORD            FIELD / MINE")
+                print("ID        KIND                  RECORD            RAISED    FIELD / MINE")
                 for conflict in conflicts {
                     let what = conflict.field.map { "\($0): \(conflict.mine ?? "null")" } ?? (conflict.mine ?? "delete")
                     print(
                         Terminal.pad(String(conflict.id.uuidString.lowercased().prefix(8)), 10) + Terminal.pad(conflict.kind.rawValue, 22)
                             + Terminal.pad("\(conflict.collection)/\(conflict.recordID.uuidString.lowercased().prefix(8))", 18)
-                            + Terminal.fit(what, 30)
+                            + Terminal.pad(Terminal.age(conflict.changedAt), 10) + Terminal.fit(what, 20)
                     )
                 }
-                print(Terminal.dim("accord conflicts show <id> for details; accord resolve <id> --mine | --theirs | --value ..."))
+                print(Terminal.dim("accord conflicts show <id>; accord resolve <id> --mine | --theirs | --value ..."))
             }
         }
     }

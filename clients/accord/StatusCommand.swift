@@ -25,9 +25,9 @@ struct StatusCommand: AsyncParsableCommand {
             print("last sync:   \(Terminal.age(status.lastSuccessAt))")
             let oldest = status.pending > 0 ? " (oldest \(Terminal.age(status.oldestPendingAt)))" : ""
             print("pending:     \(status.pending) change\(status.pending == 1 ? "" : "s")\(oldest)")
-            print("conflicts:   \(status.openConflicts) open" + (status.openConflicts > 0 ? Terminal.yellow(": run accord conflicts") : ""))
-            let oldestRejection = try replica.rejections().map(\.rejectedAt).min()
-            let rejectionAge = oldestRejection.map { " (oldest \(Terminal.age($0)))" } ?? ""
+            let conflictAge = status.openConflicts > 0 ? " (oldest \(Terminal.age(status.oldestConflictAt)))" : ""
+            print("conflicts:   \(status.openConflicts) open\(conflictAge)" + (status.openConflicts > 0 ? Terminal.yellow(": run accord conflicts") : ""))
+            let rejectionAge = status.rejections > 0 ? " (oldest \(Terminal.age(status.oldestRejectionAt)))" : ""
             print("rejections:  \(status.rejections)\(rejectionAge)" + (status.rejections > 0 ? Terminal.red(": run accord rejections") : ""))
             if let error = status.lastError {
                 print(Terminal.red(Terminal.fit("last error:  \(error) (\(Terminal.age(status.lastErrorAt)))", Terminal.width)))

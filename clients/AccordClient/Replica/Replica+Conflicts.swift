@@ -19,6 +19,8 @@ public struct Conflict: Sendable, Codable, Equatable {
     public var clientID: UUID?
     public var status: String
     public var resolution: String?
+    /// When the server raised it, for an open conflict; when it was resolved, for a resolved one.
+    public var changedAt: Date?
 }
 
 /// How a person settles a conflict.
@@ -115,7 +117,7 @@ extension Replica {
         return Conflict(
             id: id, collection: row["collection"] ?? "", recordID: record, kind: kind, field: row["field"], base: row["base_value"],
             theirs: row["server_value"], mine: row["client_value"], clientID: (row["client_id"] as String?).flatMap(UUID.init(uuidString:)),
-            status: row["status"] ?? "open", resolution: row["resolution"]
+            status: row["status"] ?? "open", resolution: row["resolution"], changedAt: ReplicaJSON.date(row["_updated_at"])
         )
     }
 }

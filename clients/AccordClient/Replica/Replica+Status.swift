@@ -14,6 +14,10 @@ public struct SyncStatus: Sendable, Codable, Equatable {
     public var needsSnapshot: Bool
     /// When the oldest pending change was made.
     public var oldestPendingAt: Date?
+    /// When the server raised the oldest open conflict.
+    public var oldestConflictAt: Date?
+    /// When the server refused the oldest change in the rejection inbox.
+    public var oldestRejectionAt: Date?
     public var lastSummary: SyncSummary?
     /// The id of the last mutation this replica queued; the server applies each of them once.
     public var lastMutationID: Int64
@@ -33,6 +37,8 @@ extension Replica {
                 rejections: try Int.fetchOne(db, sql: "SELECT count(*) FROM rejections") ?? 0,
                 needsSnapshot: state?["needs_snapshot"] ?? true,
                 oldestPendingAt: ReplicaJSON.date(try String.fetchOne(db, sql: "SELECT min(created_at) FROM outbox")),
+                oldestConflictAt: ReplicaJSON.date(try String.fetchOne(db, sql: "SELECT min(_updated_at) FROM conflicts WHERE status = 'open'")),
+                oldestRejectionAt: ReplicaJSON.date(try String.fetchOne(db, sql: "SELECT min(rejected_at) FROM rejections")),
                 lastSummary: try (state?["last_summary"] as String?).map { try ReplicaJSON.decode(SyncSummary.self, $0) },
                 lastMutationID: (state?["next_mutation_id"] ?? 1) - 1
             )
