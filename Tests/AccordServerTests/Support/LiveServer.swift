@@ -88,6 +88,12 @@ final class LiveServer: Sendable {
         return (issued.token, issued.user)
     }
 
+    /// Signs `owner` up and creates the organization acme for them.
+    func acme(owner: String) async throws -> (token: String, org: Organization) {
+        let (token, _) = try await signup(owner)
+        return (token, try await createOrganization("acme", token: token))
+    }
+
     func createOrganization(_ slug: String, token: String) async throws -> Organization {
         try await request("POST", "v1/orgs", token: token, body: CreateOrganizationRequest(name: slug.capitalized, slug: slug))
     }

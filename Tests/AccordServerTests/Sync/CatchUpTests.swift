@@ -8,8 +8,7 @@ import Testing
 struct CatchUpTests {
     @Test func aReplicaOfflineFor10000ChangesCatchesUpByPulling() async throws {
         try await LiveServer.with { live in
-            let (token, _) = try await live.signup("dana@example.com")
-            let org = try await live.createOrganization("acme", token: token)
+            let (token, org) = try await live.acme(owner: "dana@example.com")
             let writer = try TestReplica(live, token: token, org: org.id)
             let offline = try TestReplica(live, token: token, org: org.id)
             defer { writer.remove(); offline.remove() }
@@ -29,8 +28,7 @@ struct CatchUpTests {
 
     @Test func aReplicaBehindTheRetentionHorizonResyncsBySnapshotAndKeepsItsPendingWrites() async throws {
         try await LiveServer.with { live in
-            let (token, _) = try await live.signup("dana@example.com")
-            let org = try await live.createOrganization("acme", token: token)
+            let (token, org) = try await live.acme(owner: "dana@example.com")
             let writer = try TestReplica(live, token: token, org: org.id)
             let offline = try TestReplica(live, token: token, org: org.id)
             defer { writer.remove(); offline.remove() }

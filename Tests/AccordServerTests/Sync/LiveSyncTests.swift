@@ -18,8 +18,7 @@ struct LiveSyncTests {
 
     @Test func aLiveReplicaFollowsTheStreamPushesItsWritesAndSurvivesTheStreamDropping() async throws {
         try await LiveServer.with { live in
-            let (token, _) = try await live.signup("dana@example.com")
-            let org = try await live.createOrganization("acme", token: token)
+            let (token, org) = try await live.acme(owner: "dana@example.com")
             let writer = try TestReplica(live, token: token, org: org.id, transport: FaultyTransport(live: live, token: token, organization: org.id))
             let follower = try TestReplica(live, token: token, org: org.id, transport: FaultyTransport(live: live, token: token, organization: org.id))
             defer { writer.remove(); follower.remove() }
@@ -47,8 +46,7 @@ struct LiveSyncTests {
 
     @Test func anObservedCollectionSeesLocalWritesAndPulledChanges() async throws {
         try await LiveServer.with { live in
-            let (token, _) = try await live.signup("dana@example.com")
-            let org = try await live.createOrganization("acme", token: token)
+            let (token, org) = try await live.acme(owner: "dana@example.com")
             let mine = try TestReplica(live, token: token, org: org.id)
             let theirs = try TestReplica(live, token: token, org: org.id)
             defer { mine.remove(); theirs.remove() }

@@ -65,8 +65,7 @@ struct RealtimeTests {
 
     @Test func theListenerReconnectsAndPokesAgainAfterLosingItsConnection() async throws {
         try await LiveServer.with { live in
-            let (token, _) = try await live.signup("dana@example.com")
-            let org = try await live.createOrganization("acme", token: token)
+            let (token, org) = try await live.acme(owner: "dana@example.com")
             let writer = try TestReplica(live, token: token, org: org.id)
             defer { writer.remove() }
             try writer.replica.create("notes", ["title": .text("before")])

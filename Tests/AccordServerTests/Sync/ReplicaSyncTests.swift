@@ -113,8 +113,7 @@ struct ReplicaSyncTests {
 
     @Test func aReplicaReopenedAfterACrashStillHoldsItsOutbox() async throws {
         try await LiveServer.with { live in
-            let (token, _) = try await live.signup("dana@example.com")
-            let org = try await live.createOrganization("acme", token: token)
+            let (token, org) = try await live.acme(owner: "dana@example.com")
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("accord-crash-\(UUID()).sqlite")
             let before = try TestReplica(live, token: token, org: org.id, file: file)
             let id = try before.replica.create("notes", ["title": .text("written before the crash")])
@@ -169,8 +168,7 @@ struct ReplicaSyncTests {
 
     @Test func aBacklogLargerThanTheServersBodyLimitIsPushedInSmallerBatches() async throws {
         try await LiveServer.with(tune: { $0.maxBodySize = 64 << 10 }) { live in
-            let (token, _) = try await live.signup("owner@example.com")
-            let org = try await live.createOrganization("acme", token: token)
+            let (token, org) = try await live.acme(owner: "owner@example.com")
             let replica = try TestReplica(live, token: token, org: org.id)
             defer { replica.remove() }
             let body = String(repeating: "field notes from the trade show. ", count: 600)
@@ -183,8 +181,7 @@ struct ReplicaSyncTests {
 
     @Test func aPushedEditStaysVisibleWhileEarlierPagesOfThePullArrive() async throws {
         try await LiveServer.with { live in
-            let (token, _) = try await live.signup("owner@example.com")
-            let org = try await live.createOrganization("acme", token: token)
+            let (token, org) = try await live.acme(owner: "owner@example.com")
             let a = try TestReplica(live, token: token, org: org.id)
             let b = try TestReplica(live, token: token, org: org.id)
             defer { a.remove(); b.remove() }
@@ -210,8 +207,7 @@ struct ReplicaSyncTests {
 
     @Test func eachFinishedSnapshotGivesItsPlaceBack() async throws {
         try await LiveServer.with(tune: { $0.concurrentSnapshots = 1 }) { live in
-            let (token, _) = try await live.signup("owner@example.com")
-            let org = try await live.createOrganization("acme", token: token)
+            let (token, org) = try await live.acme(owner: "owner@example.com")
             for _ in 0..<3 {
                 let replica = try TestReplica(live, token: token, org: org.id)
                 defer { replica.remove() }
@@ -223,8 +219,7 @@ struct ReplicaSyncTests {
 
     @Test func aNotFoundFromSomethingOtherThanTheServerKeepsTheReplica() async throws {
         try await LiveServer.with { live in
-            let (token, _) = try await live.signup("owner@example.com")
-            let org = try await live.createOrganization("acme", token: token)
+            let (token, org) = try await live.acme(owner: "owner@example.com")
             // An address with a wrong path prefix, as when the URL of another service behind the same host is used.
             let wrong = HTTPSyncTransport(server: live.url.appendingPathComponent("elsewhere"), token: token, organization: org.id)
             let replica = try TestReplica(live, token: token, org: org.id, transport: wrong)
