@@ -135,6 +135,21 @@ struct OfflineSyncTests {
         #expect(sync.standardError == "accord: you no longer have access to acme; its local replica was removed\n")
         #expect(!FileManager.default.fileExists(atPath: replica.path))
         #expect(try marco.run("status").standardError.contains("run accord use <org>"))
+
+        // Removed again while holding a change that never synced: the change is kept aside, and doctor says where.
+        let again = try await connection.addMember("lena@field.example", role: .editor, to: "acme")
+        try marco.run("use", "acme")
+        #expect(try marco.run("sync").status == 0)
+        try marco.run("records", "notes", "new", "title=written at the booth")
+        try await connection.removeMember(again.user.id, from: "acme")
+        let lost = try marco.run("sync")
+        #expect(lost.status == 1)
+        let kept = try #require(AccordHome(directory: marco.home).setAsideReplicas().first)
+        #expect(lost.standardError == "accord: you no longer have access to acme; its local replica was removed; its unsynced change was kept in \(kept.path)\n")
+        let doctor = try marco.run("doctor").standardOutput
+        #expect(doctor.contains("ok   set aside: unsynced changes of an organization you lost are kept in"))
+        #expect(doctor.replacingOccurrences(of: "\n     ", with: "").contains(kept.path), "the whole path, wrapped rather than cut")
+        #expect(doctor.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(doctor)")
     }
 
     @Test func theTokenStaysInTheCredentialsFileOnly() async throws {

@@ -36,7 +36,7 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
             message
         case .accessLost(let org, let kept):
             "you no longer have access to \(org); its local replica was removed"
-                + (kept.map { "; its \($0.count) unsynced change\($0.count == 1 ? "" : "s") were kept in \($0.file)" } ?? "")
+                + (kept.map { "; " + ($0.count == 1 ? "its unsynced change was" : "its \($0.count) unsynced changes were") + " kept in \($0.file)" } ?? "")
         case .unexpectedResponse(let detail):
             "the server's answer was not understood (\(detail)); is this an Accord server?"
         }

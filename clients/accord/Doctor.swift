@@ -20,7 +20,10 @@ struct Doctor: AsyncParsableCommand {
         var checks: [Check] = []
         func record(_ name: String, _ ok: Bool, _ detail: String) {
             checks.append(Check(name: name, ok: ok, detail: detail))
-            if !options.json { print((ok ? Terminal.green("ok  ") : Terminal.red("FAIL")) + " " + Terminal.fit("\(name): \(detail)", Terminal.width - 5)) }
+            guard !options.json else { return }
+            let lines = Terminal.wrap("\(name): \(detail)", Terminal.width - 5)
+            print((ok ? Terminal.green("ok  ") : Terminal.red("FAIL")) + " " + lines[0])
+            for line in lines.dropFirst() { print("     " + line) }
         }
         await diagnose(record)
         if options.json { try printJSON(checks) }
@@ -39,6 +42,12 @@ struct Doctor: AsyncParsableCommand {
             record("credentials", mode == 0o600, mode == 0o600 ? "\(loaded.email) on \(loaded.server.absoluteString)" : "readable by others: chmod 600 \(home.credentials.file.path)")
         } catch {
             return record("credentials", false, "\(error)")
+        }
+        for file in home.setAsideReplicas() {
+            record(
+                "set aside", true,
+                "unsynced changes of an organization you lost are kept in \(file.path); see them with sqlite3 <file> 'SELECT * FROM outbox' and delete the file once done"
+            )
         }
         let organization: KnownOrganization
         do {

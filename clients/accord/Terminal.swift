@@ -24,6 +24,28 @@ enum Terminal {
         return flat.count <= width ? flat : String(flat.prefix(max(0, width - 1))) + "…"
     }
 
+    /// Breaks `text` into lines of at most `width` characters at spaces; a word longer than a line, such as
+    /// a path, is split, since cutting it would hide what the reader needs.
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.replacingOccurrences(of: "\n", with: " ").split(separator: " ") {
+            var word = Substring(word)
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            while word.count > width {
+                if !line.isEmpty { lines.append(line); line = "" }
+                lines.append(String(word.prefix(width)))
+                word = word.dropFirst(width)
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
     static func pad(_ text: String, _ width: Int) -> String {
         let fitted = fit(text, width)
         return fitted + String(repeating: " ", count: max(0, width - fitted.count))

@@ -72,6 +72,13 @@ extension AccordHome {
         directory.appendingPathComponent("replicas").appendingPathComponent("\(organization.uuidString.lowercased()).sqlite")
     }
 
+    /// Replica files set aside when their organization was lost while they held unsynced changes.
+    public func setAsideReplicas() -> [URL] {
+        let folder = directory.appendingPathComponent("replicas")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.contains(".lost-") && $0.hasSuffix(".sqlite") }.sorted().map { folder.appendingPathComponent($0) }
+    }
+
     /// Remembers the organizations the server lists; a default that is no longer among them is dropped.
     public func remember(_ memberships: [Membership]) throws -> ClientConfig {
         var config = try loadConfig()
