@@ -24,6 +24,9 @@ final class ChangeNotifier: Service, Sendable {
     private let database: Database
     private let logger: Logger
     private let subscribers = Mutex<[UUID: [UUID: AsyncStream<SyncEvent>.Continuation]]>([:])
+    /// The listener's open connection, closed on shutdown: a task waiting for notifications is not reliably
+    /// woken by cancellation alone, and stopping must never wait on one.
+    private let listening = Mutex<PostgresConnection?>(nil)
 
     init(connection: PostgresConnection.Configuration, database: Database, logger: Logger) {
         self.connection = connection
@@ -55,6 +58,8 @@ final class ChangeNotifier: Service, Sendable {
             group.addTask { await self.sendKeepalives() }
             try? await gracefulShutdown()
             group.cancelAll()
+            // After the cancellation, so that a connection opened concurrently sees it and closes itself.
+            try? await listening.withLock { $0 }?.close()
         }
         endStreams()
     }
@@ -75,6 +80,11 @@ final class ChangeNotifier: Service, Sendable {
             attempt += 1
             do {
                 let connection = try await PostgresConnection.connect(configuration: connection, id: attempt, logger: logger)
+                listening.withLock { $0 = connection }
+                if Task.isCancelled {
+                    try? await connection.close()
+                    return
+                }
                 do {
                     try await connection.listen(on: ChangeWriter.channel) { notifications in
                         delay = .milliseconds(250)

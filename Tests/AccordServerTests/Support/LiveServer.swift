@@ -62,13 +62,21 @@ final class LiveServer: Sendable {
         let server = try await AccordServer.prepare(configuration, logger: testLogger)
         let (listening, announce) = AsyncStream.makeStream(of: String.self)
         let application = server.application(onListening: { address in announce.yield(address) })
-        let task = Task { try await application.runService(gracefulShutdownSignals: []) }
+        // A server that stops before it listens ends the wait, so a failed start fails the test instead of hanging it.
+        let task = Task {
+            defer { announce.finish() }
+            try await application.runService(gracefulShutdownSignals: [])
+        }
         var address: String?
         for await announced in listening {
             address = announced
             break
         }
-        state.withLock { $0 = (URL(string: address!)!, task, server) }
+        guard let address, let url = URL(string: address) else {
+            if case .failure(let error) = await task.result { throw error }
+            throw TestFailure("the server stopped before it listened")
+        }
+        state.withLock { $0 = (url, task, server) }
     }
 
     func stop() async {

@@ -4,7 +4,7 @@ import AccordServer
 import Foundation
 import Testing
 
-@Suite("Catching up after time offline")
+@Suite("Catching up after time offline", .timeLimit(.minutes(5)))
 struct CatchUpTests {
     @Test func aReplicaOfflineFor10000ChangesCatchesUpByPulling() async throws {
         try await LiveServer.with { live in

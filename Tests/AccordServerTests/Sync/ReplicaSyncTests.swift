@@ -30,7 +30,7 @@ struct TestReplica {
     }
 }
 
-@Suite("Replica sync against a live server")
+@Suite("Replica sync against a live server", .timeLimit(.minutes(5)))
 struct ReplicaSyncTests {
     @Test func offlineEditsOnTwoReplicasMergeConflictAndResolve() async throws {
         try await LiveServer.with { live in
