@@ -53,6 +53,9 @@ enum ReplicaSchema {
                 try createTables(for: schema, in: db)
             }
         }
+        migrator.registerMigration("verified checksums") { db in
+            try db.execute(sql: Replica.verifiedChecksumsSchema)
+        }
         return migrator
     }
 
