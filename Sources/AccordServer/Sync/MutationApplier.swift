@@ -12,6 +12,7 @@ struct MutationApplier: Sendable {
         var writer = try await ChangeWriter.begin(org: org, in: tx)
         var lastApplied = try await register(request.clientID, access: access, in: tx)
         var results: [MutationResult] = []
+        var newOutcomes: [MutationResult] = []
         for mutation in request.mutations {
             if mutation.mutationID <= lastApplied {
                 results.append(try await recordedOutcome(of: mutation, client: request.clientID, org: org, in: tx))
@@ -25,10 +26,11 @@ struct MutationApplier: Sendable {
                 )
             }
             let result = try await apply(mutation, client: request.clientID, access: access, writer: &writer)
-            try await record(result, client: request.clientID, org: org, in: tx)
+            newOutcomes.append(result)
             results.append(result)
             lastApplied = mutation.mutationID
         }
+        try await record(newOutcomes, client: request.clientID, org: org, in: tx)
         try await tx.query(
             """
             UPDATE sync_clients SET last_mutation_id = \(lastApplied), last_push_at = now()
@@ -77,11 +79,17 @@ struct MutationApplier: Sendable {
         return try SyncJSON.decode(MutationResult.self, text)
     }
 
-    private func record(_ result: MutationResult, client: UUID, org: UUID, in tx: Transaction) async throws {
+    /// Stores the outcomes of a batch's newly applied mutations in one statement rather than one per mutation.
+    private func record(_ results: [MutationResult], client: UUID, org: UUID, in tx: Transaction) async throws {
+        guard !results.isEmpty else { return }
+        // A rejected mutation has no seq; -1 stands for it in the array, since seqs start at 1.
+        let (ids, outcomes, seqs) = (results.map(\.mutationID), results.map(\.outcome.rawValue), results.map { $0.seq ?? -1 })
+        let texts = try results.map { try SyncJSON.text($0) }
         try await tx.query(
             """
             INSERT INTO mutation_outcomes (org_id, client_id, mutation_id, outcome, seq, result)
-            VALUES (\(org), \(client), \(result.mutationID), \(result.outcome.rawValue), \(result.seq), \(try SyncJSON.text(result))::jsonb)
+            SELECT \(org), \(client), id, outcome, NULLIF(seq, -1), result::jsonb
+            FROM unnest(\(ids)::bigint[], \(outcomes)::text[], \(seqs)::bigint[], \(texts)::text[]) AS batch (id, outcome, seq, result)
             """
         )
     }
