@@ -228,7 +228,10 @@ final class Driver {
 
     /// Runs `body` against a new server process and returns the server's peak resident memory meanwhile.
     private func withServer(_ body: (URL) async throws -> Void) async throws -> Int {
-        let child = try Child(executable: executable, arguments: ["serve", "--database-url", ownerURL, "--app-database-url", appURL])
+        // ACCORD_BENCH_SERVER_WRAPPER runs the server under a profiler, e.g. "perf record -g -o /tmp/server.perf".
+        let wrapper = ProcessInfo.processInfo.environment["ACCORD_BENCH_SERVER_WRAPPER"].map { $0.split(separator: " ").map(String.init) } ?? []
+        let command = wrapper + [executable, "serve", "--database-url", ownerURL, "--app-database-url", appURL]
+        let child = try Child(executable: try which(command[0]), arguments: Array(command.dropFirst()))
         guard let address = await child.line(startingWith: "listening "), let url = URL(string: address) else {
             child.terminate()
             throw BenchError("the server did not start")
@@ -321,4 +324,14 @@ struct Seeder {
         }
         return results
     }
+}
+
+/// The full path of a program, as the shell would find it on PATH.
+func which(_ program: String) throws -> String {
+    if program.contains("/") { return program }
+    for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+        let path = "\(directory)/\(program)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    throw BenchError("\(program) is not on PATH")
 }
