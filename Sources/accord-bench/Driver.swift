@@ -138,7 +138,14 @@ final class Driver {
                 count: sizes.samples
             ))
         }
-        return ScenarioResult.latency(key: "propagation", title: "propagation A → B", result: result, goal: .absolute(p50: 0.005, p99: 0.025), serverRSS: serverRSS)
+        var scenario = ScenarioResult.latency(
+            key: "propagation", title: "propagation A → B", result: result, goal: .absolute(p50: 0.005, p99: 0.025), serverRSS: serverRSS
+        )
+        scenario.notes.append(
+            "Medians from the write: A's push acknowledged \(Report.millis(Double(result.counts["pushMicros"] ?? 0) / 1000)), "
+                + "the poke read by a client \(Report.millis(Double(result.counts["pokeMicros"] ?? 0) / 1000)); the rest is B's pull and apply."
+        )
+        return scenario
     }
 
     private func push() async throws -> [ScenarioResult] {

@@ -29,22 +29,33 @@ enum LatencyJobs {
         }
         defer { live.cancel() }
         var iterator = applied.makeAsyncIterator()
+        // A second stream, only to time when the poke reaches a client, splitting each sample in two.
+        let pokes = Locked<[Int64: ContinuousClock.Instant]>([:])
+        let listener = Task {
+            for try await seq in transport.events() { pokes.withLock { $0[seq] = $0[seq] ?? .now } }
+        }
+        defer { listener.cancel() }
         try await Task.sleep(for: .milliseconds(500))
 
         let api = BenchAPI(server: job.serverURL)
         Memory.resetPeak()
-        var samples: [Double] = [], baseline: [Double] = []
+        var samples: [Double] = [], baseline: [Double] = [], toPoke: [Double] = [], pushes: [Double] = []
         for sample in 1...job.count {
             let value = Int64(1_000_000 + sample)
             let start = ContinuousClock.now
             try writer.replica.update(BenchCollection.name, id, ["sample_count": .int(value)])
-            try await writer.sync()
+            let pushed = Locked<ContinuousClock.Instant?>(nil)
+            let summary = try await writer.sync { progress in
+                if progress.phase == .pushing { pushed.withLock { $0 = .now } }
+            }
+            if let at = pushed.withLock({ $0 }) { pushes.append(seconds(at - start)) }
             var arrived: ContinuousClock.Instant?
             while arrived == nil {
                 guard let (got, at) = await iterator.next() else { throw BenchError("the reader's live sync ended") }
                 if got == value { arrived = at }
             }
             samples.append(seconds(arrived! - start))
+            if let at = pokes.withLock({ $0[summary.cursor] }) { toPoke.append(seconds(at - start)) }
             let bare = ContinuousClock.now
             try await api.roundTrip()
             baseline.append(seconds(ContinuousClock.now - bare))
@@ -53,7 +64,11 @@ enum LatencyJobs {
         let peak = Memory.peakRSS()
         live.cancel()
         _ = await live.result
-        return JobResult(seconds: samples, baseline: baseline, peakRSS: peak)
+        let millis = { (values: [Double]) in Int((Summary(values).median * 1000).rounded()) }
+        return JobResult(
+            seconds: samples, baseline: baseline, peakRSS: peak,
+            counts: ["pushMicros": millis(pushes.map { $0 * 1000 }), "pokeMicros": millis(toPoke.map { $0 * 1000 })]
+        )
     }
 
     static func idle(_ job: Job) async throws -> JobResult {

@@ -108,14 +108,14 @@ struct Report: Codable {
     func terminalTable() -> String {
         var lines = [
             "",
-            pad("scenario", 26) + lpad("Accord", 10) + lpad("±", 5) + lpad("baseline", 10) + lpad("ratio", 7) + lpad("srv MB", 7) + lpad("cli MB", 7) + "  goal",
+            pad("scenario", 24) + lpad("Accord", 9) + lpad("±/p99", 9) + lpad("baseline", 9) + lpad("ratio", 7) + lpad("srv MB", 7) + lpad("cli MB", 7) + "  goal",
             String(repeating: "-", count: 80),
         ]
         for result in results {
             lines.append(
-                pad(String(result.title.prefix(25)), 26) + lpad(Self.value(result.accord.median, result.unit), 10)
-                    + lpad(String(format: "%.0f%%", result.accord.spreadPercent), 5)
-                    + lpad(result.baseline.map { Self.value($0.median, result.unit) } ?? "-", 10)
+                pad(String(result.title.prefix(23)), 24) + lpad(Self.value(result.accord.median, result.unit), 9)
+                    + lpad(result.unit == "ms" ? Self.value(result.accord.p99, "ms") : String(format: "±%.0f%%", result.accord.spreadPercent), 9)
+                    + lpad(result.baseline.map { Self.value($0.median, result.unit) } ?? "-", 9)
                     + lpad(result.ratio.map { String(format: "%.2f×", $0) } ?? "-", 7)
                     + lpad(Self.megabytes(result.serverPeakRSS), 7) + lpad(Self.megabytes(result.clientPeakRSS), 7)
                     + "  " + (result.met ? "met" : "MISSED")
@@ -132,7 +132,7 @@ struct Report: Codable {
             (\(sizes.pushClients) clients, \(sizes.pushOrgs) orgs), \(sizes.samples) propagation samples, \(sizes.idleSamples) idle samples, \
             \(Self.count(sizes.connections)) streams, \(sizes.repetitions) repetitions.
 
-            | scenario | Accord (median) | spread | baseline (median) | ratio | goal | met | server RSS | client RSS |
+            | scenario | Accord (median) | spread (of repetitions; latencies: the slowest sample) | baseline (median) | ratio | goal | met | server RSS | client RSS |
             |---|---:|---:|---:|---:|---|---|---:|---:|
 
             """
@@ -145,7 +145,9 @@ struct Report: Codable {
             } ?? "—"
             var ratio = result.ratio.map { String(format: "%.2f×", $0) } ?? "—"
             if let p99 = result.ratioP99 { ratio += String(format: " (p99 %.2f×)", p99) }
-            let spread = String(format: "±%.0f%% (%@–%@)", result.accord.spreadPercent, Self.value(result.accord.min, result.unit), Self.value(result.accord.max, result.unit))
+            let spread = result.unit == "ms"
+                ? "max \(Self.value(result.accord.max, result.unit))"
+                : String(format: "±%.0f%% (%@–%@)", result.accord.spreadPercent, Self.value(result.accord.min, result.unit), Self.value(result.accord.max, result.unit))
             text += "| \(result.title) | \(accord) | \(spread) | \(baseline) | \(ratio) | \(result.goal) | \(result.met ? "yes" : "**no**") | \(Self.megabytes(result.serverPeakRSS)) MB | \(Self.megabytes(result.clientPeakRSS)) MB |\n"
         }
         text += "\n"
