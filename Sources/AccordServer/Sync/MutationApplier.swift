@@ -13,6 +13,7 @@ struct MutationApplier: Sendable {
         var lastApplied = try await register(request.clientID, access: access, in: tx)
         var results: [MutationResult] = []
         var newOutcomes: [MutationResult] = []
+        var prefetched = try await prefetch(request.mutations.filter { $0.mutationID > lastApplied }, org: org, in: tx)
         for mutation in request.mutations {
             if mutation.mutationID <= lastApplied {
                 results.append(try await recordedOutcome(of: mutation, client: request.clientID, org: org, in: tx))
@@ -25,7 +26,9 @@ struct MutationApplier: Sendable {
                     details: ["expected": String(lastApplied + 1)]
                 )
             }
-            let result = try await apply(mutation, client: request.clientID, access: access, writer: &writer)
+            // Only a record's first mutation in the batch may use the prefetched state; later ones load what it wrote.
+            let known = prefetched.removeValue(forKey: RecordKey(collection: mutation.collection, id: mutation.recordID))
+            let result = try await apply(mutation, client: request.clientID, access: access, known: known, writer: &writer)
             newOutcomes.append(result)
             results.append(result)
             lastApplied = mutation.mutationID
@@ -94,7 +97,27 @@ struct MutationApplier: Sendable {
         )
     }
 
-    private func apply(_ mutation: Mutation, client: UUID, access: OrganizationAccess, writer: inout ChangeWriter) async throws -> MutationResult {
+    private struct RecordKey: Hashable {
+        var collection: String
+        var id: UUID
+    }
+
+    /// The stored state of every record the batch's new mutations name, locked, in one statement per collection;
+    /// a record that does not exist maps to nil.
+    private func prefetch(_ mutations: [Mutation], org: UUID, in tx: Transaction) async throws -> [RecordKey: StoredRecord?] {
+        var known: [RecordKey: StoredRecord?] = [:]
+        for (collection, mutations) in Dictionary(grouping: mutations, by: \.collection) {
+            guard let schema = Collections.named(collection) else { continue }
+            let ids = Array(Set(mutations.map(\.recordID)))
+            let records = try await CollectionTable(schema: schema).load(ids, org: org, in: tx)
+            for id in ids { known[RecordKey(collection: collection, id: id)] = .some(records[id]) }
+        }
+        return known
+    }
+
+    private func apply(
+        _ mutation: Mutation, client: UUID, access: OrganizationAccess, known: StoredRecord??, writer: inout ChangeWriter
+    ) async throws -> MutationResult {
         func rejected(_ code: String, _ reason: String) -> MutationResult {
             MutationResult(mutationID: mutation.mutationID, outcome: .rejected, code: code, reason: reason)
         }
@@ -106,7 +129,8 @@ struct MutationApplier: Sendable {
         }
         let table = CollectionTable(schema: schema)
         let org = access.organization.id
-        let stored = try await table.load(mutation.recordID, org: org, in: writer.tx)
+        let stored: StoredRecord?
+        if let known { stored = known } else { stored = try await table.load(mutation.recordID, org: org, in: writer.tx) }
         var result: MergeResult
         switch ThreeWayMerge.merge(mutation, into: stored?.state, schema: schema) {
         case .failure(let rejection): return rejected(rejection.code, rejection.reason)
