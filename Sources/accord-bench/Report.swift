@@ -176,7 +176,7 @@ struct Report: Codable {
 
     static func oneLine(_ result: ScenarioResult) -> String {
         let ratio = result.ratio.map { String(format: ", %.2f× the baseline", $0) } ?? ""
-        return "\(result.title): \(value(result.accord.median, result.unit))\(ratio); goal \(result.goal): \(result.met ? "met" : "MISSED")"
+        return "\(result.key): \(value(result.accord.median, result.unit))\(ratio); goal \(result.met ? "met" : "MISSED")"
     }
 
     static func value(_ value: Double, _ unit: String) -> String {

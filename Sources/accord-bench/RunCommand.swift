@@ -79,7 +79,8 @@ struct RunCommand: AsyncParsableCommand {
         print(report.terminalTable())
         let directory = output ?? (smoke ? ".build/bench-smoke" : "bench/results")
         let written = try report.write(to: URL(fileURLWithPath: directory))
-        print("Results: \(written.map(\.path).joined(separator: ", "))")
+        print("Results:")
+        for url in written { print("  \(directory)/\(url.lastPathComponent)") }
     }
 }
 
