@@ -6,7 +6,8 @@ import PostgresNIO
 ///
 /// `begin` locks the organization's head row, so seqs are given out in commit order within the organization
 /// and a reader following the cursor never skips a change; other organizations are not blocked. `finish`
-/// stores the new head and checksums and sends the realtime poke, which PostgreSQL delivers on commit.
+/// writes the batch's changes, stores the new head and checksums and sends the realtime poke, which
+/// PostgreSQL delivers on commit.
 struct ChangeWriter {
     /// The NOTIFY channel; the payload is `<org id>:<seq>`.
     static let channel = "accord_changes"
