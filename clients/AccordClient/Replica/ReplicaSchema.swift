@@ -53,9 +53,6 @@ enum ReplicaSchema {
                 try createTables(for: schema, in: db)
             }
         }
-        migrator.registerMigration("verified checksums") { db in
-            try db.execute(sql: Replica.verifiedChecksumsSchema)
-        }
         return migrator
     }
 

@@ -98,11 +98,8 @@ public struct SyncEngine: Sendable {
     /// Whether the replica's server state matches the checksums of the last pull or snapshot.
     private func verify() throws -> Bool {
         guard let server = try replica.serverChecksums() else { return false }
-        if try replica.isVerified() { return true }
         let local = try replica.serverStateChecksums()
-        let equal = Collections.all.allSatisfy { (local[$0.name] ?? CollectionChecksum()) == (server[$0.name] ?? CollectionChecksum()) }
-        if equal { try replica.markVerified() }
-        return equal
+        return Collections.all.allSatisfy { (local[$0.name] ?? CollectionChecksum()) == (server[$0.name] ?? CollectionChecksum()) }
     }
 }
 
