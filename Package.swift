@@ -75,6 +75,20 @@ let package = Package(
             path: "clients/accord",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "accord-bench",
+            dependencies: [
+                "AccordClient",
+                "AccordCore",
+                "AccordServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AccordServerTests",

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The collections Accord syncs, declared once for the server, the client and their tables.
 public enum Collections {
     /// Annotations users attach to any record, such as "the Q3 dip is the cancelled trade show".
@@ -34,11 +36,22 @@ public enum Collections {
         serverCreated: true
     )
 
-    public static let all: [CollectionSchema] = [notes, conflicts]
+    /// Every collection this process syncs: the built-in ones, then any registered at start.
+    public static var all: [CollectionSchema] { catalog.withLock { $0 } }
 
     public static func named(_ name: String) -> CollectionSchema? {
-        all.first { $0.name == name }
+        catalog.withLock { $0.first { $0.name == name } }
     }
+
+    /// Adds a collection declared outside Accord, such as the benchmarks' wide rows. Register it before
+    /// serving or opening a replica; the server's PostgreSQL table must exist already (see `accord-bench`).
+    public static func register(_ schema: CollectionSchema) {
+        catalog.withLock { catalog in
+            if !catalog.contains(where: { $0.name == schema.name }) { catalog.append(schema) }
+        }
+    }
+
+    private static let catalog = Mutex<[CollectionSchema]>([notes, conflicts])
 }
 
 /// What a conflict record is about.

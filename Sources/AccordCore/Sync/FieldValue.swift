@@ -8,16 +8,18 @@ public enum FieldValue: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Each failed attempt costs a thrown DecodingError with its message, so the commonest type goes first:
+        // most fields are text. A JSON string never decodes as a number or a boolean, nor the other way round.
         if container.decodeNil() {
             self = .null
+        } else if let text = try? container.decode(String.self) {
+            self = .text(text)
         } else if let bool = try? container.decode(Bool.self) {
             self = .bool(bool)
         } else if let int = try? container.decode(Int64.self) {
             self = .int(int)
         } else if let double = try? container.decode(Double.self) {
             self = .double(double)
-        } else if let text = try? container.decode(String.self) {
-            self = .text(text)
         } else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a field value must be null, a boolean, a number or a string"))
         }

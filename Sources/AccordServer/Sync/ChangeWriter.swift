@@ -6,7 +6,8 @@ import PostgresNIO
 ///
 /// `begin` locks the organization's head row, so seqs are given out in commit order within the organization
 /// and a reader following the cursor never skips a change; other organizations are not blocked. `finish`
-/// stores the new head and checksums and sends the realtime poke, which PostgreSQL delivers on commit.
+/// writes the batch's changes, stores the new head and checksums and sends the realtime poke, which
+/// PostgreSQL delivers on commit.
 struct ChangeWriter {
     /// The NOTIFY channel; the payload is `<org id>:<seq>`.
     static let channel = "accord_changes"
@@ -17,6 +18,8 @@ struct ChangeWriter {
     private(set) var head: Int64
     private var checksums: [String: CollectionChecksum]
     private var touchedCollections: Set<String> = []
+    /// Changes logged in this transaction, written together by `finish`.
+    private var pending: [Change] = []
 
     static func begin(org: UUID, in tx: Transaction) async throws -> ChangeWriter {
         guard let head = try await tx.first("SELECT last_seq FROM sync_heads WHERE org_id = \(org) FOR UPDATE", as: Int64.self) else {
@@ -41,20 +44,37 @@ struct ChangeWriter {
         touchedCollections.insert(collection)
     }
 
-    func log(_ change: Change) async throws {
+    /// Adds a change to the log. The changes of a batch are inserted together when it finishes, in one
+    /// statement instead of one per change; nothing reads this batch's changes back before then.
+    mutating func log(_ change: Change) async throws {
+        pending.append(change)
+    }
+
+    private mutating func writePending() async throws {
+        guard !pending.isEmpty else { return }
+        defer { pending = [] }
+        // Arrays cannot carry nulls here, so empty text and -1 stand for a missing actor, client or mutation id.
+        let uuid = { (id: UUID?) in id?.uuidString.lowercased() ?? "" }
         try await tx.query(
             """
             INSERT INTO changes (org_id, seq, collection, record_id, operation, outcome, fields, previous, overridden,
                                  actor, client_id, mutation_id, stamp)
-            VALUES (\(org), \(change.seq), \(change.collection), \(change.recordID), \(change.operation.rawValue),
-                    \(change.outcome.rawValue), \(try SyncJSON.text(change.fields))::jsonb, \(try SyncJSON.text(change.previous))::jsonb,
-                    \(try SyncJSON.text(change.overridden))::jsonb, \(change.actor), \(change.clientID), \(change.mutationID),
-                    \(change.timestamp.description))
+            SELECT \(org), seq, collection, record_id, operation, outcome, fields::jsonb, previous::jsonb, overridden::jsonb,
+                   NULLIF(actor, '')::uuid, NULLIF(client_id, '')::uuid, NULLIF(mutation_id, -1), stamp
+            FROM unnest(\(pending.map(\.seq))::bigint[], \(pending.map(\.collection))::text[], \(pending.map(\.recordID))::uuid[],
+                        \(pending.map(\.operation.rawValue))::text[], \(pending.map(\.outcome.rawValue))::text[],
+                        \(try pending.map { try SyncJSON.text($0.fields) })::text[], \(try pending.map { try SyncJSON.text($0.previous) })::text[],
+                        \(try pending.map { try SyncJSON.text($0.overridden) })::text[], \(pending.map { uuid($0.actor) })::text[],
+                        \(pending.map { uuid($0.clientID) })::text[], \(pending.map { $0.mutationID ?? -1 })::bigint[],
+                        \(pending.map(\.timestamp.description))::text[])
+                 AS batch (seq, collection, record_id, operation, outcome, fields, previous, overridden, actor, client_id,
+                           mutation_id, stamp)
             """
         )
     }
 
-    func finish() async throws {
+    mutating func finish() async throws {
+        try await writePending()
         guard head > startSeq else { return }
         try await tx.query("UPDATE sync_heads SET last_seq = \(head) WHERE org_id = \(org)")
         for collection in touchedCollections.sorted() {

@@ -35,29 +35,52 @@ struct CollectionTable: Sendable {
             binds: bindings(org, id)
         )
         for try await row in try await tx.query(query) {
-            let cells = row.makeRandomAccess()
-            var fields: RecordFields = [:]
-            for field in schema.fields {
-                fields[field.name] = try field.type.value(of: cells[field.name])
-            }
-            let stamps = try SyncJSON.decode([String: HLCTimestamp].self, cells["field_stamps"].decode(String.self))
-            var tombstone: RecordState.Tombstone?
-            if let deletedSeq = try cells["deleted_seq"].decode(Int64?.self),
-                let stamp = try cells["deleted_stamp"].decode(String?.self).flatMap(HLCTimestamp.init)
-            {
-                tombstone = .init(seq: deletedSeq, timestamp: stamp)
-            }
-            return StoredRecord(
-                seq: try cells["seq"].decode(Int64.self),
-                state: RecordState(
-                    fields: fields,
-                    fieldSeqs: try SyncJSON.decode([String: Int64].self, cells["field_seqs"].decode(String.self)),
-                    fieldStamps: stamps,
-                    tombstone: tombstone
-                )
-            )
+            return try storedRecord(row)
         }
         return nil
+    }
+
+    /// Those of the records that exist, each with a row lock, in one statement: a push loads its batch this way
+    /// rather than one record per round trip. Locks are taken in id order, so two batches cannot deadlock here.
+    func load(_ ids: [UUID], org: UUID, in tx: Transaction) async throws -> [UUID: StoredRecord] {
+        var binds = bindings(org)
+        binds.append(ids)
+        let query = PostgresQuery(
+            unsafeSQL: """
+                SELECT id, seq, field_seqs::text, field_stamps::text, deleted_seq, deleted_stamp, \(columns)
+                FROM \(table) WHERE org_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE
+                """,
+            binds: binds
+        )
+        var records: [UUID: StoredRecord] = [:]
+        for try await row in try await tx.query(query) {
+            records[try row.makeRandomAccess()["id"].decode(UUID.self)] = try storedRecord(row)
+        }
+        return records
+    }
+
+    private func storedRecord(_ row: PostgresRow) throws -> StoredRecord {
+        let cells = row.makeRandomAccess()
+        var fields: RecordFields = [:]
+        for field in schema.fields {
+            fields[field.name] = try field.type.value(of: cells[field.name])
+        }
+        let stamps = try SyncJSON.decode([String: HLCTimestamp].self, cells["field_stamps"].decode(String.self))
+        var tombstone: RecordState.Tombstone?
+        if let deletedSeq = try cells["deleted_seq"].decode(Int64?.self),
+            let stamp = try cells["deleted_stamp"].decode(String?.self).flatMap(HLCTimestamp.init)
+        {
+            tombstone = .init(seq: deletedSeq, timestamp: stamp)
+        }
+        return StoredRecord(
+            seq: try cells["seq"].decode(Int64.self),
+            state: RecordState(
+                fields: fields,
+                fieldSeqs: try SyncJSON.decode([String: Int64].self, cells["field_seqs"].decode(String.self)),
+                fieldStamps: stamps,
+                tombstone: tombstone
+            )
+        )
     }
 
     /// Writes a new record with every declared field (absent ones null).

@@ -12,6 +12,8 @@ struct MutationApplier: Sendable {
         var writer = try await ChangeWriter.begin(org: org, in: tx)
         var lastApplied = try await register(request.clientID, access: access, in: tx)
         var results: [MutationResult] = []
+        var newOutcomes: [MutationResult] = []
+        var prefetched = try await prefetch(request.mutations.filter { $0.mutationID > lastApplied }, org: org, in: tx)
         for mutation in request.mutations {
             if mutation.mutationID <= lastApplied {
                 results.append(try await recordedOutcome(of: mutation, client: request.clientID, org: org, in: tx))
@@ -24,11 +26,14 @@ struct MutationApplier: Sendable {
                     details: ["expected": String(lastApplied + 1)]
                 )
             }
-            let result = try await apply(mutation, client: request.clientID, access: access, writer: &writer)
-            try await record(result, client: request.clientID, org: org, in: tx)
+            // Only a record's first mutation in the batch may use the prefetched state; later ones load what it wrote.
+            let known = prefetched.removeValue(forKey: RecordKey(collection: mutation.collection, id: mutation.recordID))
+            let result = try await apply(mutation, client: request.clientID, access: access, known: known, writer: &writer)
+            newOutcomes.append(result)
             results.append(result)
             lastApplied = mutation.mutationID
         }
+        try await record(newOutcomes, client: request.clientID, org: org, in: tx)
         try await tx.query(
             """
             UPDATE sync_clients SET last_mutation_id = \(lastApplied), last_push_at = now()
@@ -77,16 +82,42 @@ struct MutationApplier: Sendable {
         return try SyncJSON.decode(MutationResult.self, text)
     }
 
-    private func record(_ result: MutationResult, client: UUID, org: UUID, in tx: Transaction) async throws {
+    /// Stores the outcomes of a batch's newly applied mutations in one statement rather than one per mutation.
+    private func record(_ results: [MutationResult], client: UUID, org: UUID, in tx: Transaction) async throws {
+        guard !results.isEmpty else { return }
+        // A rejected mutation has no seq; -1 stands for it in the array, since seqs start at 1.
+        let (ids, outcomes, seqs) = (results.map(\.mutationID), results.map(\.outcome.rawValue), results.map { $0.seq ?? -1 })
+        let texts = try results.map { try SyncJSON.text($0) }
         try await tx.query(
             """
             INSERT INTO mutation_outcomes (org_id, client_id, mutation_id, outcome, seq, result)
-            VALUES (\(org), \(client), \(result.mutationID), \(result.outcome.rawValue), \(result.seq), \(try SyncJSON.text(result))::jsonb)
+            SELECT \(org), \(client), id, outcome, NULLIF(seq, -1), result::jsonb
+            FROM unnest(\(ids)::bigint[], \(outcomes)::text[], \(seqs)::bigint[], \(texts)::text[]) AS batch (id, outcome, seq, result)
             """
         )
     }
 
-    private func apply(_ mutation: Mutation, client: UUID, access: OrganizationAccess, writer: inout ChangeWriter) async throws -> MutationResult {
+    private struct RecordKey: Hashable {
+        var collection: String
+        var id: UUID
+    }
+
+    /// The stored state of every record the batch's new mutations name, locked, in one statement per collection;
+    /// a record that does not exist maps to nil.
+    private func prefetch(_ mutations: [Mutation], org: UUID, in tx: Transaction) async throws -> [RecordKey: StoredRecord?] {
+        var known: [RecordKey: StoredRecord?] = [:]
+        for (collection, mutations) in Dictionary(grouping: mutations, by: \.collection) {
+            guard let schema = Collections.named(collection) else { continue }
+            let ids = Array(Set(mutations.map(\.recordID)))
+            let records = try await CollectionTable(schema: schema).load(ids, org: org, in: tx)
+            for id in ids { known[RecordKey(collection: collection, id: id)] = .some(records[id]) }
+        }
+        return known
+    }
+
+    private func apply(
+        _ mutation: Mutation, client: UUID, access: OrganizationAccess, known: StoredRecord??, writer: inout ChangeWriter
+    ) async throws -> MutationResult {
         func rejected(_ code: String, _ reason: String) -> MutationResult {
             MutationResult(mutationID: mutation.mutationID, outcome: .rejected, code: code, reason: reason)
         }
@@ -101,7 +132,8 @@ struct MutationApplier: Sendable {
         }
         let table = CollectionTable(schema: schema)
         let org = access.organization.id
-        let stored = try await table.load(mutation.recordID, org: org, in: writer.tx)
+        let stored: StoredRecord?
+        if let known { stored = known } else { stored = try await table.load(mutation.recordID, org: org, in: writer.tx) }
         var result: MergeResult
         switch ThreeWayMerge.merge(mutation, into: stored?.state, schema: schema) {
         case .failure(let rejection): return rejected(rejection.code, rejection.reason)

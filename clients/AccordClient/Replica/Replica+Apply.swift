@@ -29,7 +29,7 @@ extension Replica {
     private static func apply(_ change: Change, _ db: Database) throws {
         guard let schema = Collections.named(change.collection) else { return }
         let id = change.recordID.uuidString.lowercased()
-        let shadowed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(schema.quotedShadowTable) WHERE id = ?)", arguments: [id]) ?? false
+        let shadowed = try Self.isShadowed(id, schema, db)
         switch change.operation {
         case .create:
             let fields = schema.fields.reduce(into: RecordFields()) { $0[$1.name] = change.fields[$1.name] ?? .null }
@@ -46,10 +46,8 @@ extension Replica {
             var arguments = StatementArguments([change.seq])
             arguments += StatementArguments(names.map { change.fields[$0]!.databaseValue })
             arguments += [id]
-            try db.execute(
-                sql: "UPDATE \(table) SET _seq = ?\(names.map { ", \($0.quotedDatabaseIdentifier) = ?" }.joined()) WHERE id = ?",
-                arguments: arguments
-            )
+            try db.cachedStatement(sql: "UPDATE \(table) SET _seq = ?\(names.map { ", \($0.quotedDatabaseIdentifier) = ?" }.joined()) WHERE id = ?")
+                .execute(arguments: arguments)
             try stamp(change, on: id, created: false, schema, db)
         case .delete:
             if shadowed {
@@ -63,12 +61,18 @@ extension Replica {
     /// Records who made a change and when on the record's row, whether or not local changes are pending.
     private static func stamp(_ change: Change, on id: String, created: Bool, _ schema: CollectionSchema, _ db: Database) throws {
         let actor = change.actor?.uuidString.lowercased()
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE \(schema.quotedTable) SET _updated_by = ?, _updated_at = ?\(created ? ", _created_by = ?" : "") WHERE id = ?
-                """,
+                """
+        ).execute(
             arguments: created ? [actor, FieldSchema.canonicalTime(change.at), actor, id] : [actor, FieldSchema.canonicalTime(change.at), id]
         )
+    }
+
+    /// Whether the record has pending local changes, and so a shadow row; asked once per applied record, so
+    /// the statement is prepared once per connection.
+    private static func isShadowed(_ id: String, _ schema: CollectionSchema, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(schema.quotedShadowTable) WHERE id = ?)"), arguments: [id]) ?? false
     }
 
     static func writeShadow(_ id: String, _ fields: RecordFields, seq: Int64, exists: Bool, snapshot: Int64?, _ schema: CollectionSchema, _ db: Database) throws {
@@ -143,8 +147,7 @@ extension Replica {
             for record in records {
                 guard let schema = Collections.named(record.collection) else { continue }
                 let id = record.id.uuidString.lowercased()
-                let shadowed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(schema.quotedShadowTable) WHERE id = ?)", arguments: [id]) ?? false
-                if shadowed {
+                if try Self.isShadowed(id, schema, db) {
                     try Self.writeShadow(id, record.fields, seq: record.seq, exists: true, snapshot: generation, schema, db)
                     try db.execute(
                         sql: "UPDATE \(schema.quotedTable) SET _created_by = ?, _updated_by = ?, _updated_at = ? WHERE id = ?",

@@ -145,14 +145,12 @@ extension Replica {
         let updates = (columns.map { "\($0) = excluded.\($0)" } + (seq == nil ? [] : ["_seq = excluded._seq"])).joined(separator: ", ")
         var arguments = StatementArguments([id.databaseValue, (seq ?? 0).databaseValue])
         arguments += StatementArguments(names.map { fields[$0]!.databaseValue })
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO \(schema.quotedTable) (id, _seq\(columns.map { ", " + $0 }.joined()))
                 VALUES (?, ?\(String(repeating: ", ?", count: names.count)))
                 ON CONFLICT (id) DO \(updates.isEmpty ? "NOTHING" : "UPDATE SET " + updates)
-                """,
-            arguments: arguments
-        )
+                """
+        ).execute(arguments: arguments)
     }
 
     /// Appends a mutation to the outbox with the next mutation id and a fresh clock reading.
