@@ -10,7 +10,7 @@ struct PushBatchTests {
     @Test func mutationsOfOneRecordInABatchBuildOnEachOther() async throws {
         try await TestServer.with { server in
             let token = try await server.acmeOwner()
-            var client = SyncTestClient(server: server, token: token, org: "acme", node: "a")
+            var client = SyncTestClient(server: server, token: token, org: "acme")
             let (kept, other) = (UUID(), UUID())
             _ = try await client.pushed([client.mutation(.create, kept, ["title": .text("Q3 dip")], base: 0)])
 
