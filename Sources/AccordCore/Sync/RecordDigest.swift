@@ -7,6 +7,11 @@ public import Foundation
 public enum RecordDigest {
     /// FNV-1a over the record's id, seq and canonical field values, in the collection's field order.
     public static func digest(id: UUID, seq: Int64, fields: RecordFields, schema: CollectionSchema) -> UInt64 {
+        digest(idText: id.uuidString.lowercased(), seq: seq, fields: fields, schema: schema)
+    }
+
+    /// The same digest for an id already in its canonical lowercase spelling.
+    public static func digest(idText: String, seq: Int64, fields: RecordFields, schema: CollectionSchema) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ text: String) {
             for byte in text.utf8 {
@@ -16,7 +21,7 @@ public enum RecordDigest {
             hash ^= 0xff
             hash &*= 0x0000_0100_0000_01b3
         }
-        mix(id.uuidString.lowercased())
+        mix(idText)
         mix(String(seq))
         for field in schema.fields {
             mix(field.name)

@@ -29,11 +29,8 @@ public struct Database: Sendable {
         try await client.withConnection { connection in
             try await connection.query(isolation.begin, logger: logger)
             do {
-                if assumesApplicationRole {
-                    try await connection.query("SET LOCAL ROLE accord_app", logger: logger)
-                }
                 let transaction = Transaction(connection: connection, logger: logger)
-                try await transaction.scope(user: user, org: org)
+                try await transaction.scope(user: user, org: org, role: assumesApplicationRole ? "accord_app" : nil)
                 let result = try await body(transaction)
                 try await connection.query("COMMIT", logger: logger)
                 return result
@@ -42,6 +39,17 @@ public struct Database: Sendable {
                 throw error
             }
         }
+    }
+}
+
+extension Database {
+    /// The first row of one statement run on its own, outside any tenant scope. Only for the account tables
+    /// (users, tokens), which hold no tenant's data and have no row-level security.
+    func first<each T: PostgresDecodable>(_ query: PostgresQuery, as types: (repeat each T).Type, logger: Logger) async throws -> (repeat each T)? {
+        for try await row in try await client.query(query, logger: logger) {
+            return try row.decode((repeat each T).self)
+        }
+        return nil
     }
 }
 
@@ -64,12 +72,16 @@ public struct Transaction: Sendable {
     public let connection: PostgresConnection
     public let logger: Logger
 
-    /// Sets the tenant and user that RLS policies read; local to this transaction.
-    public func scope(user: UUID?, org: UUID?) async throws {
-        try await connection.query(
-            "SELECT set_config('accord.user_id', \(user?.uuidString ?? ""), true), set_config('accord.org_id', \(org?.uuidString ?? ""), true)",
-            logger: logger
-        )
+    /// Sets the tenant and user that RLS policies read, and the role when the login is not the application's
+    /// own; local to this transaction.
+    public func scope(user: UUID?, org: UUID?, role: String? = nil) async throws {
+        let (user, org) = (user?.uuidString ?? "", org?.uuidString ?? "")
+        let query: PostgresQuery = if let role {
+            "SELECT set_config('accord.user_id', \(user), true), set_config('accord.org_id', \(org), true), set_config('role', \(role), true)"
+        } else {
+            "SELECT set_config('accord.user_id', \(user), true), set_config('accord.org_id', \(org), true)"
+        }
+        try await connection.query(query, logger: logger)
     }
 
     @discardableResult

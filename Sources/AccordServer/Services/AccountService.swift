@@ -80,22 +80,24 @@ public struct AccountService: Sendable {
     func identity(forToken token: String, logger: Logger) async throws -> Identity? {
         guard token.hasPrefix(SecretToken.scheme) else { return nil }
         let hash = SecretToken(value: token).hash
-        return try await database.transaction(logger: logger) { tx in
-            guard let row = try await tx.first(
-                """
-                SELECT t.id, u.id, u.email, u.name,
-                       coalesce(t.last_used_at < now() - make_interval(secs => \(Self.lastUsedResolution)), true)
+        // One statement, so that authenticating costs every request a single round trip.
+        let row = try await database.first(
+            """
+            WITH live AS (
+                SELECT t.id AS token_id, u.id AS user_id, u.email, u.name, t.last_used_at
                 FROM tokens t JOIN users u ON u.id = t.user_id
                 WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-                """,
-                as: (UUID, UUID, String, String, Bool).self
-            ) else { return nil }
-            let (tokenID, userID, email, name, stale) = row
-            if stale {
-                try await tx.query("UPDATE tokens SET last_used_at = now() WHERE id = \(tokenID)")
-            }
-            return Identity(userID: userID, tokenID: tokenID, email: email, name: name)
-        }
+            ), touched AS (
+                UPDATE tokens SET last_used_at = now() FROM live
+                WHERE tokens.id = live.token_id
+                  AND coalesce(live.last_used_at < now() - make_interval(secs => \(Self.lastUsedResolution)), true)
+            )
+            SELECT token_id, user_id, email, name FROM live
+            """,
+            as: (UUID, UUID, String, String).self, logger: logger
+        )
+        guard let (tokenID, userID, email, name) = row else { return nil }
+        return Identity(userID: userID, tokenID: tokenID, email: email, name: name)
     }
 
     /// The user's live tokens, newest first.

@@ -27,17 +27,18 @@ public struct OrganizationService: Sendable {
         _ body: (Transaction, OrganizationAccess) async throws -> Result
     ) async throws -> Result {
         try await database.transaction(user: identity.userID, isolation: isolation, logger: logger) { tx in
-            // Starts from the caller's memberships, so the lookup is by index whichever form the reference has.
+            // Starts from the caller's memberships, so the lookup is by index whichever form the reference has,
+            // and scopes the transaction to the organization it finds in the same round trip.
             guard let row = try await tx.first(
                 """
-                SELECT o.id, o.slug, o.name, o.created_at, m.role
+                SELECT o.id, o.slug, o.name, o.created_at, m.role, set_config('accord.org_id', o.id::text, true)
                 FROM memberships m JOIN organizations o ON o.id = m.org_id
                 WHERE m.user_id = \(identity.userID) AND (o.slug = \(reference) OR o.id::text = \(reference.lowercased()))
+                LIMIT 1
                 """,
-                as: (UUID, String, String, Date, String).self
+                as: (UUID, String, String, Date, String, String).self
             ), let role = MemberRole(rawValue: row.4)
             else { throw APIError.organizationNotFound(reference) }
-            try await tx.scope(user: identity.userID, org: row.0)
             let organization = Organization(id: row.0, slug: row.1, name: row.2, createdAt: row.3)
             return try await body(tx, OrganizationAccess(organization: organization, role: role, userID: identity.userID))
         }

@@ -22,11 +22,22 @@ struct ChangeWriter {
     private var pending: [Change] = []
 
     static func begin(org: UUID, in tx: Transaction) async throws -> ChangeWriter {
-        guard let head = try await tx.first("SELECT last_seq FROM sync_heads WHERE org_id = \(org) FOR UPDATE", as: Int64.self) else {
+        guard let (head, collections, sums, counts) = try await tx.first(
+            """
+            SELECT last_seq,
+                   ARRAY(SELECT collection FROM sync_checksums c WHERE c.org_id = h.org_id ORDER BY collection),
+                   ARRAY(SELECT checksum FROM sync_checksums c WHERE c.org_id = h.org_id ORDER BY collection),
+                   ARRAY(SELECT rows FROM sync_checksums c WHERE c.org_id = h.org_id ORDER BY collection)
+            FROM sync_heads h WHERE org_id = \(org) FOR UPDATE
+            """,
+            as: (Int64, [String], [Int64], [Int64]).self
+        ) else {
             throw APIError.organizationNotFound(org.uuidString.lowercased())
         }
-        let rows = try await tx.rows("SELECT collection, checksum, rows FROM sync_checksums WHERE org_id = \(org)", as: (String, Int64, Int64).self)
-        let checksums = Dictionary(uniqueKeysWithValues: rows.map { ($0.0, CollectionChecksum(checksum: UInt64(bitPattern: $0.1), rows: $0.2)) })
+        var checksums: [String: CollectionChecksum] = [:]
+        for (index, collection) in collections.enumerated() where index < min(sums.count, counts.count) {
+            checksums[collection] = CollectionChecksum(checksum: UInt64(bitPattern: sums[index]), rows: counts[index])
+        }
         return ChangeWriter(org: org, tx: tx, startSeq: head, head: head, checksums: checksums)
     }
 
@@ -50,43 +61,40 @@ struct ChangeWriter {
         pending.append(change)
     }
 
-    private mutating func writePending() async throws {
-        guard !pending.isEmpty else { return }
-        defer { pending = [] }
+    /// Writes the batch's changes, the new head and checksums, and the poke, in one statement.
+    mutating func finish() async throws {
+        guard head > startSeq else { return }
         // Arrays cannot carry nulls here, so empty text and -1 stand for a missing actor, client or mutation id.
         let uuid = { (id: UUID?) in id?.uuidString.lowercased() ?? "" }
+        let collections = touchedCollections.sorted()
+        let sums = collections.map { checksums[$0] ?? CollectionChecksum() }
         try await tx.query(
             """
-            INSERT INTO changes (org_id, seq, collection, record_id, operation, outcome, fields, previous, overridden,
-                                 actor, client_id, mutation_id, stamp)
-            SELECT \(org), seq, collection, record_id, operation, outcome, fields::jsonb, previous::jsonb, overridden::jsonb,
-                   NULLIF(actor, '')::uuid, NULLIF(client_id, '')::uuid, NULLIF(mutation_id, -1), stamp
-            FROM unnest(\(pending.map(\.seq))::bigint[], \(pending.map(\.collection))::text[], \(pending.map(\.recordID))::uuid[],
-                        \(pending.map(\.operation.rawValue))::text[], \(pending.map(\.outcome.rawValue))::text[],
-                        \(try pending.map { try SyncJSON.text($0.fields) })::text[], \(try pending.map { try SyncJSON.text($0.previous) })::text[],
-                        \(try pending.map { try SyncJSON.text($0.overridden) })::text[], \(pending.map { uuid($0.actor) })::text[],
-                        \(pending.map { uuid($0.clientID) })::text[], \(pending.map { $0.mutationID ?? -1 })::bigint[],
-                        \(pending.map(\.timestamp.description))::text[])
-                 AS batch (seq, collection, record_id, operation, outcome, fields, previous, overridden, actor, client_id,
-                           mutation_id, stamp)
+            WITH logged AS (
+                INSERT INTO changes (org_id, seq, collection, record_id, operation, outcome, fields, previous, overridden,
+                                     actor, client_id, mutation_id, stamp)
+                SELECT \(org), seq, collection, record_id, operation, outcome, fields::jsonb, previous::jsonb, overridden::jsonb,
+                       NULLIF(actor, '')::uuid, NULLIF(client_id, '')::uuid, NULLIF(mutation_id, -1), stamp
+                FROM unnest(\(pending.map(\.seq))::bigint[], \(pending.map(\.collection))::text[], \(pending.map(\.recordID))::uuid[],
+                            \(pending.map(\.operation.rawValue))::text[], \(pending.map(\.outcome.rawValue))::text[],
+                            \(try pending.map { try SyncJSON.text($0.fields) })::text[], \(try pending.map { try SyncJSON.text($0.previous) })::text[],
+                            \(try pending.map { try SyncJSON.text($0.overridden) })::text[], \(pending.map { uuid($0.actor) })::text[],
+                            \(pending.map { uuid($0.clientID) })::text[], \(pending.map { $0.mutationID ?? -1 })::bigint[],
+                            \(pending.map(\.timestamp.description))::text[])
+                     AS batch (seq, collection, record_id, operation, outcome, fields, previous, overridden, actor, client_id,
+                               mutation_id, stamp)
+            ), moved AS (
+                UPDATE sync_heads SET last_seq = \(head) WHERE org_id = \(org)
+            ), summed AS (
+                INSERT INTO sync_checksums (org_id, collection, checksum, rows)
+                SELECT \(org), collection, checksum, rows
+                FROM unnest(\(collections)::text[], \(sums.map { Int64(bitPattern: $0.checksum) })::bigint[], \(sums.map(\.rows))::bigint[])
+                     AS sums (collection, checksum, rows)
+                ON CONFLICT (org_id, collection) DO UPDATE SET checksum = EXCLUDED.checksum, rows = EXCLUDED.rows
+            )
+            SELECT pg_notify(\(Self.channel), \("\(org.uuidString.lowercased()):\(head)"))
             """
         )
-    }
-
-    mutating func finish() async throws {
-        try await writePending()
-        guard head > startSeq else { return }
-        try await tx.query("UPDATE sync_heads SET last_seq = \(head) WHERE org_id = \(org)")
-        for collection in touchedCollections.sorted() {
-            let checksum = checksums[collection] ?? CollectionChecksum()
-            try await tx.query(
-                """
-                INSERT INTO sync_checksums (org_id, collection, checksum, rows)
-                VALUES (\(org), \(collection), \(Int64(bitPattern: checksum.checksum)), \(checksum.rows))
-                ON CONFLICT (org_id, collection) DO UPDATE SET checksum = EXCLUDED.checksum, rows = EXCLUDED.rows
-                """
-            )
-        }
-        try await tx.query("SELECT pg_notify(\(Self.channel), \("\(org.uuidString.lowercased()):\(head)"))")
+        pending = []
     }
 }

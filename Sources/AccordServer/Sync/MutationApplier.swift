@@ -33,13 +33,7 @@ struct MutationApplier: Sendable {
             results.append(result)
             lastApplied = mutation.mutationID
         }
-        try await record(newOutcomes, client: request.clientID, org: org, in: tx)
-        try await tx.query(
-            """
-            UPDATE sync_clients SET last_mutation_id = \(lastApplied), last_push_at = now()
-            WHERE org_id = \(org) AND client_id = \(request.clientID)
-            """
-        )
+        try await record(newOutcomes, lastApplied: lastApplied, client: request.clientID, org: org, in: tx)
         try await writer.finish()
         return PushResponse(results: results, head: writer.head)
     }
@@ -56,14 +50,13 @@ struct MutationApplier: Sendable {
     /// The client's last applied mutation id, registering the client to the caller on its first push.
     private func register(_ clientID: UUID, access: OrganizationAccess, in tx: Transaction) async throws -> Int64 {
         let org = access.organization.id
-        try await tx.query(
+        // The no-op update makes the upsert return and lock the row whether it was there or not.
+        guard let (owner, last) = try await tx.first(
             """
             INSERT INTO sync_clients (org_id, client_id, user_id) VALUES (\(org), \(clientID), \(access.userID))
-            ON CONFLICT (org_id, client_id) DO NOTHING
-            """
-        )
-        guard let (owner, last) = try await tx.first(
-            "SELECT user_id, last_mutation_id FROM sync_clients WHERE org_id = \(org) AND client_id = \(clientID) FOR UPDATE",
+            ON CONFLICT (org_id, client_id) DO UPDATE SET user_id = sync_clients.user_id
+            RETURNING user_id, last_mutation_id
+            """,
             as: (UUID, Int64).self
         ), owner == access.userID else {
             throw APIError.forbidden("Client \(clientID.uuidString.lowercased()) belongs to another user; each replica pushes under its own client id.")
@@ -82,17 +75,21 @@ struct MutationApplier: Sendable {
         return try SyncJSON.decode(MutationResult.self, text)
     }
 
-    /// Stores the outcomes of a batch's newly applied mutations in one statement rather than one per mutation.
-    private func record(_ results: [MutationResult], client: UUID, org: UUID, in tx: Transaction) async throws {
-        guard !results.isEmpty else { return }
+    /// Stores the outcomes of a batch's newly applied mutations and the client's progress, in one statement
+    /// rather than one per mutation.
+    private func record(_ results: [MutationResult], lastApplied: Int64, client: UUID, org: UUID, in tx: Transaction) async throws {
         // A rejected mutation has no seq; -1 stands for it in the array, since seqs start at 1.
         let (ids, outcomes, seqs) = (results.map(\.mutationID), results.map(\.outcome.rawValue), results.map { $0.seq ?? -1 })
         let texts = try results.map { try SyncJSON.text($0) }
         try await tx.query(
             """
-            INSERT INTO mutation_outcomes (org_id, client_id, mutation_id, outcome, seq, result)
-            SELECT \(org), \(client), id, outcome, NULLIF(seq, -1), result::jsonb
-            FROM unnest(\(ids)::bigint[], \(outcomes)::text[], \(seqs)::bigint[], \(texts)::text[]) AS batch (id, outcome, seq, result)
+            WITH recorded AS (
+                INSERT INTO mutation_outcomes (org_id, client_id, mutation_id, outcome, seq, result)
+                SELECT \(org), \(client), id, outcome, NULLIF(seq, -1), result::jsonb
+                FROM unnest(\(ids)::bigint[], \(outcomes)::text[], \(seqs)::bigint[], \(texts)::text[]) AS batch (id, outcome, seq, result)
+            )
+            UPDATE sync_clients SET last_mutation_id = \(lastApplied), last_push_at = now()
+            WHERE org_id = \(org) AND client_id = \(client)
             """
         )
     }

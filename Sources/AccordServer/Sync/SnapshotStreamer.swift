@@ -15,7 +15,7 @@ struct SnapshotStreamer: Sendable {
         try await tx.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(timeLimit.components.seconds * 1000)"))
         let log = SyncLog()
         let head = try await log.head(org: org, in: tx)
-        let checksums = try await log.checksums(org: org, in: tx)
+        let checksums = head.checksums
         let encoder = SyncCoding.encoder()
         var buffer = ByteBuffer()
         buffer.reserveCapacity(Self.chunkSize + 4_096)

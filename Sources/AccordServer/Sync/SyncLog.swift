@@ -9,13 +9,29 @@ struct SyncLog: Sendable {
         var seq: Int64
         var horizon: Int64
         var epoch: UUID
+        /// Every collection's checksum at the head; collections without records have zero.
+        var checksums: [String: CollectionChecksum]
     }
 
+    /// The head and the checksums, in one round trip.
     func head(org: UUID, in tx: Transaction) async throws -> Head {
         guard let row = try await tx.first(
-            "SELECT last_seq, horizon_seq, epoch FROM sync_heads WHERE org_id = \(org)", as: (Int64, Int64, UUID).self
+            """
+            SELECT h.last_seq, h.horizon_seq, h.epoch,
+                   coalesce(array_agg(c.collection) FILTER (WHERE c.collection IS NOT NULL), '{}'),
+                   coalesce(array_agg(c.checksum) FILTER (WHERE c.collection IS NOT NULL), '{}'),
+                   coalesce(array_agg(c.rows) FILTER (WHERE c.collection IS NOT NULL), '{}')
+            FROM sync_heads h LEFT JOIN sync_checksums c ON c.org_id = h.org_id
+            WHERE h.org_id = \(org)
+            GROUP BY h.last_seq, h.horizon_seq, h.epoch
+            """,
+            as: (Int64, Int64, UUID, [String], [Int64], [Int64]).self
         ) else { throw APIError.organizationNotFound(org.uuidString.lowercased()) }
-        return Head(seq: row.0, horizon: row.1, epoch: row.2)
+        var checksums = Dictionary(uniqueKeysWithValues: Collections.all.map { ($0.name, CollectionChecksum()) })
+        for (index, collection) in row.3.enumerated() where index < min(row.4.count, row.5.count) {
+            checksums[collection] = CollectionChecksum(checksum: UInt64(bitPattern: row.4[index]), rows: row.5[index])
+        }
+        return Head(seq: row.0, horizon: row.1, epoch: row.2, checksums: checksums)
     }
 
     /// Changes after `since`, oldest first, in a repeatable-read transaction so the checksums match the page.
@@ -29,6 +45,9 @@ struct SyncLog: Sendable {
         }
         if since > head.seq {
             throw Self.resyncRequired(head, "This replica is at \(since), ahead of the server's \(head.seq)")
+        }
+        if since == head.seq {
+            return PullResponse(changes: [], next: since, more: false, epoch: head.epoch, checksums: head.checksums)
         }
         var changes: [Change] = []
         changes.reserveCapacity(min(limit, 1_000))
@@ -55,19 +74,8 @@ struct SyncLog: Sendable {
         let next = changes.last?.seq ?? since
         return PullResponse(
             changes: changes, next: next, more: more, epoch: head.epoch,
-            checksums: more ? nil : try await checksums(org: org, in: tx)
+            checksums: more ? nil : head.checksums
         )
-    }
-
-    /// Every collection's checksum at the transaction's snapshot; collections without records have zero.
-    func checksums(org: UUID, in tx: Transaction) async throws -> [String: CollectionChecksum] {
-        var result = Dictionary(uniqueKeysWithValues: Collections.all.map { ($0.name, CollectionChecksum()) })
-        for (collection, checksum, rows) in try await tx.rows(
-            "SELECT collection, checksum, rows FROM sync_checksums WHERE org_id = \(org)", as: (String, Int64, Int64).self
-        ) {
-            result[collection] = CollectionChecksum(checksum: UInt64(bitPattern: checksum), rows: rows)
-        }
-        return result
     }
 
     static func resyncRequired(_ head: Head, _ why: String) -> APIError {

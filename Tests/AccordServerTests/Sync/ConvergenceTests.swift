@@ -112,7 +112,8 @@ struct ConvergenceRun {
         plan.cutPull = Int.random(in: 0..<5, using: &random) == 0
         plan.cutSnapshotAfter = Int.random(in: 0..<3, using: &random) == 0 ? Int.random(in: 1..<20, using: &random) : nil
         clients[index].transport.arm(plan)
-        try await engine(clients[index]).sync()
+        let summary = try await engine(clients[index]).sync()
+        #expect(!summary.recountedChecksums, "seed \(seed): the running checksums follow every change")
         clients[index].transport.arm(FaultPlan())
     }
 
@@ -187,6 +188,7 @@ struct ConvergenceRun {
             let status = try client.replica.status()
             #expect(status.pending == 0, "\(context): client \(index)'s outbox is empty")
             #expect(status.cursor == head, "\(context): client \(index) is at the head")
+            #expect(try client.replica.maintainedChecksums() == client.replica.serverStateChecksums(), "\(context): client \(index)'s running checksums")
             for collection in ["notes", "conflicts"] {
                 let local = Dictionary(uniqueKeysWithValues: try client.replica.records(collection).map { ($0.id, $0.fields) })
                 #expect(local == server[collection] ?? [:], "\(context): client \(index)'s \(collection) equal the server's")

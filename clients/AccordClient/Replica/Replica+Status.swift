@@ -71,18 +71,20 @@ extension Replica {
     /// records without pending changes, and the shadow rows of those with.
     public func serverStateChecksums() throws -> [String: CollectionChecksum] {
         try pool.read { db in
-            var result: [String: CollectionChecksum] = [:]
-            for schema in Collections.all {
-                var checksum = CollectionChecksum()
-                let visible = try Row.fetchCursor(
-                    db, sql: "SELECT * FROM \(schema.quotedTable) WHERE id NOT IN (SELECT id FROM \(schema.quotedShadowTable))"
-                )
-                while let row = try visible.next() { checksum.add(Self.digest(row, schema)) }
-                let shadows = try Row.fetchCursor(db, sql: "SELECT * FROM \(schema.quotedShadowTable) WHERE _exists = 1")
-                while let row = try shadows.next() { checksum.add(Self.digest(row, schema)) }
-                result[schema.name] = checksum
-            }
-            return result
+            try Collections.all.reduce(into: [:]) { $0[$1.name] = try ReplicaChecksums.computed(for: $1, in: db) }
+        }
+    }
+
+    /// The same checksums as the replica keeps them up to date with every write; equal to
+    /// `serverStateChecksums()` unless the bookkeeping was bypassed.
+    public func maintainedChecksums() throws -> [String: CollectionChecksum] {
+        try pool.read { db in try ReplicaChecksums.maintained(in: db) }
+    }
+
+    /// Sets the maintained checksums from a full count of the rows.
+    func recountChecksums() throws {
+        try pool.write { db in
+            for schema in Collections.all { try ReplicaChecksums.recount(schema, in: db) }
         }
     }
 
@@ -91,10 +93,6 @@ extension Replica {
         try pool.read { db in
             try (String.fetchOne(db, sql: "SELECT server_checksums FROM sync_state")).map { try ReplicaJSON.decode([String: CollectionChecksum].self, $0) }
         }
-    }
-
-    private static func digest(_ row: Row, _ schema: CollectionSchema) -> UInt64 {
-        RecordDigest.digest(id: UUID(uuidString: row["id"]) ?? UUID(), seq: row["_seq"], fields: schema.fields(of: row), schema: schema)
     }
 }
 

@@ -26,7 +26,10 @@ public final class Replica: Sendable {
         configuration.busyMode = .timeout(10)
         // In WAL mode, NORMAL keeps every transaction atomic across a crash of the process; only a power loss
         // can take back the last commits, and then the table and the outbox go back together.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try ReplicaChecksums.prepare(db)
+        }
         let pool = try DatabasePool(path: url.path, configuration: configuration)
         try ReplicaSchema.migrator().migrate(pool)
         let clientID = try pool.write { db -> String in

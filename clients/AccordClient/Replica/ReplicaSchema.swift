@@ -53,6 +53,9 @@ enum ReplicaSchema {
                 try createTables(for: schema, in: db)
             }
         }
+        migrator.registerMigration("maintained checksums") { db in
+            for schema in Collections.all { try ReplicaChecksums.install(for: schema, in: db) }
+        }
         return migrator
     }
 
@@ -76,5 +79,6 @@ enum ReplicaSchema {
                 _snapshot INTEGER NOT NULL DEFAULT 0
             );
             """)
+        try ReplicaChecksums.install(for: schema, in: db)
     }
 }

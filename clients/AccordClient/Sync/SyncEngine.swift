@@ -25,6 +25,11 @@ public struct SyncEngine: Sendable {
             try await push(&summary, progress: progress)
             try await catchUp(&summary, progress: progress)
             if try !verify() {
+                // Counting every row first tells a replica that differs from bookkeeping that drifted.
+                try replica.recountChecksums()
+                summary.recountedChecksums = true
+            }
+            if try !verify() {
                 try await snapshot(&summary, progress: progress)
                 guard try verify() else {
                     throw ClientError.integrity("the replica still differs from the server after a fresh snapshot; run accord doctor")
@@ -111,7 +116,7 @@ public struct SyncEngine: Sendable {
     /// Whether the replica's server state matches the checksums of the last pull or snapshot.
     private func verify() throws -> Bool {
         guard let server = try replica.serverChecksums() else { return false }
-        let local = try replica.serverStateChecksums()
+        let local = try replica.maintainedChecksums()
         return Collections.all.allSatisfy { (local[$0.name] ?? CollectionChecksum()) == (server[$0.name] ?? CollectionChecksum()) }
     }
 }

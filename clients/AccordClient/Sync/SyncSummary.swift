@@ -14,6 +14,13 @@ public struct SyncSummary: Sendable, Codable, Equatable {
     public var verified = false
     /// The cursor after the round.
     public var cursor: Int64 = 0
+    /// Whether the replica's running checksums disagreed with the server's and were counted again from its rows.
+    public var recountedChecksums = false
+
+    // The recount is this round's diagnostic, not part of the summary kept in the replica.
+    private enum CodingKeys: String, CodingKey {
+        case pushed, applied, merged, conflicts, rejected, pulled, snapshotRecords, verified, cursor
+    }
 
     public init() {}
 

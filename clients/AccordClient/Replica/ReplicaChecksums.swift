@@ -1,0 +1,137 @@
+import AccordCore
+import Foundation
+import GRDB
+
+/// Keeps each collection's checksum of the server's state up to date as the replica changes, so proving the
+/// replica equals the server costs one read instead of digesting every record.
+///
+/// The maintained sum is the one `RecordDigest` defines over the replica's server state: the visible rows of
+/// records without a shadow row, plus the shadow rows that exist. SQLite triggers on both tables add and
+/// subtract each row's digest, whichever statement changes it, so no write path can forget the bookkeeping.
+/// `PRAGMA recursive_triggers` makes the rows that `INSERT OR REPLACE` removes fire their delete triggers.
+enum ReplicaChecksums {
+    static let table = "_checksums"
+
+    /// Registers the SQL functions the triggers call, on every connection.
+    static func prepare(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA recursive_triggers = ON")
+        db.add(function: digest)
+        db.add(function: add)
+        db.add(function: subtract)
+    }
+
+    /// `accord_digest(collection, id, seq, field…)`: the record's digest as a signed 64-bit bit pattern.
+    private static let digest = DatabaseFunction("accord_digest", argumentCount: nil, pure: true) { values in
+        guard values.count >= 3, let name = String.fromDatabaseValue(values[0]), let schema = Collections.named(name),
+            values.count == 3 + schema.fields.count
+        else {
+            throw DatabaseError(message: "accord_digest needs a collection, an id, a seq and the collection's fields")
+        }
+        var fields = RecordFields(minimumCapacity: schema.fields.count)
+        for (index, field) in schema.fields.enumerated() {
+            fields[field.name] = field.type.value(of: values[3 + index])
+        }
+        let id = String.fromDatabaseValue(values[1]) ?? ""
+        let seq = Int64.fromDatabaseValue(values[2]) ?? 0
+        return Int64(bitPattern: RecordDigest.digest(idText: id.lowercased(), seq: seq, fields: fields, schema: schema))
+    }
+
+    /// Wrapping arithmetic: SQLite's own `+` turns an overflowing integer into a float. NULL counts as zero.
+    private static let add = DatabaseFunction("accord_add", argumentCount: 2, pure: true) { values in
+        Int64(bitPattern: bits(values[0]) &+ bits(values[1]))
+    }
+
+    private static let subtract = DatabaseFunction("accord_subtract", argumentCount: 2, pure: true) { values in
+        Int64(bitPattern: bits(values[0]) &- bits(values[1]))
+    }
+
+    private static func bits(_ value: DatabaseValue) -> UInt64 {
+        UInt64(bitPattern: Int64.fromDatabaseValue(value) ?? 0)
+    }
+
+    /// Creates the checksum table when missing and the collection's triggers, then sets its sum from the rows.
+    static func install(for schema: CollectionSchema, in db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS \(table) (
+                collection TEXT PRIMARY KEY NOT NULL,
+                checksum   INTEGER NOT NULL DEFAULT 0,
+                rows       INTEGER NOT NULL DEFAULT 0
+            )
+            """)
+        try db.execute(sql: triggers(for: schema))
+        try recount(schema, in: db)
+    }
+
+    static func recount(_ schema: CollectionSchema, in db: Database) throws {
+        let sum = try computed(for: schema, in: db)
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO \(table) (collection, checksum, rows) VALUES (?, ?, ?)",
+            arguments: [schema.name, Int64(bitPattern: sum.checksum), sum.rows]
+        )
+    }
+
+    /// The maintained checksums.
+    static func maintained(in db: Database) throws -> [String: CollectionChecksum] {
+        try Row.fetchAll(db, sql: "SELECT collection, checksum, rows FROM \(table)").reduce(into: [:]) { result, row in
+            result[row["collection"]] = CollectionChecksum(checksum: UInt64(bitPattern: row["checksum"]), rows: row["rows"])
+        }
+    }
+
+    /// The checksum computed from every row, for installing the triggers and for a deep check of the bookkeeping.
+    static func computed(for schema: CollectionSchema, in db: Database) throws -> CollectionChecksum {
+        var checksum = CollectionChecksum()
+        let visible = try Row.fetchCursor(
+            db, sql: "SELECT * FROM \(schema.quotedTable) WHERE id NOT IN (SELECT id FROM \(schema.quotedShadowTable))"
+        )
+        while let row = try visible.next() { checksum.add(digest(row, schema)) }
+        let shadows = try Row.fetchCursor(db, sql: "SELECT * FROM \(schema.quotedShadowTable) WHERE _exists = 1")
+        while let row = try shadows.next() { checksum.add(digest(row, schema)) }
+        return checksum
+    }
+
+    private static func digest(_ row: Row, _ schema: CollectionSchema) -> UInt64 {
+        RecordDigest.digest(idText: (row["id"] as String).lowercased(), seq: row["_seq"], fields: schema.fields(of: row), schema: schema)
+    }
+
+    private static func triggers(for schema: CollectionSchema) -> String {
+        let name = schema.name
+        let literal = "'\(name.replacingOccurrences(of: "'", with: "''"))'"
+        let (visible, shadow) = (schema.quotedTable, schema.quotedShadowTable)
+        let digested = (["_seq"] + schema.fields.map(\.name)).map(\.quotedDatabaseIdentifier)
+        let digestColumns = digested.joined(separator: ", ")
+        func digest(_ row: String) -> String {
+            "accord_digest(\(literal), \(row).id, \(digested.map { "\(row).\($0)" }.joined(separator: ", ")))"
+        }
+        func trigger(_ suffix: String) -> String { "\(name)_checksum_\(suffix)".quotedDatabaseIdentifier }
+        let update = "UPDATE \(table) SET"
+        let mine = "WHERE collection = \(literal)"
+        let visibleDigest = "(SELECT \(digest("v")) FROM \(visible) v WHERE v.id"
+        let visibleCount = "(SELECT count(*) FROM \(visible) v WHERE v.id"
+        return """
+            CREATE TRIGGER IF NOT EXISTS \(trigger("visible_insert")) AFTER INSERT ON \(visible)
+            WHEN NOT EXISTS (SELECT 1 FROM \(shadow) WHERE id = NEW.id) BEGIN
+                \(update) checksum = accord_add(checksum, \(digest("NEW"))), rows = rows + 1 \(mine);
+            END;
+            CREATE TRIGGER IF NOT EXISTS \(trigger("visible_update")) AFTER UPDATE OF \(digestColumns) ON \(visible)
+            WHEN NOT EXISTS (SELECT 1 FROM \(shadow) WHERE id = NEW.id) BEGIN
+                \(update) checksum = accord_add(accord_subtract(checksum, \(digest("OLD"))), \(digest("NEW"))) \(mine);
+            END;
+            CREATE TRIGGER IF NOT EXISTS \(trigger("visible_delete")) AFTER DELETE ON \(visible)
+            WHEN NOT EXISTS (SELECT 1 FROM \(shadow) WHERE id = OLD.id) BEGIN
+                \(update) checksum = accord_subtract(checksum, \(digest("OLD"))), rows = rows - 1 \(mine);
+            END;
+            CREATE TRIGGER IF NOT EXISTS \(trigger("shadow_insert")) AFTER INSERT ON \(shadow) BEGIN
+                \(update) checksum = accord_subtract(checksum, \(visibleDigest) = NEW.id)), rows = rows - \(visibleCount) = NEW.id) \(mine);
+                \(update) checksum = accord_add(checksum, \(digest("NEW"))), rows = rows + 1 \(mine) AND NEW._exists = 1;
+            END;
+            CREATE TRIGGER IF NOT EXISTS \(trigger("shadow_update")) AFTER UPDATE OF _exists, \(digestColumns) ON \(shadow) BEGIN
+                \(update) checksum = accord_subtract(checksum, \(digest("OLD"))), rows = rows - 1 \(mine) AND OLD._exists = 1;
+                \(update) checksum = accord_add(checksum, \(digest("NEW"))), rows = rows + 1 \(mine) AND NEW._exists = 1;
+            END;
+            CREATE TRIGGER IF NOT EXISTS \(trigger("shadow_delete")) AFTER DELETE ON \(shadow) BEGIN
+                \(update) checksum = accord_subtract(checksum, \(digest("OLD"))), rows = rows - 1 \(mine) AND OLD._exists = 1;
+                \(update) checksum = accord_add(checksum, \(visibleDigest) = OLD.id)), rows = rows + \(visibleCount) = OLD.id) \(mine);
+            END;
+            """
+    }
+}
