@@ -22,22 +22,13 @@ struct ChangeWriter {
     private var pending: [Change] = []
 
     static func begin(org: UUID, in tx: Transaction) async throws -> ChangeWriter {
-        guard let (head, collections, sums, counts) = try await tx.first(
-            """
-            SELECT last_seq,
-                   ARRAY(SELECT collection FROM sync_checksums c WHERE c.org_id = h.org_id ORDER BY collection),
-                   ARRAY(SELECT checksum FROM sync_checksums c WHERE c.org_id = h.org_id ORDER BY collection),
-                   ARRAY(SELECT rows FROM sync_checksums c WHERE c.org_id = h.org_id ORDER BY collection)
-            FROM sync_heads h WHERE org_id = \(org) FOR UPDATE
-            """,
-            as: (Int64, [String], [Int64], [Int64]).self
-        ) else {
+        guard let head = try await tx.first("SELECT last_seq FROM sync_heads WHERE org_id = \(org) FOR UPDATE", as: Int64.self) else {
             throw APIError.organizationNotFound(org.uuidString.lowercased())
         }
-        var checksums: [String: CollectionChecksum] = [:]
-        for (index, collection) in collections.enumerated() where index < min(sums.count, counts.count) {
-            checksums[collection] = CollectionChecksum(checksum: UInt64(bitPattern: sums[index]), rows: counts[index])
-        }
+        // A statement of its own, after the lock: read in the locking statement, the checksums would come from the
+        // snapshot taken before waiting for the lock, and miss the commit the wait was for.
+        let rows = try await tx.rows("SELECT collection, checksum, rows FROM sync_checksums WHERE org_id = \(org)", as: (String, Int64, Int64).self)
+        let checksums = Dictionary(uniqueKeysWithValues: rows.map { ($0.0, CollectionChecksum(checksum: UInt64(bitPattern: $0.1), rows: $0.2)) })
         return ChangeWriter(org: org, tx: tx, startSeq: head, head: head, checksums: checksums)
     }
 

@@ -36,4 +36,35 @@ struct PushBatchTests {
             #expect(again.map(\.seq) == [7], "outcomes and the client's last mutation were recorded with the batch")
         }
     }
+
+    @Test func concurrentPushesToOneOrganizationKeepItsChecksumsExact() async throws {
+        try await TestServer.with { server in
+            let token = try await server.acmeOwner()
+            let created = try await withThrowingTaskGroup(of: [(UUID, Int64, String)].self) { group in
+                for writer in 0..<6 {
+                    group.addTask {
+                        var client = SyncTestClient(server: server, token: token, org: "acme")
+                        var created: [(UUID, Int64, String)] = []
+                        for batch in 0..<8 {
+                            let titles = (0..<5).map { "writer \(writer), batch \(batch), note \($0)" }
+                            let ids = titles.map { _ in UUID() }
+                            let mutations = zip(ids, titles).map { client.mutation(.create, $0, ["title": .text($1)], base: 0) }
+                            let results = try await client.pushed(mutations)
+                            created += zip(zip(ids, results), titles).map { ($0.0, $0.1.seq ?? -1, $1) }
+                        }
+                        return created
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            var expected = CollectionChecksum()
+            for (id, seq, title) in created {
+                expected.add(RecordDigest.digest(id: id, seq: seq, fields: ["title": .text(title)], schema: Collections.notes))
+            }
+            let client = SyncTestClient(server: server, token: token, org: "acme")
+            let head = try await client.pull(since: Int64(created.count), limit: 1)
+            #expect(Set(created.map(\.1)) == Set(1...Int64(created.count)), "every create has its own seq")
+            #expect(head.checksums?["notes"] == expected, "each push's checksum update saw the pushes committed before it")
+        }
+    }
 }
