@@ -150,12 +150,12 @@ extension FieldSchema {
 
     /// An ISO 8601 time with or without fractional seconds.
     public static func parseTime(_ text: String) -> Date? {
-        (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: fractionalTime))
+        CanonicalTime.parse(text) ?? (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: fractionalTime))
     }
 
     /// `2026-11-24T09:30:00.000Z`.
     public static func canonicalTime(_ date: Date) -> String {
-        date.formatted(fractionalTime)
+        CanonicalTime.format(date)
     }
 }
 

@@ -26,8 +26,10 @@ struct SnapshotStreamer: Sendable {
         try append(.header(SnapshotHeader(seq: head.seq, epoch: head.epoch, rows: checksums.values.reduce(0) { $0 + $1.rows })))
         for schema in Collections.all {
             let table = CollectionTable(schema: schema)
-            for try await row in try await table.liveRecords(org: org, in: tx) {
-                try append(.record(try table.snapshotRecord(row)))
+            for try await row in try await table.liveRecordLines(org: org, in: tx) {
+                var line = try row.decode(ByteBuffer.self)
+                buffer.writeBuffer(&line)
+                buffer.writeInteger(UInt8(ascii: "\n"))
                 if buffer.readableBytes >= Self.chunkSize {
                     try await writer.write(buffer)
                     buffer.clear()

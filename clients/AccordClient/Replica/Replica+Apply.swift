@@ -144,10 +144,15 @@ extension Replica {
     /// Writes a batch of snapshot records in one transaction.
     func applySnapshot(_ records: [SnapshotRecord], generation: Int64) throws {
         try pool.write { db in
+            // Records with pending local changes are few: read their ids once per batch, not once per record.
+            var shadowed: [String: Set<String>] = [:]
             for record in records {
                 guard let schema = Collections.named(record.collection) else { continue }
                 let id = record.id.uuidString.lowercased()
-                if try Self.isShadowed(id, schema, db) {
+                if shadowed[schema.name] == nil {
+                    shadowed[schema.name] = Set(try String.fetchAll(db, sql: "SELECT id FROM \(schema.quotedShadowTable)"))
+                }
+                if shadowed[schema.name]?.contains(id) == true {
                     try Self.writeShadow(id, record.fields, seq: record.seq, exists: true, snapshot: generation, schema, db)
                     try db.execute(
                         sql: "UPDATE \(schema.quotedTable) SET _created_by = ?, _updated_by = ?, _updated_at = ? WHERE id = ?",

@@ -27,13 +27,10 @@ enum ReplicaChecksums {
         else {
             throw DatabaseError(message: "accord_digest needs a collection, an id, a seq and the collection's fields")
         }
-        var fields = RecordFields(minimumCapacity: schema.fields.count)
-        for (index, field) in schema.fields.enumerated() {
-            fields[field.name] = field.type.value(of: values[3 + index])
-        }
+        let fields = schema.fields.enumerated().map { index, field in field.type.value(of: values[3 + index]) }
         let id = String.fromDatabaseValue(values[1]) ?? ""
         let seq = Int64.fromDatabaseValue(values[2]) ?? 0
-        return Int64(bitPattern: RecordDigest.digest(idText: id.lowercased(), seq: seq, fields: fields, schema: schema))
+        return Int64(bitPattern: RecordDigest.digest(idText: id.lowercased(), seq: seq, values: fields, schema: schema))
     }
 
     /// Wrapping arithmetic: SQLite's own `+` turns an overflowing integer into a float. NULL counts as zero.

@@ -1,0 +1,44 @@
+import AccordCore
+import Foundation
+import Testing
+
+@Suite("Canonical times")
+struct CanonicalTimeTests {
+    @Test func formatsEveryMillisecondExactlyAcrossCenturies() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let millis = Int64.random(in: -11_644_473_600_000...13_569_465_600_000, using: &random)
+            let text = CanonicalTime.format(Date(timeIntervalSince1970: Double(millis) / 1_000))
+            // The calendar reads the whole second, which a Double holds exactly; the milliseconds come from the integer.
+            let seconds = millis >= 0 ? millis / 1_000 : (millis - 999) / 1_000
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+            let expected = String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!,
+                Int(millis - seconds * 1_000)
+            )
+            #expect(text == expected, "\(millis)")
+            #expect(CanonicalTime.parse(text).map(CanonicalTime.format) == text, "\(text) reads back as itself")
+        }
+    }
+
+    @Test func readsTheShapesClientsSend() throws {
+        let expected = 1_764_063_005.12
+        func seconds(_ text: String) -> Double? { CanonicalTime.parse(text)?.timeIntervalSince1970 }
+        for text in ["2025-11-25T09:30:05.120Z", "2025-11-25T09:30:05.12Z", "2025-11-25T09:30:05.120000Z"] {
+            #expect(abs((seconds(text) ?? 0) - expected) < 0.000_5, "\(text)")
+        }
+        #expect(seconds("2025-11-25T09:30:05Z") == 1_764_063_005)
+        #expect(seconds("1969-12-31T23:59:59.999Z").map { abs($0 + 0.001) < 0.000_5 } == true, "before 1970")
+        #expect(CanonicalTime.parse("2024-02-29T00:00:00Z") != nil, "a leap day")
+    }
+
+    @Test func refusesWhatIsNotACanonicalTime() {
+        for text in ["2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-24T24:00:00Z", "2026-11-24 09:30:00Z",
+                     "2026-11-24T09:30:00+01:00", "2026-11-24T09:30:00.Z", "2026-11-24T09:30Z", "not a time"] {
+            #expect(CanonicalTime.parse(text) == nil, "\(text)")
+        }
+        #expect(FieldSchema.parseTime("2026-11-24T09:30:00+01:00") != nil, "other ISO 8601 forms still parse, more slowly")
+    }
+}
