@@ -43,7 +43,7 @@ public struct HTTPSyncTransport: SyncTransport {
                     let length = newline - pending.readerIndex
                     let line = pending.readSlice(length: length)!
                     pending.moveReaderIndex(forwardBy: 1)
-                    let decoded = try decoder.decode(SnapshotLine.self, from: Data(line.readableBytesView))
+                    let decoded = try line.readableBytesView.withUnsafeBytes { try SnapshotLine.parse($0, decoder: decoder) }
                     do {
                         try await receive(decoded)
                     } catch {
