@@ -26,12 +26,12 @@ extension AccordAPI {
                 return epoch
             }
             let reference = try context.parameters.require("org")
-            let response = try await organizations.inOrganization(
+            let page = try await organizations.inOrganization(
                 reference, as: try context.requireIdentity(), isolation: .repeatableReadOnly, logger: context.logger
             ) { tx, access in
                 try await syncLog.pull(since: since, limit: Int(limit), epoch: epoch, org: access.organization.id, in: tx)
             }
-            return try Self.json(response)
+            return Response(status: .ok, headers: Self.headers(contentType: "application/json"), body: .init(byteBuffer: page))
         }
         v1.get("orgs/:org/sync/snapshot") { request, context -> Response in
             try Self.checkProtocol(request)

@@ -1,6 +1,7 @@
 import AccordCore
 import Foundation
 import HTTPTypes
+import NIOCore
 import PostgresNIO
 
 /// Reads an organization's change log: the head, pages of changes after a cursor, and the checksums.
@@ -34,8 +35,10 @@ struct SyncLog: Sendable {
         return Head(seq: row.0, horizon: row.1, epoch: row.2, checksums: checksums)
     }
 
-    /// Changes after `since`, oldest first, in a repeatable-read transaction so the checksums match the page.
-    func pull(since: Int64, limit: Int, epoch: UUID?, org: UUID, in tx: Transaction) async throws -> PullResponse {
+    /// Changes after `since`, oldest first, in a repeatable-read transaction so the checksums match the page: the
+    /// `PullResponse` JSON, written without decoding the log. PostgreSQL spells each change as `Change` encodes
+    /// it, and the page is those texts joined, as a snapshot's lines are.
+    func pull(since: Int64, limit: Int, epoch: UUID?, org: UUID, in tx: Transaction) async throws -> ByteBuffer {
         let head = try await head(org: org, in: tx)
         if let epoch, epoch != head.epoch {
             throw Self.resyncRequired(head, "The server's history was replaced (a restore) since this replica last synced")
@@ -46,36 +49,38 @@ struct SyncLog: Sendable {
         if since > head.seq {
             throw Self.resyncRequired(head, "This replica is at \(since), ahead of the server's \(head.seq)")
         }
-        if since == head.seq {
-            return PullResponse(changes: [], next: since, more: false, epoch: head.epoch, checksums: head.checksums)
+        var body = ByteBuffer(string: #"{"changes":["#)
+        var count = 0
+        var next = since
+        if since < head.seq {
+            let rows = try await tx.query(
+                """
+                SELECT seq, json_build_object(
+                    'seq', seq, 'collection', collection, 'recordID', record_id, 'operation', operation, 'outcome', outcome,
+                    'fields', fields, 'previous', previous, 'overridden', overridden, 'actor', actor, 'clientID', client_id,
+                    'mutationID', mutation_id, 'timestamp', stamp,
+                    'at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text
+                FROM changes WHERE org_id = \(org) AND seq > \(since) ORDER BY seq LIMIT \(limit + 1)
+                """
+            )
+            for try await row in rows {
+                count += 1
+                // The row past the limit only says there is more.
+                guard count <= limit else { continue }
+                var (seq, change) = try row.decode((Int64, ByteBuffer).self)
+                if count > 1 { body.writeStaticString(",") }
+                body.writeBuffer(&change)
+                next = seq
+            }
         }
-        var changes: [Change] = []
-        changes.reserveCapacity(min(limit, 1_000))
-        let rows = try await tx.query(
-            """
-            SELECT seq, collection, record_id, operation, outcome, fields::text, previous::text, overridden::text,
-                   actor, client_id, mutation_id, stamp, created_at
-            FROM changes WHERE org_id = \(org) AND seq > \(since) ORDER BY seq LIMIT \(limit + 1)
-            """
-        )
-        for try await row in rows {
-            let (seq, collection, record, operation, outcome, fields, previous, overridden, actor, client, mutation, stamp, at) =
-                try row.decode((Int64, String, UUID, String, String, String, String, String, UUID?, UUID?, Int64?, String, Date).self)
-            changes.append(Change(
-                seq: seq, collection: collection, recordID: record, operation: MutationOperation(rawValue: operation) ?? .update,
-                outcome: MergeOutcome(rawValue: outcome) ?? .applied, fields: try SyncJSON.decode(RecordFields.self, fields),
-                previous: try SyncJSON.decode(RecordFields.self, previous), overridden: try SyncJSON.decode(RecordFields.self, overridden),
-                actor: actor, clientID: client, mutationID: mutation, timestamp: HLCTimestamp(stamp) ?? HLCTimestamp(millis: 0, node: "server"),
-                at: at
-            ))
+        let more = count > limit
+        body.writeString(#"],"next":\#(next),"more":\#(more),"epoch":"\#(head.epoch.uuidString.lowercased())""#)
+        if !more {
+            body.writeStaticString(#","checksums":"#)
+            body.writeBytes(try SyncCoding.encoder().encode(head.checksums))
         }
-        let more = changes.count > limit
-        if more { changes.removeLast() }
-        let next = changes.last?.seq ?? since
-        return PullResponse(
-            changes: changes, next: next, more: more, epoch: head.epoch,
-            checksums: more ? nil : head.checksums
-        )
+        body.writeStaticString("}")
+        return body
     }
 
     static func resyncRequired(_ head: Head, _ why: String) -> APIError {
