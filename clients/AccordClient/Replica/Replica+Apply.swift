@@ -17,10 +17,8 @@ extension Replica {
                 try Self.apply(change, db)
                 latest = max(latest ?? change.timestamp, change.timestamp)
             }
-            try db.execute(
-                sql: "UPDATE sync_state SET cursor = ?, epoch = ?, server_checksums = coalesce(?, server_checksums)",
-                arguments: [page.next, page.epoch.uuidString.lowercased(), try page.checksums.map(ReplicaJSON.text)]
-            )
+            try db.cachedStatement(sql: "UPDATE sync_state SET cursor = ?, epoch = ?, server_checksums = coalesce(?, server_checksums)")
+                .execute(arguments: [page.next, page.epoch.uuidString.lowercased(), try page.checksums.map(ReplicaJSON.text)])
             if let latest { try Self.observe(latest, db) }
             try Self.rebuildShadowed(db, caughtUp: !page.more)
         }
@@ -51,9 +49,10 @@ extension Replica {
             try stamp(change, on: id, created: false, schema, db)
         case .delete:
             if shadowed {
-                try db.execute(sql: "UPDATE \(schema.quotedShadowTable) SET _exists = 0, _seq = ? WHERE id = ?", arguments: [change.seq, id])
+                try db.cachedStatement(sql: "UPDATE \(schema.quotedShadowTable) SET _exists = 0, _seq = ? WHERE id = ?")
+                    .execute(arguments: [change.seq, id])
             } else {
-                try db.execute(sql: "DELETE FROM \(schema.quotedTable) WHERE id = ?", arguments: [id])
+                try db.cachedStatement(sql: "DELETE FROM \(schema.quotedTable) WHERE id = ?").execute(arguments: [id])
             }
         }
     }
@@ -78,13 +77,10 @@ extension Replica {
     static func writeShadow(_ id: String, _ fields: RecordFields, seq: Int64, exists: Bool, snapshot: Int64?, _ schema: CollectionSchema, _ db: Database) throws {
         var arguments = StatementArguments([id.databaseValue, seq.databaseValue, exists.databaseValue, (snapshot ?? 0).databaseValue])
         arguments += StatementArguments(schema.fields.map { (fields[$0.name] ?? .null).databaseValue })
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO \(schema.quotedShadowTable) (id, _seq, _exists, _snapshot, \(schema.quotedColumns))
                 VALUES (?, ?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
-                """,
-            arguments: arguments
-        )
+                """).execute(arguments: arguments)
     }
 
     /// Rebuilds the visible row of every record with a shadow: the server's state with the pending outbox
@@ -93,7 +89,7 @@ extension Replica {
     /// row, which shows them, stays as it is.
     static func rebuildShadowed(_ db: Database, caughtUp: Bool) throws {
         for schema in Collections.all {
-            for shadow in try Row.fetchAll(db, sql: "SELECT * FROM \(schema.quotedShadowTable)") {
+            for shadow in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM \(schema.quotedShadowTable)")) {
                 let id: String = shadow["id"]
                 let seq: Int64 = shadow["_seq"]
                 let serverFields = schema.fields(of: shadow)
@@ -115,20 +111,20 @@ extension Replica {
                 if let state {
                     try writeVisible(id, state, seq: seq, schema, db)
                 } else {
-                    try db.execute(sql: "DELETE FROM \(schema.quotedTable) WHERE id = ?", arguments: [id])
+                    try db.cachedStatement(sql: "DELETE FROM \(schema.quotedTable) WHERE id = ?").execute(arguments: [id])
                 }
                 if pending.isEmpty {
-                    try db.execute(sql: "DELETE FROM \(schema.quotedShadowTable) WHERE id = ?", arguments: [id])
+                    try db.cachedStatement(sql: "DELETE FROM \(schema.quotedShadowTable) WHERE id = ?").execute(arguments: [id])
                 }
             }
         }
     }
 
     static func observe(_ remote: HLCTimestamp, _ db: Database) throws {
-        guard let state = try Row.fetchOne(db, sql: "SELECT client_id, clock FROM sync_state") else { return }
+        guard let state = try Row.fetchOne(db.cachedStatement(sql: "SELECT client_id, clock FROM sync_state")) else { return }
         var clock = HybridLogicalClock(node: state["client_id"], last: (state["clock"] as String?).flatMap(HLCTimestamp.init))
         clock.observe(remote, now: Int64(Date().timeIntervalSince1970 * 1_000))
-        try db.execute(sql: "UPDATE sync_state SET clock = ?", arguments: [clock.last.description])
+        try db.cachedStatement(sql: "UPDATE sync_state SET clock = ?").execute(arguments: [clock.last.description])
     }
 
     // MARK: - Snapshots
@@ -136,8 +132,8 @@ extension Replica {
     /// Starts a snapshot: later records are tagged with a new generation, so the ones missing at the end can go.
     func beginSnapshot() throws -> Int64 {
         try pool.write { db in
-            try db.execute(sql: "UPDATE sync_state SET needs_snapshot = 1, snapshot_generation = snapshot_generation + 1")
-            return try Int64.fetchOne(db, sql: "SELECT snapshot_generation FROM sync_state") ?? 1
+            try db.cachedStatement(sql: "UPDATE sync_state SET needs_snapshot = 1, snapshot_generation = snapshot_generation + 1").execute()
+            return try Int64.fetchOne(db.cachedStatement(sql: "SELECT snapshot_generation FROM sync_state")) ?? 1
         }
     }
 
@@ -150,17 +146,15 @@ extension Replica {
                 guard let schema = Collections.named(record.collection) else { continue }
                 let id = record.id.uuidString.lowercased()
                 if shadowed[schema.name] == nil {
-                    shadowed[schema.name] = Set(try String.fetchAll(db, sql: "SELECT id FROM \(schema.quotedShadowTable)"))
+                    shadowed[schema.name] = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM \(schema.quotedShadowTable)")))
                 }
                 if shadowed[schema.name]?.contains(id) == true {
                     try Self.writeShadow(id, record.fields, seq: record.seq, exists: true, snapshot: generation, schema, db)
-                    try db.execute(
-                        sql: "UPDATE \(schema.quotedTable) SET _created_by = ?, _updated_by = ?, _updated_at = ? WHERE id = ?",
-                        arguments: [
+                    try db.cachedStatement(sql: "UPDATE \(schema.quotedTable) SET _created_by = ?, _updated_by = ?, _updated_at = ? WHERE id = ?")
+                        .execute(arguments: [
                             record.createdBy?.uuidString.lowercased(), record.updatedBy?.uuidString.lowercased(),
                             FieldSchema.canonicalTime(record.updatedAt), id,
-                        ]
-                    )
+                        ])
                 } else {
                     var arguments = StatementArguments([
                         id.databaseValue, record.seq.databaseValue, generation.databaseValue,
@@ -183,24 +177,20 @@ extension Replica {
     func finishSnapshot(_ header: SnapshotHeader, _ end: SnapshotEnd, generation: Int64) throws {
         try pool.write { db in
             for schema in Collections.all {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         DELETE FROM \(schema.quotedTable) WHERE _snapshot <> ? AND id NOT IN (SELECT id FROM \(schema.quotedShadowTable))
-                        """,
-                    arguments: [generation]
-                )
-                try db.execute(sql: "UPDATE \(schema.quotedShadowTable) SET _exists = 0 WHERE _snapshot <> ?", arguments: [generation])
+                        """).execute(arguments: [generation])
+                try db.cachedStatement(sql: "UPDATE \(schema.quotedShadowTable) SET _exists = 0 WHERE _snapshot <> ?")
+                    .execute(arguments: [generation])
             }
-            try db.execute(
-                sql: "UPDATE sync_state SET cursor = ?, epoch = ?, needs_snapshot = 0, server_checksums = ?",
-                arguments: [header.seq, header.epoch.uuidString.lowercased(), try ReplicaJSON.text(end.checksums)]
-            )
+            try db.cachedStatement(sql: "UPDATE sync_state SET cursor = ?, epoch = ?, needs_snapshot = 0, server_checksums = ?")
+                .execute(arguments: [header.seq, header.epoch.uuidString.lowercased(), try ReplicaJSON.text(end.checksums)])
             try Self.rebuildShadowed(db, caughtUp: true)
         }
     }
 
     /// Makes the next sync take a snapshot, for a replica that differs from the server.
     func requireSnapshot() throws {
-        try pool.write { db in try db.execute(sql: "UPDATE sync_state SET needs_snapshot = 1") }
+        try pool.write { db in try db.cachedStatement(sql: "UPDATE sync_state SET needs_snapshot = 1").execute() }
     }
 }

@@ -18,7 +18,7 @@ extension Replica {
     /// The oldest pending mutations, in order.
     func pendingBatch(limit: Int) throws -> [Mutation] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY mutation_id LIMIT ?", arguments: [limit]).map { row in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox ORDER BY mutation_id LIMIT ?"), arguments: [limit]).map { row in
                 Mutation(
                     mutationID: row["mutation_id"], collection: row["collection"], recordID: UUID(uuidString: row["record_id"]) ?? UUID(),
                     operation: MutationOperation(rawValue: row["operation"]) ?? .update,
@@ -35,25 +35,22 @@ extension Replica {
         let byID = Dictionary(uniqueKeysWithValues: mutations.map { ($0.mutationID, $0) })
         try pool.write { db in
             for result in results {
-                try db.execute(sql: "DELETE FROM outbox WHERE mutation_id = ?", arguments: [result.mutationID])
+                try db.cachedStatement(sql: "DELETE FROM outbox WHERE mutation_id = ?").execute(arguments: [result.mutationID])
                 guard result.outcome == .rejected, let mutation = byID[result.mutationID] else { continue }
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT OR REPLACE INTO rejections (mutation_id, collection, record_id, operation, fields, code, reason, rejected_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
+                        """).execute(arguments: [
                         mutation.mutationID, mutation.collection, mutation.recordID.uuidString.lowercased(), mutation.operation.rawValue,
                         try ReplicaJSON.text(mutation.fields), result.code ?? "rejected", result.reason ?? "the server refused this change",
                         ReplicaJSON.now(),
-                    ]
-                )
+                    ])
             }
         }
     }
 
     public func pendingCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
+        try pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox")) ?? 0 }
     }
 
     /// The pending local changes, oldest first.
@@ -65,7 +62,7 @@ extension Replica {
 
     public func rejections() throws -> [RejectedChange] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM rejections ORDER BY mutation_id").map { row in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM rejections ORDER BY mutation_id")).map { row in
                 RejectedChange(
                     mutationID: row["mutation_id"], collection: row["collection"], recordID: UUID(uuidString: row["record_id"]) ?? UUID(),
                     operation: MutationOperation(rawValue: row["operation"]) ?? .update,
@@ -79,7 +76,7 @@ extension Replica {
     /// Drops a rejected change for good.
     public func discardRejection(_ mutationID: Int64) throws {
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM rejections WHERE mutation_id = ?", arguments: [mutationID])
+            try db.cachedStatement(sql: "DELETE FROM rejections WHERE mutation_id = ?").execute(arguments: [mutationID])
             guard db.changesCount > 0 else { throw ClientError.notFound("there is no rejected change \(mutationID)") }
         }
     }
@@ -96,7 +93,7 @@ extension Replica {
             let key = rejected.recordID.uuidString.lowercased()
             let base = try Self.ensureShadow(key, schema, db)
             try Self.enqueue(rejected.operation, collection: schema.name, id: key, fields: checked, base: base, db)
-            try db.execute(sql: "DELETE FROM rejections WHERE mutation_id = ?", arguments: [mutationID])
+            try db.cachedStatement(sql: "DELETE FROM rejections WHERE mutation_id = ?").execute(arguments: [mutationID])
             try Self.rebuildShadowed(db, caughtUp: false)
         }
         notifyLocalWrite()

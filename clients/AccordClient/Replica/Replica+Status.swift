@@ -26,19 +26,19 @@ public struct SyncStatus: Sendable, Codable, Equatable {
 extension Replica {
     public func status() throws -> SyncStatus {
         try pool.read { db in
-            let state = try Row.fetchOne(db, sql: "SELECT * FROM sync_state")
+            let state = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sync_state"))
             return SyncStatus(
                 cursor: state?["cursor"] ?? 0,
-                pending: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0,
+                pending: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox")) ?? 0,
                 lastSuccessAt: ReplicaJSON.date(state?["last_success_at"]),
                 lastError: state?["last_error"],
                 lastErrorAt: ReplicaJSON.date(state?["last_error_at"]),
-                openConflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflicts WHERE status = 'open'") ?? 0,
-                rejections: try Int.fetchOne(db, sql: "SELECT count(*) FROM rejections") ?? 0,
+                openConflicts: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM conflicts WHERE status = 'open'")) ?? 0,
+                rejections: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM rejections")) ?? 0,
                 needsSnapshot: state?["needs_snapshot"] ?? true,
-                oldestPendingAt: ReplicaJSON.date(try String.fetchOne(db, sql: "SELECT min(created_at) FROM outbox")),
-                oldestConflictAt: ReplicaJSON.date(try String.fetchOne(db, sql: "SELECT min(_updated_at) FROM conflicts WHERE status = 'open'")),
-                oldestRejectionAt: ReplicaJSON.date(try String.fetchOne(db, sql: "SELECT min(rejected_at) FROM rejections")),
+                oldestPendingAt: ReplicaJSON.date(try String.fetchOne(db.cachedStatement(sql: "SELECT min(created_at) FROM outbox"))),
+                oldestConflictAt: ReplicaJSON.date(try String.fetchOne(db.cachedStatement(sql: "SELECT min(_updated_at) FROM conflicts WHERE status = 'open'"))),
+                oldestRejectionAt: ReplicaJSON.date(try String.fetchOne(db.cachedStatement(sql: "SELECT min(rejected_at) FROM rejections"))),
                 lastSummary: try (state?["last_summary"] as String?).map { try ReplicaJSON.decode(SyncSummary.self, $0) },
                 lastMutationID: (state?["next_mutation_id"] ?? 1) - 1
             )
@@ -47,23 +47,21 @@ extension Replica {
 
     func cursor() throws -> (cursor: Int64, epoch: UUID?, needsSnapshot: Bool) {
         try pool.read { db in
-            let state = try Row.fetchOne(db, sql: "SELECT cursor, epoch, needs_snapshot FROM sync_state")
+            let state = try Row.fetchOne(db.cachedStatement(sql: "SELECT cursor, epoch, needs_snapshot FROM sync_state"))
             return (state?["cursor"] ?? 0, (state?["epoch"] as String?).flatMap(UUID.init(uuidString:)), state?["needs_snapshot"] ?? true)
         }
     }
 
     func recordSuccess(_ summary: SyncSummary) throws {
         try pool.write { db in
-            try db.execute(
-                sql: "UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL, last_summary = ?",
-                arguments: [ReplicaJSON.now(), try ReplicaJSON.text(summary)]
-            )
+            try db.cachedStatement(sql: "UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL, last_summary = ?")
+                .execute(arguments: [ReplicaJSON.now(), try ReplicaJSON.text(summary)])
         }
     }
 
     func recordFailure(_ message: String) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE sync_state SET last_error = ?, last_error_at = ?", arguments: [message, ReplicaJSON.now()])
+            try db.cachedStatement(sql: "UPDATE sync_state SET last_error = ?, last_error_at = ?").execute(arguments: [message, ReplicaJSON.now()])
         }
     }
 
@@ -91,7 +89,7 @@ extension Replica {
     /// The checksums the server gave with the last pull or snapshot.
     func serverChecksums() throws -> [String: CollectionChecksum]? {
         try pool.read { db in
-            try (String.fetchOne(db, sql: "SELECT server_checksums FROM sync_state")).map { try ReplicaJSON.decode([String: CollectionChecksum].self, $0) }
+            try (String.fetchOne(db.cachedStatement(sql: "SELECT server_checksums FROM sync_state"))).map { try ReplicaJSON.decode([String: CollectionChecksum].self, $0) }
         }
     }
 }
@@ -99,7 +97,7 @@ extension Replica {
 extension Replica {
     /// SQLite's own check of the file; "ok" when it is sound.
     public func integrityCheck() throws -> String {
-        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+        try pool.read { db in try String.fetchAll(db.cachedStatement(sql: "PRAGMA integrity_check")).joined(separator: "; ") }
     }
 
     /// Compares the replica with the server without changing either: equal, behind, or different.

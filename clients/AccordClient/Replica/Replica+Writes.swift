@@ -47,7 +47,7 @@ extension Replica {
             let key = id.uuidString.lowercased()
             guard try Self.exists(key, in: schema, db) else { throw ClientError.notFound("there is no \(collection) record \(key) in this replica") }
             let base = try Self.ensureShadow(key, schema, db)
-            try db.execute(sql: "DELETE FROM \(schema.quotedTable) WHERE id = ?", arguments: [key])
+            try db.cachedStatement(sql: "DELETE FROM \(schema.quotedTable) WHERE id = ?").execute(arguments: [key])
             try Self.enqueue(.delete, collection: schema.name, id: key, fields: [:], base: base, db)
         }
         notifyLocalWrite()
@@ -57,7 +57,7 @@ extension Replica {
     public func record(_ collection: String, _ id: UUID) throws -> RecordFields? {
         let schema = try Self.schema(collection)
         return try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM \(schema.quotedTable) WHERE id = ?", arguments: [id.uuidString.lowercased()])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(schema.quotedTable) WHERE id = ?"), arguments: [id.uuidString.lowercased()])
                 .map(schema.fields(of:))
         }
     }
@@ -66,7 +66,7 @@ extension Replica {
     public func recordIDs(_ collection: String) throws -> [UUID] {
         let schema = try Self.schema(collection)
         return try pool.read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM \(schema.quotedTable) ORDER BY id").compactMap(UUID.init(uuidString:))
+            try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM \(schema.quotedTable) ORDER BY id")).compactMap(UUID.init(uuidString:))
         }
     }
 
@@ -98,7 +98,7 @@ extension Replica {
     }
 
     private static func records(_ schema: CollectionSchema, _ db: Database) throws -> [LocalRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM \(schema.quotedTable) ORDER BY id").compactMap { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM \(schema.quotedTable) ORDER BY id")).compactMap { row in
             UUID(uuidString: row["id"]).map { LocalRecord(id: $0, seq: row["_seq"], fields: schema.fields(of: row)) }
         }
     }
@@ -114,28 +114,25 @@ extension Replica {
     }
 
     static func exists(_ id: String, in schema: CollectionSchema, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(schema.quotedTable) WHERE id = ?)", arguments: [id]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(schema.quotedTable) WHERE id = ?)"), arguments: [id]) ?? false
     }
 
     /// Keeps the server's state of a record before its first pending local change, and returns the seq of the
     /// record's last server change that this replica has seen (the mutation's base).
     @discardableResult
     static func ensureShadow(_ id: String, _ schema: CollectionSchema, _ db: Database) throws -> Int64 {
-        if let seq = try Int64.fetchOne(db, sql: "SELECT _seq FROM \(schema.quotedShadowTable) WHERE id = ?", arguments: [id]) {
+        if let seq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT _seq FROM \(schema.quotedShadowTable) WHERE id = ?"), arguments: [id]) {
             return seq
         }
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO \(schema.quotedShadowTable) (id, \(schema.quotedColumns), _seq, _exists, _snapshot)
                 SELECT id, \(schema.quotedColumns), _seq, 1, _snapshot FROM \(schema.quotedTable) WHERE id = ?
-                """,
-            arguments: [id]
-        )
+                """).execute(arguments: [id])
         if db.changesCount == 0 {
-            try db.execute(sql: "INSERT INTO \(schema.quotedShadowTable) (id, _seq, _exists) VALUES (?, 0, 0)", arguments: [id])
+            try db.cachedStatement(sql: "INSERT INTO \(schema.quotedShadowTable) (id, _seq, _exists) VALUES (?, 0, 0)").execute(arguments: [id])
             return 0
         }
-        return try Int64.fetchOne(db, sql: "SELECT _seq FROM \(schema.quotedShadowTable) WHERE id = ?", arguments: [id]) ?? 0
+        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT _seq FROM \(schema.quotedShadowTable) WHERE id = ?"), arguments: [id]) ?? 0
     }
 
     /// Upserts the visible row with `fields`; `seq` nil keeps the row's seq.
@@ -155,18 +152,18 @@ extension Replica {
 
     /// Appends a mutation to the outbox with the next mutation id and a fresh clock reading.
     static func enqueue(_ operation: MutationOperation, collection: String, id: String, fields: RecordFields, base: Int64, _ db: Database) throws {
-        guard let state = try Row.fetchOne(db, sql: "SELECT client_id, next_mutation_id, clock FROM sync_state") else { return }
+        guard let state = try Row.fetchOne(db.cachedStatement(sql: "SELECT client_id, next_mutation_id, clock FROM sync_state")) else { return }
         var clock = HybridLogicalClock(node: state["client_id"], last: (state["clock"] as String?).flatMap(HLCTimestamp.init))
         let stamp = clock.tick(now: Int64(Date().timeIntervalSince1970 * 1_000))
         let mutationID: Int64 = state["next_mutation_id"]
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO outbox (mutation_id, collection, record_id, operation, fields, base_seq, stamp, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [mutationID, collection, id, operation.rawValue, try ReplicaJSON.text(fields), base, stamp.description, ReplicaJSON.now()]
-        )
-        try db.execute(sql: "UPDATE sync_state SET next_mutation_id = ?, clock = ?", arguments: [mutationID + 1, stamp.description])
+                """)
+                    .execute(arguments: [
+                        mutationID, collection, id, operation.rawValue, try ReplicaJSON.text(fields), base, stamp.description, ReplicaJSON.now(),
+                    ])
+        try db.cachedStatement(sql: "UPDATE sync_state SET next_mutation_id = ?, clock = ?").execute(arguments: [mutationID + 1, stamp.description])
     }
 }
 
