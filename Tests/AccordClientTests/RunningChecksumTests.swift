@@ -1,0 +1,82 @@
+@testable import AccordClient
+import AccordCore
+import Foundation
+import GRDB
+import Testing
+
+/// The replica's kept checksums must equal, after any write, both a full count of its rows and the digests the
+/// protocol defines for the server's state.
+@Suite("Running checksums")
+struct RunningChecksumTests {
+    let epoch = UUID()
+    var seq: Int64 = 0
+
+    mutating func change(_ operation: MutationOperation, _ id: UUID, _ fields: RecordFields = [:]) -> Change {
+        seq += 1
+        return Change(
+            seq: seq, collection: "notes", recordID: id, operation: operation, outcome: .applied, fields: fields,
+            actor: nil, clientID: nil, mutationID: nil, timestamp: HLCTimestamp(millis: 1_000 + seq, node: "server"), at: Date()
+        )
+    }
+
+    func page(_ changes: [Change]) -> PullResponse {
+        PullResponse(changes: changes, next: changes.last?.seq ?? 0, more: false, epoch: epoch, checksums: nil)
+    }
+
+    func expectKept(_ replica: Replica, _ server: [UUID: (seq: Int64, fields: RecordFields)], _ step: String) throws {
+        var expected = CollectionChecksum()
+        for (id, record) in server {
+            expected.add(RecordDigest.digest(id: id, seq: record.seq, fields: record.fields, schema: Collections.notes))
+        }
+        let kept = try replica.maintainedChecksums()["notes"]
+        #expect(kept == expected, "\(step): the kept sum is the server state's")
+        #expect(try replica.serverStateChecksums()["notes"] == kept, "\(step): a full count agrees")
+    }
+
+    @Test mutating func theKeptSumFollowsPullsLocalEditsAndSnapshots() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("accord-checksums-\(UUID()).sqlite")
+        let replica = try Replica(at: url, organization: UUID())
+        defer {
+            try? replica.close()
+            try? Replica.remove(at: url)
+        }
+        let (a, b, c) = (UUID(), UUID(), UUID())
+        var server: [UUID: (seq: Int64, fields: RecordFields)] = [:]
+        let created = [a, b, c].map { change(.create, $0, ["title": .text("note \($0)")]) }
+        try replica.apply(page(created))
+        for each in created { server[each.recordID] = (each.seq, ["title": each.fields["title"]!]) }
+        try expectKept(replica, server, "three pulled creates")
+
+        try replica.update("notes", a, ["pinned": .bool(true)])
+        _ = try replica.create("notes", ["title": .text("only here")])
+        try replica.delete("notes", b)
+        try expectKept(replica, server, "local edits leave the server's state alone")
+
+        let edits = [change(.update, a, ["body": .text("from the server")]), change(.update, c, ["title": .text("renamed")]), change(.delete, b)]
+        try replica.apply(page(edits))
+        server[a] = (edits[0].seq, ["title": server[a]!.fields["title"]!, "body": .text("from the server")])
+        server[c] = (edits[1].seq, ["title": .text("renamed")])
+        server[b] = nil
+        try expectKept(replica, server, "pulled changes to shadowed and plain records")
+
+        let generation = try replica.beginSnapshot()
+        let record = SnapshotRecord(collection: "notes", id: c, seq: 9, fields: ["title": .text("as the snapshot has it")], createdBy: nil, updatedBy: nil, updatedAt: Date())
+        try replica.applySnapshot([record], generation: generation)
+        try replica.finishSnapshot(SnapshotHeader(seq: 9, epoch: epoch, rows: 1), SnapshotEnd(checksums: [:]), generation: generation)
+        server = [c: (9, ["title": .text("as the snapshot has it")])]
+        try expectKept(replica, server, "a snapshot replaces the server's state")
+    }
+
+    @Test func aSumThatDriftedIsCountedAgainFromTheRows() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("accord-checksums-\(UUID()).sqlite")
+        let replica = try Replica(at: url, organization: UUID())
+        defer {
+            try? replica.close()
+            try? Replica.remove(at: url)
+        }
+        try replica.pool.write { db in try db.execute(sql: "UPDATE _checksums SET checksum = 42, rows = 7 WHERE collection = 'notes'") }
+        #expect(try replica.maintainedChecksums()["notes"] == CollectionChecksum(checksum: 42, rows: 7))
+        try replica.recountChecksums()
+        #expect(try replica.maintainedChecksums()["notes"] == CollectionChecksum())
+    }
+}
