@@ -113,7 +113,20 @@ final class Driver {
         )
     }
 
+    /// The replica (and the baseline's file) of the seeded organization that idle sync and catch-up start from;
+    /// the initial sync leaves them behind, and without it they are made here, unmeasured.
+    private func ensureBase() async throws {
+        guard !FileManager.default.fileExists(atPath: base) || !FileManager.default.fileExists(atPath: baseBaseline) else { return }
+        let org = orgs["bench-org"]!
+        say("    preparing a replica of the seeded organization")
+        _ = try await withServer { server in
+            _ = try await runJob(Job(kind: .initialSync, server: server.absoluteString, token: token, orgs: [org], file: base))
+        }
+        _ = try await runJob(copyJob(.initialBaseline, org: org, file: baseBaseline))
+    }
+
     private func idle() async throws -> ScenarioResult {
+        try await ensureBase()
         let org = orgs["bench-org"]!
         let file = work.appendingPathComponent("idle.sqlite").path
         try copyReplica(base, to: file)
@@ -184,6 +197,7 @@ final class Driver {
     }
 
     private func catchUp() async throws -> ScenarioResult {
+        try await ensureBase()
         let org = orgs["bench-org"]!
         let since = seeder.head
         _ = try await withServer { server in
@@ -205,6 +219,10 @@ final class Driver {
                 say("    baseline \(repetition)/\(sizes.repetitions): \(Report.duration(baseline.last!.seconds[0]))")
                 try Replica.remove(at: URL(fileURLWithPath: copy))
             }
+        }
+        // A replica that took a snapshot instead would measure the wrong thing.
+        if let pulled = accord.first?.counts["pulled"], pulled != sizes.changes {
+            throw BenchError("the catch-up replica pulled \(pulled) changes instead of \(sizes.changes); its starting replica was not at the seeded head")
         }
         return ScenarioResult.duration(
             key: "catch-up", title: "catch-up (\(Report.count(sizes.changes)))", accord: accord, baseline: baseline,
