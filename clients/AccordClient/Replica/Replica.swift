@@ -1,4 +1,4 @@
-public import AccordCore
+import AccordCore
 public import Foundation
 public import GRDB
 import Synchronization

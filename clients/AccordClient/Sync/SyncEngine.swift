@@ -1,5 +1,5 @@
-public import AccordCore
-public import Foundation
+import AccordCore
+import Foundation
 import Synchronization
 
 /// Reconciles one replica with the server: push the outbox, pull (or snapshot), re-apply what is still

@@ -1,4 +1,4 @@
-public import AccordCore
+import AccordCore
 /// What one sync round did.
 public struct SyncSummary: Sendable, Codable, Equatable {
     public var pushed = 0
