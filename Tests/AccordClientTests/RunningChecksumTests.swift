@@ -33,50 +33,54 @@ struct RunningChecksumTests {
         #expect(try replica.serverStateChecksums()["notes"] == kept, "\(step): a full count agrees")
     }
 
-    @Test mutating func theKeptSumFollowsPullsLocalEditsAndSnapshots() throws {
+    /// A new replica file, removed after `body`.
+    static func withReplica(_ body: (Replica) throws -> Void) throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("accord-checksums-\(UUID()).sqlite")
         let replica = try Replica(at: url, organization: UUID())
         defer {
             try? replica.close()
             try? Replica.remove(at: url)
         }
-        let (a, b, c) = (UUID(), UUID(), UUID())
-        var server: [UUID: (seq: Int64, fields: RecordFields)] = [:]
-        let created = [a, b, c].map { change(.create, $0, ["title": .text("note \($0)")]) }
-        try replica.apply(page(created))
-        for each in created { server[each.recordID] = (each.seq, ["title": each.fields["title"]!]) }
-        try expectKept(replica, server, "three pulled creates")
+        try body(replica)
+    }
 
-        try replica.update("notes", a, ["pinned": .bool(true)])
-        _ = try replica.create("notes", ["title": .text("only here")])
-        try replica.delete("notes", b)
-        try expectKept(replica, server, "local edits leave the server's state alone")
+    @Test mutating func theKeptSumFollowsPullsLocalEditsAndSnapshots() throws {
+        try Self.withReplica { replica in
+            let (a, b, c) = (UUID(), UUID(), UUID())
+            var server: [UUID: (seq: Int64, fields: RecordFields)] = [:]
+            let created = [a, b, c].map { change(.create, $0, ["title": .text("note \($0)")]) }
+            try replica.apply(page(created))
+            for each in created { server[each.recordID] = (each.seq, ["title": each.fields["title"]!]) }
+            try expectKept(replica, server, "three pulled creates")
 
-        let edits = [change(.update, a, ["body": .text("from the server")]), change(.update, c, ["title": .text("renamed")]), change(.delete, b)]
-        try replica.apply(page(edits))
-        server[a] = (edits[0].seq, ["title": server[a]!.fields["title"]!, "body": .text("from the server")])
-        server[c] = (edits[1].seq, ["title": .text("renamed")])
-        server[b] = nil
-        try expectKept(replica, server, "pulled changes to shadowed and plain records")
+            try replica.update("notes", a, ["pinned": .bool(true)])
+            _ = try replica.create("notes", ["title": .text("only here")])
+            try replica.delete("notes", b)
+            try expectKept(replica, server, "local edits leave the server's state alone")
 
-        let generation = try replica.beginSnapshot()
-        let record = SnapshotRecord(collection: "notes", id: c, seq: 9, fields: ["title": .text("as the snapshot has it")], createdBy: nil, updatedBy: nil, updatedAt: Date())
-        try replica.applySnapshot([record], generation: generation)
-        try replica.finishSnapshot(SnapshotHeader(seq: 9, epoch: epoch, rows: 1), SnapshotEnd(checksums: [:]), generation: generation)
-        server = [c: (9, ["title": .text("as the snapshot has it")])]
-        try expectKept(replica, server, "a snapshot replaces the server's state")
+            let edits = [change(.update, a, ["body": .text("from the server")]), change(.update, c, ["title": .text("renamed")]), change(.delete, b)]
+            try replica.apply(page(edits))
+            server[a] = (edits[0].seq, ["title": server[a]!.fields["title"]!, "body": .text("from the server")])
+            server[c] = (edits[1].seq, ["title": .text("renamed")])
+            server[b] = nil
+            try expectKept(replica, server, "pulled changes to shadowed and plain records")
+
+            let generation = try replica.beginSnapshot()
+            let record = SnapshotRecord(collection: "notes", id: c, seq: 9, fields: ["title": .text("as the snapshot has it")], createdBy: nil, updatedBy: nil, updatedAt: Date())
+            try replica.applySnapshot([record], generation: generation)
+            try replica.finishSnapshot(SnapshotHeader(seq: 9, epoch: epoch, rows: 1), SnapshotEnd(checksums: [:]), generation: generation)
+            server = [c: (9, ["title": .text("as the snapshot has it")])]
+            try expectKept(replica, server, "a snapshot replaces the server's state")
+    
+        }
     }
 
     @Test func aSumThatDriftedIsCountedAgainFromTheRows() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("accord-checksums-\(UUID()).sqlite")
-        let replica = try Replica(at: url, organization: UUID())
-        defer {
-            try? replica.close()
-            try? Replica.remove(at: url)
+        try Self.withReplica { replica in
+            try replica.pool.write { db in try db.execute(sql: "UPDATE _checksums SET checksum = 42, rows = 7 WHERE collection = 'notes'") }
+            #expect(try replica.maintainedChecksums()["notes"] == CollectionChecksum(checksum: 42, rows: 7))
+            try replica.recountChecksums()
+            #expect(try replica.maintainedChecksums()["notes"] == CollectionChecksum())
         }
-        try replica.pool.write { db in try db.execute(sql: "UPDATE _checksums SET checksum = 42, rows = 7 WHERE collection = 'notes'") }
-        #expect(try replica.maintainedChecksums()["notes"] == CollectionChecksum(checksum: 42, rows: 7))
-        try replica.recountChecksums()
-        #expect(try replica.maintainedChecksums()["notes"] == CollectionChecksum())
     }
 }
