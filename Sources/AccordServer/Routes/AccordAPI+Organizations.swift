@@ -34,13 +34,16 @@ extension AccordAPI {
         v1.patch("orgs/:org/members/:user") { request, context -> Member in
             let body = try await request.decodeJSON(as: UpdateMemberRequest.self, context: context)
             let user = try context.parameters.require("user")
-            return try await inOrganization(request, context) { tx, access in
+            let member = try await inOrganization(request, context) { tx, access in
                 try await memberships.update(user, with: body, in: tx, access: access)
             }
+            organizations.accessChanged()
+            return member
         }
         v1.delete("orgs/:org/members/:user") { request, context -> HTTPResponse.Status in
             let user = try context.parameters.require("user")
             try await inOrganization(request, context) { tx, access in try await memberships.remove(user, in: tx, access: access) }
+            organizations.accessChanged()
             return .noContent
         }
     }

@@ -10,9 +10,10 @@ extension AccordAPI {
         v1.post("orgs/:org/sync/push") { request, context -> Response in
             try Self.checkProtocol(request)
             let push = try await request.decodeJSON(as: PushRequest.self, context: context)
-            let response = try await inOrganization(request, context) { tx, access in
-                try await applier.push(push, access: access, in: tx)
+            let (response, org) = try await inOrganization(request, context) { tx, access in
+                (try await applier.push(push, access: access, in: tx), access.organization.id)
             }
+            heads.advance(org, to: response.head)
             return try Self.json(response)
         }
         v1.get("orgs/:org/sync/pull") { request, context -> Response in
@@ -26,12 +27,16 @@ extension AccordAPI {
                 return epoch
             }
             let reference = try context.parameters.require("org")
-            let page = try await organizations.inOrganization(
-                reference, as: try context.requireIdentity(), isolation: .repeatableReadOnly, logger: context.logger
-            ) { tx, access in
-                try await syncLog.pull(since: since, limit: Int(limit), epoch: epoch, org: access.organization.id, in: tx)
+            let identity = try context.requireIdentity()
+            if let access = organizations.cachedAccess(reference, as: identity), let head = heads.head(of: access.organization.id),
+               since == head.seq, epoch == nil || epoch == head.epoch {
+                return Self.pullResponse(try SyncLog.upToDatePage(head))
             }
-            return Response(status: .ok, headers: Self.headers(contentType: "application/json"), body: .init(byteBuffer: page))
+            let ticket = heads.ticket()
+            let page = try await organizations.inOrganization(reference, as: identity, isolation: .repeatableReadOnly, logger: context.logger) { tx, access in
+                try await syncLog.pull(since: since, limit: Int(limit), epoch: epoch, org: access.organization.id, in: tx, cache: heads, ticket: ticket)
+            }
+            return Self.pullResponse(page)
         }
         v1.get("orgs/:org/sync/snapshot") { request, context -> Response in
             try Self.checkProtocol(request)
@@ -72,6 +77,10 @@ extension AccordAPI {
             headers[.cacheControl] = "no-cache"
             return Response(status: .ok, headers: headers, body: body)
         }
+    }
+
+    static func pullResponse(_ page: ByteBuffer) -> Response {
+        Response(status: .ok, headers: headers(contentType: "application/json"), body: .init(byteBuffer: page))
     }
 
     static func sse(_ event: SyncEvent) -> String {

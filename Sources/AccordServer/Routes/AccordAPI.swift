@@ -15,18 +15,22 @@ public struct AccordAPI: Sendable {
     let applier = MutationApplier()
     let syncLog = SyncLog()
     let notifier: ChangeNotifier
+    let heads: HeadCache
     let snapshotGate: SnapshotGate
     /// How many migrations this build ships; `/ready` waits until the database has them all.
     let knownMigrations: Int
 
     init(configuration: ServerConfiguration, database: Database, listener: PostgresConnection.Configuration, knownMigrations: Int, logger: Logger) {
         self.configuration = configuration
-        self.notifier = ChangeNotifier(connection: listener, database: database, logger: logger)
+        let access = AccessCache()
+        let heads = HeadCache()
+        self.heads = heads
+        self.notifier = ChangeNotifier(connection: listener, database: database, access: access, heads: heads, logger: logger)
         self.snapshotGate = SnapshotGate(capacity: configuration.concurrentSnapshots)
         self.database = database
         self.knownMigrations = knownMigrations
-        self.accounts = AccountService(database: database, configuration: configuration)
-        self.organizations = OrganizationService(database: database)
+        self.accounts = AccountService(database: database, configuration: configuration, cache: access)
+        self.organizations = OrganizationService(database: database, cache: access)
     }
 
     /// Every route, behind the error and limit middleware; the `/v1` routes other than signup and login need a token.

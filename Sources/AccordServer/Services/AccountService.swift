@@ -14,9 +14,11 @@ public struct AccountService: Sendable {
     let database: Database
     let hasher: PasswordHasher
     let rateLimiter: LoginRateLimiter
+    let cache: AccessCache
 
-    init(database: Database, configuration: ServerConfiguration) {
+    init(database: Database, configuration: ServerConfiguration, cache: AccessCache) {
         self.database = database
+        self.cache = cache
         self.hasher = PasswordHasher(cost: configuration.bcryptCost)
         self.rateLimiter = LoginRateLimiter(database: database, limits: configuration.loginLimits)
     }
@@ -80,11 +82,13 @@ public struct AccountService: Sendable {
     func identity(forToken token: String, logger: Logger) async throws -> Identity? {
         guard token.hasPrefix(SecretToken.scheme) else { return nil }
         let hash = SecretToken(value: token).hash
-        // One statement, so that authenticating costs every request a single round trip.
+        if let identity = cache.identity(forTokenHash: hash) { return identity }
+        let ticket = cache.ticket()
+        // One statement, so that authenticating costs a request a single round trip when the cache does not know it.
         let row = try await database.first(
             """
             WITH live AS (
-                SELECT t.id AS token_id, u.id AS user_id, u.email, u.name, t.last_used_at
+                SELECT t.id AS token_id, u.id AS user_id, u.email, u.name, t.last_used_at, t.expires_at
                 FROM tokens t JOIN users u ON u.id = t.user_id
                 WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
             ), touched AS (
@@ -92,12 +96,14 @@ public struct AccountService: Sendable {
                 WHERE tokens.id = live.token_id
                   AND coalesce(live.last_used_at < now() - make_interval(secs => \(Self.lastUsedResolution)), true)
             )
-            SELECT token_id, user_id, email, name FROM live
+            SELECT token_id, user_id, email, name, expires_at FROM live
             """,
-            as: (UUID, UUID, String, String).self, logger: logger
+            as: (UUID, UUID, String, String, Date?).self, logger: logger
         )
-        guard let (tokenID, userID, email, name) = row else { return nil }
-        return Identity(userID: userID, tokenID: tokenID, email: email, name: name)
+        guard let (tokenID, userID, email, name, expiresAt) = row else { return nil }
+        let identity = Identity(userID: userID, tokenID: tokenID, email: email, name: name)
+        cache.remember(identity, expiresAt: expiresAt, forTokenHash: hash, ticket: ticket)
+        return identity
     }
 
     /// The user's live tokens, newest first.
@@ -129,6 +135,7 @@ public struct AccountService: Sendable {
             )
         }
         guard revoked != nil else { throw APIError.notFound("Token \(tokenID)") }
+        cache.clear()
     }
 
     /// The user's summary, by email.

@@ -17,6 +17,7 @@ public struct OrganizationAccess: Sendable {
 /// that does not exist, and RLS confines each statement to the one tenant.
 public struct OrganizationService: Sendable {
     let database: Database
+    let cache: AccessCache
 
     /// Runs `body` scoped to the organization `reference` (an id or a slug) names, as `identity`.
     public func inOrganization<Result: Sendable>(
@@ -26,7 +27,13 @@ public struct OrganizationService: Sendable {
         logger: Logger,
         _ body: (Transaction, OrganizationAccess) async throws -> Result
     ) async throws -> Result {
-        try await database.transaction(user: identity.userID, isolation: isolation, logger: logger) { tx in
+        if let access = cache.access(reference, user: identity.userID) {
+            return try await database.transaction(user: identity.userID, org: access.organization.id, isolation: isolation, logger: logger) { tx in
+                try await body(tx, access)
+            }
+        }
+        let ticket = cache.ticket()
+        return try await database.transaction(user: identity.userID, isolation: isolation, logger: logger) { tx in
             // Starts from the caller's memberships, so the lookup is by index whichever form the reference has,
             // and scopes the transaction to the organization it finds in the same round trip.
             guard let row = try await tx.first(
@@ -40,8 +47,20 @@ public struct OrganizationService: Sendable {
             ), let role = MemberRole(rawValue: row.4)
             else { throw APIError.organizationNotFound(reference) }
             let organization = Organization(id: row.0, slug: row.1, name: row.2, createdAt: row.3)
-            return try await body(tx, OrganizationAccess(organization: organization, role: role, userID: identity.userID))
+            let access = OrganizationAccess(organization: organization, role: role, userID: identity.userID)
+            cache.remember(access, reference: reference, ticket: ticket)
+            return try await body(tx, access)
         }
+    }
+
+    /// The caller's access to `reference` when it is known without asking the database.
+    func cachedAccess(_ reference: String, as identity: Identity) -> OrganizationAccess? {
+        cache.access(reference, user: identity.userID)
+    }
+
+    /// Forgets every remembered access, after a change to memberships has committed.
+    func accessChanged() {
+        cache.clear()
     }
 
     /// Creates an organization owned by `identity`, with the standard teams.

@@ -12,25 +12,31 @@ enum SyncEvent: Sendable, Equatable {
     case keepalive
 }
 
-/// Carries the pokes PostgreSQL delivers on `LISTEN accord_changes` to this instance's realtime streams.
+/// Carries the pokes PostgreSQL delivers on `LISTEN accord_changes` to this instance's realtime streams and
+/// head cache, and the access changes on `LISTEN accord_access` to the access cache.
 ///
 /// A write on any instance NOTIFYs with `<org>:<seq>` on commit, so every instance's subscribers hear of it.
-/// The listener has a connection of its own; when it drops, it reconnects with backoff and pokes every
-/// subscriber with its organization's current head, since notifications sent meanwhile were lost.
+/// The listener has a connection of its own; when it drops, the caches stop being trusted, and it reconnects
+/// with backoff and pokes every subscriber with its organization's current head, since notifications sent
+/// meanwhile were lost.
 final class ChangeNotifier: Service, Sendable {
     static let keepaliveInterval: Duration = .seconds(15)
 
     private let connection: PostgresConnection.Configuration
     private let database: Database
+    private let access: AccessCache
+    private let heads: HeadCache
     private let logger: Logger
     private let subscribers = Mutex<[UUID: [UUID: AsyncStream<SyncEvent>.Continuation]]>([:])
     /// The listener's open connection, closed on shutdown: a task waiting for notifications is not reliably
     /// woken by cancellation alone, and stopping must never wait on one.
     private let listening = Mutex<PostgresConnection?>(nil)
 
-    init(connection: PostgresConnection.Configuration, database: Database, logger: Logger) {
+    init(connection: PostgresConnection.Configuration, database: Database, access: AccessCache, heads: HeadCache, logger: Logger) {
         self.connection = connection
         self.database = database
+        self.access = access
+        self.heads = heads
         self.logger = logger
     }
 
@@ -86,17 +92,25 @@ final class ChangeNotifier: Service, Sendable {
                     return
                 }
                 do {
-                    try await connection.listen(on: ChangeWriter.channel) { notifications in
-                        delay = .milliseconds(250)
-                        await repokeAll()
-                        for try await notification in notifications {
-                            deliver(notification.payload)
+                    try await connection.listen(on: ChangeWriter.channel) { changes in
+                        try await connection.listen(on: AccessCache.channel) { accessChanges in
+                            delay = .milliseconds(250)
+                            trustCaches(true)
+                            await repokeAll()
+                            try await withThrowingTaskGroup(of: Void.self) { group in
+                                group.addTask { for try await _ in accessChanges { self.access.clear() } }
+                                group.addTask { for try await notification in changes { self.deliver(notification.payload) } }
+                                try await group.next()
+                                group.cancelAll()
+                            }
                         }
                     }
                 } catch {
+                    trustCaches(false)
                     try? await connection.close()
                     throw error
                 }
+                trustCaches(false)
                 try? await connection.close()
             } catch {
                 if Task.isCancelled { return }
@@ -110,7 +124,13 @@ final class ChangeNotifier: Service, Sendable {
     private func deliver(_ payload: String) {
         let parts = payload.split(separator: ":")
         guard parts.count == 2, let org = UUID(uuidString: String(parts[0])), let seq = Int64(parts[1]) else { return }
+        heads.advance(org, to: seq)
         poke(org, seq: seq)
+    }
+
+    private func trustCaches(_ trusted: Bool) {
+        access.setTrusted(trusted)
+        heads.setTrusted(trusted)
     }
 
     private func poke(_ org: UUID, seq: Int64) {

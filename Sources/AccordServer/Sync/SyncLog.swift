@@ -38,8 +38,11 @@ struct SyncLog: Sendable {
     /// Changes after `since`, oldest first, in a repeatable-read transaction so the checksums match the page: the
     /// `PullResponse` JSON, written without decoding the log. PostgreSQL spells each change as `Change` encodes
     /// it, and the page is those texts joined, as a snapshot's lines are.
-    func pull(since: Int64, limit: Int, epoch: UUID?, org: UUID, in tx: Transaction) async throws -> ByteBuffer {
+    func pull(
+        since: Int64, limit: Int, epoch: UUID?, org: UUID, in tx: Transaction, cache: HeadCache, ticket: HeadCache.Ticket?
+    ) async throws -> ByteBuffer {
         let head = try await head(org: org, in: tx)
+        cache.offer(head, of: org, ticket: ticket)
         if let epoch, epoch != head.epoch {
             throw Self.resyncRequired(head, "The server's history was replaced (a restore) since this replica last synced")
         }
@@ -73,14 +76,24 @@ struct SyncLog: Sendable {
                 next = seq
             }
         }
-        let more = count > limit
+        try Self.finishPage(&body, next: next, more: count > limit, head: head)
+        return body
+    }
+
+    /// The page for a replica already at `head`, which needs no transaction.
+    static func upToDatePage(_ head: Head) throws -> ByteBuffer {
+        var body = ByteBuffer(string: #"{"changes":["#)
+        try finishPage(&body, next: head.seq, more: false, head: head)
+        return body
+    }
+
+    private static func finishPage(_ body: inout ByteBuffer, next: Int64, more: Bool, head: Head) throws {
         body.writeString(#"],"next":\#(next),"more":\#(more),"epoch":"\#(head.epoch.uuidString.lowercased())""#)
         if !more {
             body.writeStaticString(#","checksums":"#)
             body.writeBytes(try SyncCoding.encoder().encode(head.checksums))
         }
         body.writeStaticString("}")
-        return body
     }
 
     static func resyncRequired(_ head: Head, _ why: String) -> APIError {

@@ -122,6 +122,16 @@ final class LiveServer: Sendable {
         guard response.status == .noContent || response.status == .ok else { throw TestFailure("remove member answered \(response.status)") }
     }
 
+    /// The HTTP status `method path` answers for `token`.
+    func status(_ method: String, _ path: String, token: String) async throws -> Int {
+        var request = HTTPClientRequest(url: url.appendingPathComponent(path).absoluteString)
+        request.method = .init(rawValue: method)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return Int(response.status.code)
+    }
+
     private func request<Body: Encodable, Result: Decodable>(_ method: String, _ path: String, token: String? = nil, body: Body) async throws -> Result {
         var request = HTTPClientRequest(url: url.appendingPathComponent(path).absoluteString)
         request.method = .init(rawValue: method)

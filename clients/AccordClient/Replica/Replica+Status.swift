@@ -45,17 +45,35 @@ extension Replica {
         }
     }
 
-    func cursor() throws -> (cursor: Int64, epoch: UUID?, needsSnapshot: Bool) {
+    func cursor() throws -> SyncPosition {
         try pool.read { db in
-            let state = try Row.fetchOne(db.cachedStatement(sql: "SELECT cursor, epoch, needs_snapshot FROM sync_state"))
-            return (state?["cursor"] ?? 0, (state?["epoch"] as String?).flatMap(UUID.init(uuidString:)), state?["needs_snapshot"] ?? true)
+            let state = try Row.fetchOne(db.cachedStatement(sql: "SELECT cursor, epoch, needs_snapshot, server_checksums FROM sync_state"))
+            let anyShadow = Collections.all.map { "EXISTS (SELECT 1 FROM \($0.quotedShadowTable))" }.joined(separator: " OR ")
+            return SyncPosition(
+                cursor: state?["cursor"] ?? 0, epoch: (state?["epoch"] as String?).flatMap(UUID.init(uuidString:)),
+                needsSnapshot: state?["needs_snapshot"] ?? true, serverChecksums: state?["server_checksums"],
+                hasShadows: try Bool.fetchOne(db.cachedStatement(sql: "SELECT \(anyShadow)")) ?? false
+            )
         }
     }
 
-    func recordSuccess(_ summary: SyncSummary) throws {
-        try pool.write { db in
-            try db.cachedStatement(sql: "UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL, last_summary = ?")
-                .execute(arguments: [ReplicaJSON.now(), try ReplicaJSON.text(summary)])
+    /// Where the replica stands in the server's log.
+    struct SyncPosition {
+        var cursor: Int64
+        var epoch: UUID?
+        var needsSnapshot: Bool
+        /// The checksums of the last pull or snapshot, as stored.
+        var serverChecksums: String?
+        /// Whether any record has a shadow row, which a caught-up pull may have to rebuild or drop.
+        var hasShadows: Bool
+
+        /// Whether applying `page` would change nothing: no changes, the same place in the same log, the same
+        /// checksums and no shadow rows to settle.
+        func isUnchanged(by page: PullResponse) -> Bool {
+            guard page.changes.isEmpty, page.next == cursor, page.epoch == epoch, !hasShadows, let checksums = page.checksums,
+                  let stored = serverChecksums, let known = try? ReplicaJSON.decode([String: CollectionChecksum].self, stored)
+            else { return false }
+            return known == checksums
         }
     }
 
@@ -86,10 +104,19 @@ extension Replica {
         }
     }
 
-    /// The checksums the server gave with the last pull or snapshot.
-    func serverChecksums() throws -> [String: CollectionChecksum]? {
-        try pool.read { db in
-            try (String.fetchOne(db.cachedStatement(sql: "SELECT server_checksums FROM sync_state"))).map { try ReplicaJSON.decode([String: CollectionChecksum].self, $0) }
+    /// Whether the maintained checksums equal the server's (`serverChecksums`, or those of the last pull or
+    /// snapshot), and if so, records the round's success in the same transaction.
+    func recordIfVerified(_ summary: SyncSummary, serverChecksums known: [String: CollectionChecksum]?) throws -> Bool {
+        try pool.write { db in
+            let stored = { try String.fetchOne(db.cachedStatement(sql: "SELECT server_checksums FROM sync_state")) }
+            guard let server = try known ?? stored().map({ try ReplicaJSON.decode([String: CollectionChecksum].self, $0) }) else { return false }
+            let local = try ReplicaChecksums.maintained(in: db)
+            guard Collections.all.allSatisfy({ (local[$0.name] ?? CollectionChecksum()) == (server[$0.name] ?? CollectionChecksum()) }) else {
+                return false
+            }
+            try db.cachedStatement(sql: "UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL, last_summary = ?")
+                .execute(arguments: [ReplicaJSON.now(), try ReplicaJSON.text(summary)])
+            return true
         }
     }
 }
@@ -102,8 +129,9 @@ extension Replica {
 
     /// Compares the replica with the server without changing either: equal, behind, or different.
     public func compare(with transport: any SyncTransport) async throws -> ReplicaComparison {
-        let (cursor, epoch, needsSnapshot) = try cursor()
-        if needsSnapshot { return .needsSnapshot }
+        let position = try cursor()
+        let (cursor, epoch) = (position.cursor, position.epoch)
+        if position.needsSnapshot { return .needsSnapshot }
         let page: PullResponse
         do {
             page = try await transport.pull(since: cursor, limit: 1, epoch: epoch)

@@ -69,7 +69,7 @@ enum ReplicaChecksums {
 
     /// The maintained checksums.
     static func maintained(in db: Database) throws -> [String: CollectionChecksum] {
-        try Row.fetchAll(db, sql: "SELECT collection, checksum, rows FROM \(table)").reduce(into: [:]) { result, row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT collection, checksum, rows FROM \(table)")).reduce(into: [:]) { result, row in
             result[row["collection"]] = CollectionChecksum(checksum: UInt64(bitPattern: row["checksum"]), rows: row["rows"])
         }
     }

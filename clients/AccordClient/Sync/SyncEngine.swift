@@ -24,21 +24,17 @@ public struct SyncEngine: Sendable {
         var summary = SyncSummary()
         do {
             try await push(&summary, progress: progress)
-            try await catchUp(&summary, progress: progress)
-            if try !verify() {
-                // Counting every row first tells a replica that differs from bookkeeping that drifted.
-                try replica.recountChecksums()
-                summary.recountedChecksums = true
-            }
-            if try !verify() {
-                try await snapshot(&summary, progress: progress)
-                guard try verify() else {
-                    throw ClientError.integrity("the replica still differs from the server after a fresh snapshot; run accord doctor")
-                }
-            }
+            let checksums = try await catchUp(&summary, progress: progress)
             summary.verified = true
-            summary.cursor = try replica.cursor().cursor
-            try replica.recordSuccess(summary)
+            if try replica.recordIfVerified(summary, serverChecksums: checksums) { return summary }
+            // Counting every row first tells a replica that differs from bookkeeping that drifted.
+            try replica.recountChecksums()
+            summary.recountedChecksums = true
+            if try replica.recordIfVerified(summary, serverChecksums: nil) { return summary }
+            try await snapshot(&summary, progress: progress)
+            guard try replica.recordIfVerified(summary, serverChecksums: nil) else {
+                throw ClientError.integrity("the replica still differs from the server after a fresh snapshot; run accord doctor")
+            }
             return summary
         } catch SyncError.accessLost {
             let url = replica.url
@@ -57,11 +53,14 @@ public struct SyncEngine: Sendable {
     }
 
     private func push(_ summary: inout SyncSummary, progress: (@Sendable (SyncProgress) -> Void)?) async throws {
-        let total = Int64(try replica.pendingCount())
         var limit = pushBatchSize
+        var total: Int64?
         while true {
             let batch = try replica.pendingBatch(limit: limit)
             guard !batch.isEmpty else { return }
+            // Counted only when there is something to push, which an idle round never has.
+            let everything = try total ?? Int64(replica.pendingCount())
+            total = everything
             let request = PushRequest(clientID: replica.clientID, mutations: batch)
             let response: PushResponse
             do {
@@ -73,17 +72,19 @@ public struct SyncEngine: Sendable {
             }
             try replica.acknowledge(response.results, of: batch)
             response.results.forEach { summary.count($0) }
-            progress?(SyncProgress(phase: .pushing, done: Int64(summary.pushed), total: total))
+            progress?(SyncProgress(phase: .pushing, done: Int64(summary.pushed), total: everything))
         }
     }
 
-    private func catchUp(_ summary: inout SyncSummary, progress: (@Sendable (SyncProgress) -> Void)?) async throws {
+    /// Pulls to the head; returns the checksums the last page gave, or nil when a snapshot took over.
+    private func catchUp(_ summary: inout SyncSummary, progress: (@Sendable (SyncProgress) -> Void)?) async throws -> [String: CollectionChecksum]? {
         var state = try replica.cursor()
         if state.needsSnapshot {
             try await snapshot(&summary, progress: progress)
             state = try replica.cursor()
         }
         var cursor = state.cursor
+        summary.cursor = cursor
         while true {
             let page: PullResponse
             do {
@@ -91,13 +92,15 @@ public struct SyncEngine: Sendable {
                 page = try await backoff.retrying { try await transport.pull(since: since, limit: limit, epoch: epoch) }
             } catch SyncError.resyncRequired {
                 try await snapshot(&summary, progress: progress)
-                return
+                return nil
             }
-            try replica.apply(page)
+            // An idle round writes nothing here.
+            if !state.isUnchanged(by: page) { try replica.apply(page) }
             summary.pulled += page.changes.count
             cursor = page.next
+            summary.cursor = cursor
             progress?(SyncProgress(phase: .pulling, done: Int64(summary.pulled), total: nil))
-            if !page.more { return }
+            if !page.more { return page.checksums }
         }
     }
 
@@ -105,6 +108,7 @@ public struct SyncEngine: Sendable {
     private func snapshot(_ summary: inout SyncSummary, progress: (@Sendable (SyncProgress) -> Void)?) async throws {
         let received = try await backoff.retrying { try await receiveSnapshot(progress: progress) }
         summary.snapshotRecords += Int(received)
+        summary.cursor = try replica.cursor().cursor
     }
 
     private func receiveSnapshot(progress: (@Sendable (SyncProgress) -> Void)?) async throws -> Int64 {
@@ -114,12 +118,6 @@ public struct SyncEngine: Sendable {
         return try receiver.finish()
     }
 
-    /// Whether the replica's server state matches the checksums of the last pull or snapshot.
-    private func verify() throws -> Bool {
-        guard let server = try replica.serverChecksums() else { return false }
-        let local = try replica.maintainedChecksums()
-        return Collections.all.allSatisfy { (local[$0.name] ?? CollectionChecksum()) == (server[$0.name] ?? CollectionChecksum()) }
-    }
 }
 
 /// Collects a snapshot's records into batches and writes each in one transaction. Lines arrive one at a time
