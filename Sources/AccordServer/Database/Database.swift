@@ -76,12 +76,45 @@ public struct Transaction: Sendable {
     /// own; local to this transaction.
     public func scope(user: UUID?, org: UUID?, role: String? = nil) async throws {
         let (user, org) = (user?.uuidString ?? "", org?.uuidString ?? "")
-        let query: PostgresQuery = if let role {
-            "SELECT set_config('accord.user_id', \(user), true), set_config('accord.org_id', \(org), true), set_config('role', \(role), true)"
+        if let role {
+            _ = try await rows(ScopeAsRoleStatement(user: user, org: org, role: role))
         } else {
-            "SELECT set_config('accord.user_id', \(user), true), set_config('accord.org_id', \(org), true)"
+            _ = try await rows(ScopeStatement(user: user, org: org))
         }
-        try await connection.query(query, logger: logger)
+    }
+
+    private struct ScopeStatement: PostgresPreparedStatement {
+        typealias Row = ()
+        static let sql = "SELECT set_config('accord.user_id', $1, true), set_config('accord.org_id', $2, true)"
+        var user: String
+        var org: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(user)
+            bindings.append(org)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row {}
+    }
+
+    private struct ScopeAsRoleStatement: PostgresPreparedStatement {
+        typealias Row = ()
+        static let sql = "SELECT set_config('accord.user_id', $1, true), set_config('accord.org_id', $2, true), set_config('role', $3, true)"
+        var user: String
+        var org: String
+        var role: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(user)
+            bindings.append(org)
+            bindings.append(role)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row {}
     }
 
     @discardableResult
@@ -95,6 +128,14 @@ public struct Transaction: Sendable {
         for try await row in try await connection.query(query, logger: logger) {
             result.append(try row.decode((repeat each T).self))
         }
+        return result
+    }
+
+    /// The rows of a prepared statement: parsed and planned once per connection, which for the statements every
+    /// sync request runs costs more than executing them.
+    func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        var result: [Statement.Row] = []
+        for try await row in try await connection.execute(statement, logger: logger) { result.append(row) }
         return result
     }
 

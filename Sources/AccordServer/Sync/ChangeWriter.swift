@@ -4,32 +4,36 @@ import PostgresNIO
 
 /// Hands out an organization's change seqs inside one writing transaction and appends to its change log.
 ///
-/// `begin` locks the organization's head row, so seqs are given out in commit order within the organization
-/// and a reader following the cursor never skips a change; other organizations are not blocked. `finish`
-/// writes the batch's changes, stores the new head and checksums and sends the realtime poke, which
-/// PostgreSQL delivers on commit.
+/// It starts from the head its caller read with the organization's head row locked, so seqs are given out in
+/// commit order within the organization and a reader following the cursor never skips a change; other
+/// organizations are not blocked. `finish` writes the batch's changes, moves the head, adds the batch to the
+/// checksums, records the client's progress and sends the realtime poke, which PostgreSQL delivers on commit.
 struct ChangeWriter {
     /// The NOTIFY channel; the payload is `<org id>:<seq>`.
     static let channel = "accord_changes"
+
+    /// What a push batch leaves behind for its client: each new mutation's outcome and the last one applied.
+    struct ClientProgress {
+        var client: UUID
+        var lastApplied: Int64
+        var outcomes: [MutationResult]
+    }
 
     let org: UUID
     let tx: Transaction
     private let startSeq: Int64
     private(set) var head: Int64
-    private var checksums: [String: CollectionChecksum]
-    private var touchedCollections: Set<String> = []
+    /// What the batch adds to each collection's checksum. `finish` adds it to the stored sums in place, so they
+    /// need not be read first, and concurrent writers cannot lose each other's additions.
+    private var deltas: [String: CollectionChecksum] = [:]
     /// Changes logged in this transaction, written together by `finish`.
     private var pending: [Change] = []
 
-    static func begin(org: UUID, in tx: Transaction) async throws -> ChangeWriter {
-        guard let head = try await tx.first("SELECT last_seq FROM sync_heads WHERE org_id = \(org) FOR UPDATE", as: Int64.self) else {
-            throw APIError.organizationNotFound(org.uuidString.lowercased())
-        }
-        // A statement of its own, after the lock: read in the locking statement, the checksums would come from the
-        // snapshot taken before waiting for the lock, and miss the commit the wait was for.
-        let rows = try await tx.rows("SELECT collection, checksum, rows FROM sync_checksums WHERE org_id = \(org)", as: (String, Int64, Int64).self)
-        let checksums = Dictionary(uniqueKeysWithValues: rows.map { ($0.0, CollectionChecksum(checksum: UInt64(bitPattern: $0.1), rows: $0.2)) })
-        return ChangeWriter(org: org, tx: tx, startSeq: head, head: head, checksums: checksums)
+    init(org: UUID, lockedHead head: Int64, in tx: Transaction) {
+        self.org = org
+        self.tx = tx
+        self.startSeq = head
+        self.head = head
     }
 
     mutating func nextSeq() -> Int64 {
@@ -39,11 +43,10 @@ struct ChangeWriter {
 
     /// Keeps the collection's checksum in step with a record leaving (`old`) and entering (`new`) the live set.
     mutating func replaceDigest(in collection: String, old: UInt64?, new: UInt64?) {
-        var checksum = checksums[collection] ?? CollectionChecksum()
-        if let old { checksum.remove(old) }
-        if let new { checksum.add(new) }
-        checksums[collection] = checksum
-        touchedCollections.insert(collection)
+        var delta = deltas[collection] ?? CollectionChecksum()
+        if let old { delta.remove(old) }
+        if let new { delta.add(new) }
+        deltas[collection] = delta
     }
 
     /// Adds a change to the log. The changes of a batch are inserted together when it finishes, in one
@@ -52,40 +55,88 @@ struct ChangeWriter {
         pending.append(change)
     }
 
-    /// Writes the batch's changes, the new head and checksums, and the poke, in one statement.
-    mutating func finish() async throws {
-        guard head > startSeq else { return }
-        // Arrays cannot carry nulls here, so empty text and -1 stand for a missing actor, client or mutation id.
-        let uuid = { (id: UUID?) in id?.uuidString.lowercased() ?? "" }
-        let collections = touchedCollections.sorted()
-        let sums = collections.map { checksums[$0] ?? CollectionChecksum() }
-        try await tx.query(
-            """
-            WITH logged AS (
+    /// Writes everything the batch produced in one statement: the client's outcomes and progress, and when there
+    /// are new changes, the changes, the head, the checksums and the poke (a batch of retries has none).
+    mutating func finish(_ progress: ClientProgress) async throws {
+        let collections = deltas.keys.sorted()
+        let sums = collections.map { deltas[$0] ?? CollectionChecksum() }
+        _ = try await tx.rows(FinishStatement(
+            org: org, progress: progress, changes: pending, head: head, sumCollections: collections, sums: sums, poke: head > startSeq
+        ))
+        pending = []
+    }
+
+    private struct FinishStatement: PostgresPreparedStatement {
+        typealias Row = ()
+        static let sql = """
+            WITH recorded AS (
+                INSERT INTO mutation_outcomes (org_id, client_id, mutation_id, outcome, seq, result)
+                SELECT $1, $2, id, outcome, NULLIF(seq, -1), result::jsonb
+                FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[]) AS batch (id, outcome, seq, result)
+            ), progressed AS (
+                UPDATE sync_clients SET last_mutation_id = $7, last_push_at = now() WHERE org_id = $1 AND client_id = $2
+            ), logged AS (
                 INSERT INTO changes (org_id, seq, collection, record_id, operation, outcome, fields, previous, overridden,
                                      actor, client_id, mutation_id, stamp)
-                SELECT \(org), seq, collection, record_id, operation, outcome, fields::jsonb, previous::jsonb, overridden::jsonb,
+                SELECT $1, seq, collection, record_id, operation, outcome, fields::jsonb, previous::jsonb, overridden::jsonb,
                        NULLIF(actor, '')::uuid, NULLIF(client_id, '')::uuid, NULLIF(mutation_id, -1), stamp
-                FROM unnest(\(pending.map(\.seq))::bigint[], \(pending.map(\.collection))::text[], \(pending.map(\.recordID))::uuid[],
-                            \(pending.map(\.operation.rawValue))::text[], \(pending.map(\.outcome.rawValue))::text[],
-                            \(try pending.map { try SyncJSON.text($0.fields) })::text[], \(try pending.map { try SyncJSON.text($0.previous) })::text[],
-                            \(try pending.map { try SyncJSON.text($0.overridden) })::text[], \(pending.map { uuid($0.actor) })::text[],
-                            \(pending.map { uuid($0.clientID) })::text[], \(pending.map { $0.mutationID ?? -1 })::bigint[],
-                            \(pending.map(\.timestamp.description))::text[])
+                FROM unnest($8::bigint[], $9::text[], $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+                            $16::text[], $17::text[], $18::bigint[], $19::text[])
                      AS batch (seq, collection, record_id, operation, outcome, fields, previous, overridden, actor, client_id,
                                mutation_id, stamp)
             ), moved AS (
-                UPDATE sync_heads SET last_seq = \(head) WHERE org_id = \(org)
+                UPDATE sync_heads SET last_seq = $20 WHERE org_id = $1 AND last_seq <> $20
             ), summed AS (
                 INSERT INTO sync_checksums (org_id, collection, checksum, rows)
-                SELECT \(org), collection, checksum, rows
-                FROM unnest(\(collections)::text[], \(sums.map { Int64(bitPattern: $0.checksum) })::bigint[], \(sums.map(\.rows))::bigint[])
-                     AS sums (collection, checksum, rows)
-                ON CONFLICT (org_id, collection) DO UPDATE SET checksum = EXCLUDED.checksum, rows = EXCLUDED.rows
+                SELECT $1, collection, checksum, rows FROM unnest($21::text[], $22::bigint[], $23::bigint[]) AS sums (collection, checksum, rows)
+                ON CONFLICT (org_id, collection) DO UPDATE
+                    SET checksum = accord_wrapping_add(sync_checksums.checksum, EXCLUDED.checksum), rows = sync_checksums.rows + EXCLUDED.rows
             )
-            SELECT pg_notify(\(Self.channel), \("\(org.uuidString.lowercased()):\(head)"))
+            SELECT pg_notify('\(ChangeWriter.channel)', $24) WHERE $25
             """
-        )
-        pending = []
+
+        var org: UUID
+        var progress: ClientProgress
+        var changes: [Change]
+        var head: Int64
+        var sumCollections: [String]
+        var sums: [CollectionChecksum]
+        var poke: Bool
+
+        func makeBindings() throws -> PostgresBindings {
+            let results = progress.outcomes
+            // Arrays cannot carry nulls here: -1 stands for a missing seq (a rejection) or mutation id, and empty
+            // text for a missing actor or client.
+            let uuid = { (id: UUID?) in id?.uuidString.lowercased() ?? "" }
+            var bindings = PostgresBindings(capacity: 25)
+            bindings.append(org)
+            bindings.append(progress.client)
+            bindings.append(results.map(\.mutationID))
+            bindings.append(results.map(\.outcome.rawValue))
+            bindings.append(results.map { $0.seq ?? -1 })
+            bindings.append(try results.map { try SyncJSON.text($0) })
+            bindings.append(progress.lastApplied)
+            bindings.append(changes.map(\.seq))
+            bindings.append(changes.map(\.collection))
+            bindings.append(changes.map(\.recordID))
+            bindings.append(changes.map(\.operation.rawValue))
+            bindings.append(changes.map(\.outcome.rawValue))
+            bindings.append(try changes.map { try SyncJSON.text($0.fields) })
+            bindings.append(try changes.map { try SyncJSON.text($0.previous) })
+            bindings.append(try changes.map { try SyncJSON.text($0.overridden) })
+            bindings.append(changes.map { uuid($0.actor) })
+            bindings.append(changes.map { uuid($0.clientID) })
+            bindings.append(changes.map { $0.mutationID ?? -1 })
+            bindings.append(changes.map(\.timestamp.description))
+            bindings.append(head)
+            bindings.append(sumCollections)
+            bindings.append(sums.map { Int64(bitPattern: $0.checksum) })
+            bindings.append(sums.map(\.rows))
+            bindings.append("\(org.uuidString.lowercased()):\(head)")
+            bindings.append(poke)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row {}
     }
 }

@@ -9,8 +9,8 @@ struct MutationApplier: Sendable {
     func push(_ request: PushRequest, access: OrganizationAccess, in tx: Transaction) async throws -> PushResponse {
         try Self.checkOrder(request.mutations)
         let org = access.organization.id
-        var writer = try await ChangeWriter.begin(org: org, in: tx)
-        var lastApplied = try await register(request.clientID, access: access, in: tx)
+        var (lastApplied, head) = try await begin(request.clientID, access: access, in: tx)
+        var writer = ChangeWriter(org: org, lockedHead: head, in: tx)
         var results: [MutationResult] = []
         var newOutcomes: [MutationResult] = []
         var prefetched = try await prefetch(request.mutations.filter { $0.mutationID > lastApplied }, org: org, in: tx)
@@ -33,8 +33,7 @@ struct MutationApplier: Sendable {
             results.append(result)
             lastApplied = mutation.mutationID
         }
-        try await record(newOutcomes, lastApplied: lastApplied, client: request.clientID, org: org, in: tx)
-        try await writer.finish()
+        try await writer.finish(ChangeWriter.ClientProgress(client: request.clientID, lastApplied: lastApplied, outcomes: newOutcomes))
         return PushResponse(results: results, head: writer.head)
     }
 
@@ -47,21 +46,46 @@ struct MutationApplier: Sendable {
         }
     }
 
-    /// The client's last applied mutation id, registering the client to the caller on its first push.
-    private func register(_ clientID: UUID, access: OrganizationAccess, in tx: Transaction) async throws -> Int64 {
+    /// Registers the client to the caller on its first push and locks the organization's head row, in one
+    /// statement: returns the client's last applied mutation id and the head. The lock hands out seqs in commit
+    /// order; since the head is read by the locking statement itself, it is the latest even after a wait.
+    private func begin(_ clientID: UUID, access: OrganizationAccess, in tx: Transaction) async throws -> (lastApplied: Int64, head: Int64) {
         let org = access.organization.id
-        // The no-op update makes the upsert return and lock the row whether it was there or not.
-        guard let (owner, last) = try await tx.first(
-            """
-            INSERT INTO sync_clients (org_id, client_id, user_id) VALUES (\(org), \(clientID), \(access.userID))
-            ON CONFLICT (org_id, client_id) DO UPDATE SET user_id = sync_clients.user_id
-            RETURNING user_id, last_mutation_id
-            """,
-            as: (UUID, Int64).self
-        ), owner == access.userID else {
+        guard let (owner, last, head) = try await tx.rows(BeginStatement(org: org, client: clientID, user: access.userID)).first else {
+            throw APIError.organizationNotFound(org.uuidString.lowercased())
+        }
+        guard owner == access.userID else {
             throw APIError.forbidden("Client \(clientID.uuidString.lowercased()) belongs to another user; each replica pushes under its own client id.")
         }
-        return last
+        return (last, head)
+    }
+
+    private struct BeginStatement: PostgresPreparedStatement {
+        typealias Row = (UUID, Int64, Int64)
+        // The no-op update makes the upsert return and lock the row whether it was there or not.
+        static let sql = """
+            WITH registered AS (
+                INSERT INTO sync_clients (org_id, client_id, user_id) VALUES ($1, $2, $3)
+                ON CONFLICT (org_id, client_id) DO UPDATE SET user_id = sync_clients.user_id
+                RETURNING user_id, last_mutation_id
+            )
+            SELECT r.user_id, r.last_mutation_id, h.last_seq FROM sync_heads h CROSS JOIN registered r
+            WHERE h.org_id = $1 FOR UPDATE OF h
+            """
+
+        var org: UUID
+        var client: UUID
+        var user: UUID
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(org)
+            bindings.append(client)
+            bindings.append(user)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     private func recordedOutcome(of mutation: Mutation, client: UUID, org: UUID, in tx: Transaction) async throws -> MutationResult {
@@ -73,25 +97,6 @@ struct MutationApplier: Sendable {
             return MutationResult(mutationID: mutation.mutationID, outcome: .applied)
         }
         return try SyncJSON.decode(MutationResult.self, text)
-    }
-
-    /// Stores the outcomes of a batch's newly applied mutations and the client's progress, in one statement
-    /// rather than one per mutation.
-    private func record(_ results: [MutationResult], lastApplied: Int64, client: UUID, org: UUID, in tx: Transaction) async throws {
-        // A rejected mutation has no seq; -1 stands for it in the array, since seqs start at 1.
-        let (ids, outcomes, seqs) = (results.map(\.mutationID), results.map(\.outcome.rawValue), results.map { $0.seq ?? -1 })
-        let texts = try results.map { try SyncJSON.text($0) }
-        try await tx.query(
-            """
-            WITH recorded AS (
-                INSERT INTO mutation_outcomes (org_id, client_id, mutation_id, outcome, seq, result)
-                SELECT \(org), \(client), id, outcome, NULLIF(seq, -1), result::jsonb
-                FROM unnest(\(ids)::bigint[], \(outcomes)::text[], \(seqs)::bigint[], \(texts)::text[]) AS batch (id, outcome, seq, result)
-            )
-            UPDATE sync_clients SET last_mutation_id = \(lastApplied), last_push_at = now()
-            WHERE org_id = \(org) AND client_id = \(client)
-            """
-        )
     }
 
     private struct RecordKey: Hashable {

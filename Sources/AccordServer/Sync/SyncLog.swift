@@ -16,32 +16,16 @@ struct SyncLog: Sendable {
 
     /// The head and the checksums, in one round trip.
     func head(org: UUID, in tx: Transaction) async throws -> Head {
-        guard let row = try await tx.first(
-            """
-            SELECT h.last_seq, h.horizon_seq, h.epoch,
-                   coalesce(array_agg(c.collection) FILTER (WHERE c.collection IS NOT NULL), '{}'),
-                   coalesce(array_agg(c.checksum) FILTER (WHERE c.collection IS NOT NULL), '{}'),
-                   coalesce(array_agg(c.rows) FILTER (WHERE c.collection IS NOT NULL), '{}')
-            FROM sync_heads h LEFT JOIN sync_checksums c ON c.org_id = h.org_id
-            WHERE h.org_id = \(org)
-            GROUP BY h.last_seq, h.horizon_seq, h.epoch
-            """,
-            as: (Int64, Int64, UUID, [String], [Int64], [Int64]).self
-        ) else { throw APIError.organizationNotFound(org.uuidString.lowercased()) }
-        var checksums = Dictionary(uniqueKeysWithValues: Collections.all.map { ($0.name, CollectionChecksum()) })
-        for (index, collection) in row.3.enumerated() where index < min(row.4.count, row.5.count) {
-            checksums[collection] = CollectionChecksum(checksum: UInt64(bitPattern: row.4[index]), rows: row.5[index])
-        }
-        return Head(seq: row.0, horizon: row.1, epoch: row.2, checksums: checksums)
+        try await read(org: org, after: .max, limit: 0, in: tx).head
     }
 
-    /// Changes after `since`, oldest first, in a repeatable-read transaction so the checksums match the page: the
-    /// `PullResponse` JSON, written without decoding the log. PostgreSQL spells each change as `Change` encodes
-    /// it, and the page is those texts joined, as a snapshot's lines are.
+    /// Changes after `since`, oldest first: the `PullResponse` JSON, written without decoding the log. One
+    /// statement reads the head, the checksums and the page, so they come from one snapshot; PostgreSQL spells
+    /// each change as `Change` encodes it and joins them, as a snapshot's lines are.
     func pull(
         since: Int64, limit: Int, epoch: UUID?, org: UUID, in tx: Transaction, cache: HeadCache, ticket: HeadCache.Ticket?
     ) async throws -> ByteBuffer {
-        let head = try await head(org: org, in: tx)
+        let (head, page) = try await read(org: org, after: since, limit: limit, in: tx)
         cache.offer(head, of: org, ticket: ticket)
         if let epoch, epoch != head.epoch {
             throw Self.resyncRequired(head, "The server's history was replaced (a restore) since this replica last synced")
@@ -53,31 +37,72 @@ struct SyncLog: Sendable {
             throw Self.resyncRequired(head, "This replica is at \(since), ahead of the server's \(head.seq)")
         }
         var body = ByteBuffer(string: #"{"changes":["#)
-        var count = 0
-        var next = since
-        if since < head.seq {
-            let rows = try await tx.query(
-                """
-                SELECT seq, json_build_object(
-                    'seq', seq, 'collection', collection, 'recordID', record_id, 'operation', operation, 'outcome', outcome,
-                    'fields', fields, 'previous', previous, 'overridden', overridden, 'actor', actor, 'clientID', client_id,
-                    'mutationID', mutation_id, 'timestamp', stamp,
-                    'at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text
-                FROM changes WHERE org_id = \(org) AND seq > \(since) ORDER BY seq LIMIT \(limit + 1)
-                """
-            )
-            for try await row in rows {
-                count += 1
-                // The row past the limit only says there is more.
-                guard count <= limit else { continue }
-                var (seq, change) = try row.decode((Int64, ByteBuffer).self)
-                if count > 1 { body.writeStaticString(",") }
-                body.writeBuffer(&change)
-                next = seq
-            }
-        }
-        try Self.finishPage(&body, next: next, more: count > limit, head: head)
+        if var changes = page.changes { body.writeBuffer(&changes) }
+        try Self.finishPage(&body, next: page.last ?? since, more: page.more, head: head)
         return body
+    }
+
+    private struct Page {
+        /// The changes' JSON texts joined by commas; nil when there are none.
+        var changes: ByteBuffer?
+        var last: Int64?
+        var more: Bool
+    }
+
+    /// The head and up to `limit` changes after `after`.
+    private func read(org: UUID, after: Int64, limit: Int, in tx: Transaction) async throws -> (head: Head, page: Page) {
+        guard let row = try await tx.rows(ReadStatement(org: org, after: after, limit: Int64(limit))).first else {
+            throw APIError.organizationNotFound(org.uuidString.lowercased())
+        }
+        var checksums = Dictionary(uniqueKeysWithValues: Collections.all.map { ($0.name, CollectionChecksum()) })
+        for (index, collection) in row.3.enumerated() where index < min(row.4.count, row.5.count) {
+            checksums[collection] = CollectionChecksum(checksum: UInt64(bitPattern: row.4[index]), rows: row.5[index])
+        }
+        let head = Head(seq: row.0, horizon: row.1, epoch: row.2, checksums: checksums)
+        return (head, Page(changes: row.6, last: row.7, more: row.8 > limit))
+    }
+
+    /// One row: the head, its checksums as parallel arrays, and the page. One row past the limit is read only to tell
+    /// if there is more.
+    private struct ReadStatement: PostgresPreparedStatement {
+        typealias Row = (Int64, Int64, UUID, [String], [Int64], [Int64], ByteBuffer?, Int64?, Int64)
+        static let sql = """
+            SELECT h.last_seq, h.horizon_seq, h.epoch, h.collections, h.checksums, h.rows, p.changes, p.last, p.count
+            FROM (
+                SELECT h.last_seq, h.horizon_seq, h.epoch,
+                       coalesce(array_agg(c.collection) FILTER (WHERE c.collection IS NOT NULL), '{}') AS collections,
+                       coalesce(array_agg(c.checksum) FILTER (WHERE c.collection IS NOT NULL), '{}') AS checksums,
+                       coalesce(array_agg(c.rows) FILTER (WHERE c.collection IS NOT NULL), '{}') AS rows
+                FROM sync_heads h LEFT JOIN sync_checksums c ON c.org_id = h.org_id
+                WHERE h.org_id = $1
+                GROUP BY h.last_seq, h.horizon_seq, h.epoch
+            ) h CROSS JOIN (
+                SELECT string_agg(change, ',' ORDER BY seq) FILTER (WHERE n <= $3) AS changes,
+                       max(seq) FILTER (WHERE n <= $3) AS last, count(*) AS count
+                FROM (
+                    SELECT seq, row_number() OVER (ORDER BY seq) AS n, json_build_object(
+                        'seq', seq, 'collection', collection, 'recordID', record_id, 'operation', operation, 'outcome', outcome,
+                        'fields', fields, 'previous', previous, 'overridden', overridden, 'actor', actor, 'clientID', client_id,
+                        'mutationID', mutation_id, 'timestamp', stamp,
+                        'at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text AS change
+                    FROM changes WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3 + 1
+                ) page
+            ) p
+            """
+
+        var org: UUID
+        var after: Int64
+        var limit: Int64
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(org)
+            bindings.append(after)
+            bindings.append(limit)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     /// The page for a replica already at `head`, which needs no transaction.
