@@ -13,8 +13,13 @@ extension Replica {
     func apply(_ page: PullResponse) throws {
         try pool.write { db in
             var latest: HLCTimestamp?
+            // Records with pending local changes are few: read their ids once per page, not once per change.
+            var shadowed: [String: Set<String>] = [:]
             for change in page.changes {
-                try Self.apply(change, db)
+                guard let schema = Collections.named(change.collection) else { continue }
+                if shadowed[schema.name] == nil { shadowed[schema.name] = try Self.shadowedIDs(schema, db) }
+                let id = change.recordID.uuidString.lowercased()
+                try Self.apply(change, id: id, shadowed: shadowed[schema.name]!.contains(id), schema, db)
                 latest = max(latest ?? change.timestamp, change.timestamp)
             }
             try db.cachedStatement(sql: "UPDATE sync_state SET cursor = ?, epoch = ?, server_checksums = coalesce(?, server_checksums)")
@@ -24,29 +29,44 @@ extension Replica {
         }
     }
 
-    private static func apply(_ change: Change, _ db: Database) throws {
-        guard let schema = Collections.named(change.collection) else { return }
-        let id = change.recordID.uuidString.lowercased()
-        let shadowed = try Self.isShadowed(id, schema, db)
+    /// Writes one change. A record without a shadow gets its fields and who changed it last in one statement.
+    private static func apply(_ change: Change, id: String, shadowed: Bool, _ schema: CollectionSchema, _ db: Database) throws {
+        let actor = change.actor?.uuidString.lowercased()
+        let at = FieldSchema.canonicalTime(change.at)
         switch change.operation {
         case .create:
             let fields = schema.fields.reduce(into: RecordFields()) { $0[$1.name] = change.fields[$1.name] ?? .null }
             if shadowed {
                 try writeShadow(id, fields, seq: change.seq, exists: true, snapshot: nil, schema, db)
-            } else {
-                try writeVisible(id, fields, seq: change.seq, schema, db)
+                try stamp(actor: actor, at: at, created: true, on: id, schema, db)
+                return
             }
-            try stamp(change, on: id, created: true, schema, db)
+            var arguments = StatementArguments([id.databaseValue, change.seq.databaseValue, actor.databaseValue, actor.databaseValue, at.databaseValue])
+            arguments += StatementArguments(schema.fields.map { fields[$0.name]!.databaseValue })
+            let updates = (["_seq", "_created_by", "_updated_by", "_updated_at"] + schema.fields.map(\.name.quotedDatabaseIdentifier))
+                .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            try db.cachedStatement(sql: """
+                INSERT INTO \(schema.quotedTable) (id, _seq, _created_by, _updated_by, _updated_at, \(schema.quotedColumns))
+                VALUES (?, ?, ?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
+                ON CONFLICT (id) DO UPDATE SET \(updates)
+                """).execute(arguments: arguments)
         case .update:
             guard !change.fields.isEmpty else { return }
-            let table = shadowed ? schema.quotedShadowTable : schema.quotedTable
             let names = change.fields.keys.filter { schema.field($0) != nil }.sorted()
+            let assignments = names.map { ", \($0.quotedDatabaseIdentifier) = ?" }.joined()
             var arguments = StatementArguments([change.seq])
+            if shadowed {
+                arguments += StatementArguments(names.map { change.fields[$0]!.databaseValue })
+                arguments += [id]
+                try db.cachedStatement(sql: "UPDATE \(schema.quotedShadowTable) SET _seq = ?\(assignments) WHERE id = ?").execute(arguments: arguments)
+                try stamp(actor: actor, at: at, created: false, on: id, schema, db)
+                return
+            }
+            arguments += [actor, at]
             arguments += StatementArguments(names.map { change.fields[$0]!.databaseValue })
             arguments += [id]
-            try db.cachedStatement(sql: "UPDATE \(table) SET _seq = ?\(names.map { ", \($0.quotedDatabaseIdentifier) = ?" }.joined()) WHERE id = ?")
+            try db.cachedStatement(sql: "UPDATE \(schema.quotedTable) SET _seq = ?, _updated_by = ?, _updated_at = ?\(assignments) WHERE id = ?")
                 .execute(arguments: arguments)
-            try stamp(change, on: id, created: false, schema, db)
         case .delete:
             if shadowed {
                 try db.cachedStatement(sql: "UPDATE \(schema.quotedShadowTable) SET _exists = 0, _seq = ? WHERE id = ?")
@@ -57,21 +77,16 @@ extension Replica {
         }
     }
 
-    /// Records who made a change and when on the record's row, whether or not local changes are pending.
-    private static func stamp(_ change: Change, on id: String, created: Bool, _ schema: CollectionSchema, _ db: Database) throws {
-        let actor = change.actor?.uuidString.lowercased()
+    /// Records who made a change and when on the visible row of a record whose server state is in its shadow.
+    private static func stamp(actor: String?, at: String, created: Bool, on id: String, _ schema: CollectionSchema, _ db: Database) throws {
         try db.cachedStatement(sql: """
                 UPDATE \(schema.quotedTable) SET _updated_by = ?, _updated_at = ?\(created ? ", _created_by = ?" : "") WHERE id = ?
                 """
-        ).execute(
-            arguments: created ? [actor, FieldSchema.canonicalTime(change.at), actor, id] : [actor, FieldSchema.canonicalTime(change.at), id]
-        )
+        ).execute(arguments: created ? [actor, at, actor, id] : [actor, at, id])
     }
 
-    /// Whether the record has pending local changes, and so a shadow row; asked once per applied record, so
-    /// the statement is prepared once per connection.
-    private static func isShadowed(_ id: String, _ schema: CollectionSchema, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(schema.quotedShadowTable) WHERE id = ?)"), arguments: [id]) ?? false
+    static func shadowedIDs(_ schema: CollectionSchema, _ db: Database) throws -> Set<String> {
+        Set(try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM \(schema.quotedShadowTable)")))
     }
 
     static func writeShadow(_ id: String, _ fields: RecordFields, seq: Int64, exists: Bool, snapshot: Int64?, _ schema: CollectionSchema, _ db: Database) throws {
@@ -145,9 +160,7 @@ extension Replica {
             for record in records {
                 guard let schema = Collections.named(record.collection) else { continue }
                 let id = record.id.uuidString.lowercased()
-                if shadowed[schema.name] == nil {
-                    shadowed[schema.name] = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM \(schema.quotedShadowTable)")))
-                }
+                if shadowed[schema.name] == nil { shadowed[schema.name] = try Self.shadowedIDs(schema, db) }
                 if shadowed[schema.name]?.contains(id) == true {
                     try Self.writeShadow(id, record.fields, seq: record.seq, exists: true, snapshot: generation, schema, db)
                     try db.cachedStatement(sql: "UPDATE \(schema.quotedTable) SET _created_by = ?, _updated_by = ?, _updated_at = ? WHERE id = ?")

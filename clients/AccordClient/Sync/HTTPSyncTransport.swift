@@ -28,7 +28,7 @@ public struct HTTPSyncTransport: SyncTransport {
     public func pull(since: Int64, limit: Int, epoch: UUID?) async throws -> PullResponse {
         var url = "\(base)/pull?since=\(since)&limit=\(limit)"
         if let epoch { url += "&epoch=\(epoch.uuidString.lowercased())" }
-        return try await decode(PullResponse.self, from: try await send(.GET, url))
+        return try await read(try await send(.GET, url)) { try PullResponse.parse($0, decoder: SyncCoding.decoder()) }
     }
 
     public func snapshot(_ receive: @Sendable (SnapshotLine) async throws -> Void) async throws {
@@ -130,6 +130,11 @@ public struct HTTPSyncTransport: SyncTransport {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, from response: HTTPClientResponse) async throws -> T {
+        try await read(response) { try SyncCoding.decoder().decode(type, from: Data($0)) }
+    }
+
+    /// Collects the answer and reads it with `parse`.
+    private func read<T>(_ response: HTTPClientResponse, _ parse: (UnsafeRawBufferPointer) throws -> T) async throws -> T {
         let data: ByteBuffer
         do {
             data = try await response.body.collect(upTo: 256 << 20)
@@ -137,7 +142,7 @@ public struct HTTPSyncTransport: SyncTransport {
             throw SyncError.transient("the answer was cut off: \(ServerConnection.reason(error))")
         }
         do {
-            return try SyncCoding.decoder().decode(type, from: Data(data.readableBytesView))
+            return try data.readableBytesView.withUnsafeBytes(parse)
         } catch {
             throw SyncError.refused(status: 200, code: "bad_response", message: "the server's answer was not understood: \(error)")
         }

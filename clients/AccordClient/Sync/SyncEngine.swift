@@ -83,22 +83,27 @@ public struct SyncEngine: Sendable {
             try await snapshot(&summary, progress: progress)
             state = try replica.cursor()
         }
-        var cursor = state.cursor
-        summary.cursor = cursor
+        summary.cursor = state.cursor
+        let (epoch, limit, backoff, transport) = (state.epoch, pullPageSize, backoff, transport)
+        let fetch = { @Sendable (since: Int64) in
+            Task { try await backoff.retrying { try await transport.pull(since: since, limit: limit, epoch: epoch) } }
+        }
+        // The next page is on its way while this one is written, so the network and the server work alongside SQLite.
+        var next = fetch(state.cursor)
+        defer { next.cancel() }
         while true {
             let page: PullResponse
             do {
-                let (since, epoch, limit) = (cursor, state.epoch, pullPageSize)
-                page = try await backoff.retrying { try await transport.pull(since: since, limit: limit, epoch: epoch) }
+                page = try await next.value
             } catch SyncError.resyncRequired {
                 try await snapshot(&summary, progress: progress)
                 return nil
             }
+            if page.more { next = fetch(page.next) }
             // An idle round writes nothing here.
             if !state.isUnchanged(by: page) { try replica.apply(page) }
             summary.pulled += page.changes.count
-            cursor = page.next
-            summary.cursor = cursor
+            summary.cursor = page.next
             progress?(SyncProgress(phase: .pulling, done: Int64(summary.pulled), total: nil))
             if !page.more { return page.checksums }
         }
