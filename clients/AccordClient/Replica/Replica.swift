@@ -14,6 +14,7 @@ public final class Replica: Sendable {
     /// This replica's id towards the server; it also breaks ties between concurrent edits.
     public let clientID: UUID
     let pool: DatabasePool
+    let counting: ReplicaChecksums.Counting
     private let writeListeners = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
 
     /// Readers for queries and GRDB `ValueObservation`.
@@ -24,11 +25,12 @@ public final class Replica: Sendable {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        let counting = ReplicaChecksums.Counting()
         // In WAL mode, NORMAL keeps every transaction atomic across a crash of the process; only a power loss
         // can take back the last commits, and then the table and the outbox go back together.
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try ReplicaChecksums.prepare(db)
+            try ReplicaChecksums.prepare(db, counting: counting)
         }
         let pool = try DatabasePool(path: url.path, configuration: configuration)
         try ReplicaSchema.migrator().migrate(pool)
@@ -46,6 +48,7 @@ public final class Replica: Sendable {
         self.organization = organization
         self.url = url
         self.pool = pool
+        self.counting = counting
         self.clientID = UUID(uuidString: clientID) ?? UUID()
     }
 

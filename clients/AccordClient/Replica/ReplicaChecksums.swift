@@ -1,6 +1,7 @@
 import AccordCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// Keeps each collection's checksum of the server's state up to date as the replica changes, so proving the
 /// replica equals the server costs one read instead of digesting every record.
@@ -12,12 +13,39 @@ import GRDB
 enum ReplicaChecksums {
     static let table = "_checksums"
 
+    /// Whether the insert triggers of visible rows count, as they do but while a snapshot batch is written: that
+    /// batch adds its rows' digests itself, from the values it has in hand, with one update per collection.
+    final class Counting: Sendable {
+        private let on = Atomic<Bool>(true)
+        var isOn: Bool { on.load(ordering: .relaxed) }
+
+        /// Runs `body` with the insert triggers not counting.
+        func suspended<T>(_ body: () throws -> T) rethrows -> T {
+            on.store(false, ordering: .relaxed)
+            defer { on.store(true, ordering: .relaxed) }
+            return try body()
+        }
+    }
+
     /// Registers the SQL functions the triggers call, on every connection.
-    static func prepare(_ db: Database) throws {
+    static func prepare(_ db: Database, counting: Counting) throws {
         try db.execute(sql: "PRAGMA recursive_triggers = ON")
         db.add(function: digest)
         db.add(function: add)
         db.add(function: subtract)
+        db.add(function: DatabaseFunction("accord_counting", argumentCount: 0, pure: false) { _ in counting.isOn })
+    }
+
+    /// Adds digests counted outside the triggers to a collection's sum.
+    static func add(_ sum: CollectionChecksum, to schema: CollectionSchema, in db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE \(table) SET checksum = accord_add(checksum, ?), rows = rows + ? WHERE collection = ?")
+            .execute(arguments: [Int64(bitPattern: sum.checksum), sum.rows, schema.name])
+    }
+
+    /// The digest the triggers would compute for a visible row written with these values.
+    static func digest(id: String, seq: Int64, fields: RecordFields, _ schema: CollectionSchema) -> UInt64 {
+        let values = schema.fields.map { $0.type.value(of: (fields[$0.name] ?? .null).databaseValue) }
+        return RecordDigest.digest(idText: id, seq: seq, values: values, schema: schema)
     }
 
     /// `accord_digest(collection, id, seq, field…)`: the record's digest as a signed 64-bit bit pattern.
@@ -44,6 +72,14 @@ enum ReplicaChecksums {
 
     private static func bits(_ value: DatabaseValue) -> UInt64 {
         UInt64(bitPattern: Int64.fromDatabaseValue(value) ?? 0)
+    }
+
+    /// Replaces the collection's triggers with this version's and recounts its sum.
+    static func reinstall(for schema: CollectionSchema, in db: Database) throws {
+        for suffix in ["visible_insert", "visible_update", "visible_delete", "shadow_insert", "shadow_update", "shadow_delete"] {
+            try db.execute(sql: "DROP TRIGGER IF EXISTS \("\(schema.name)_checksum_\(suffix)".quotedDatabaseIdentifier)")
+        }
+        try install(for: schema, in: db)
     }
 
     /// Creates the checksum table when missing and the collection's triggers, then sets its sum from the rows.
@@ -106,7 +142,7 @@ enum ReplicaChecksums {
         let visibleCount = "(SELECT count(*) FROM \(visible) v WHERE v.id"
         return """
             CREATE TRIGGER IF NOT EXISTS \(trigger("visible_insert")) AFTER INSERT ON \(visible)
-            WHEN NOT EXISTS (SELECT 1 FROM \(shadow) WHERE id = NEW.id) BEGIN
+            WHEN accord_counting() AND NOT EXISTS (SELECT 1 FROM \(shadow) WHERE id = NEW.id) BEGIN
                 \(update) checksum = accord_add(checksum, \(digest("NEW"))), rows = rows + 1 \(mine);
             END;
             CREATE TRIGGER IF NOT EXISTS \(trigger("visible_update")) AFTER UPDATE OF \(digestColumns) ON \(visible)

@@ -56,6 +56,9 @@ enum ReplicaSchema {
         migrator.registerMigration("maintained checksums") { db in
             for schema in Collections.all { try ReplicaChecksums.install(for: schema, in: db) }
         }
+        migrator.registerMigration("snapshot batches count their own rows") { db in
+            for schema in Collections.all { try ReplicaChecksums.reinstall(for: schema, in: db) }
+        }
         return migrator
     }
 

@@ -119,64 +119,13 @@ public struct SyncEngine: Sendable {
     private func receiveSnapshot(progress: (@Sendable (SyncProgress) -> Void)?) async throws -> Int64 {
         let generation = try replica.beginSnapshot()
         let receiver = SnapshotReceiver(replica: replica, generation: generation, batchSize: snapshotBatchSize, progress: progress)
-        try await transport.snapshot { line in try receiver.receive(line) }
-        return try receiver.finish()
-    }
-
-}
-
-/// Collects a snapshot's records into batches and writes each in one transaction. Lines arrive one at a time
-/// from one reader, so a lock rather than an actor guards the batch: an actor would cost a hop per record.
-private final class SnapshotReceiver: Sendable {
-    private struct State {
-        var header: SnapshotHeader?
-        var end: SnapshotEnd?
-        var batch: [SnapshotRecord] = []
-        var received: Int64 = 0
-    }
-
-    let replica: Replica
-    let generation: Int64
-    let batchSize: Int
-    let progress: (@Sendable (SyncProgress) -> Void)?
-    private let state = Mutex(State())
-
-    init(replica: Replica, generation: Int64, batchSize: Int, progress: (@Sendable (SyncProgress) -> Void)?) {
-        self.replica = replica
-        self.generation = generation
-        self.batchSize = batchSize
-        self.progress = progress
-    }
-
-    func receive(_ line: SnapshotLine) throws {
-        try state.withLock { state in
-            switch line {
-            case .header(let header):
-                state.header = header
-                progress?(SyncProgress(phase: .snapshot, done: 0, total: header.rows))
-            case .record(let record):
-                state.batch.append(record)
-                state.received += 1
-                if state.batch.count >= batchSize { try flush(&state) }
-            case .end(let end):
-                state.end = end
-            }
-        }
-    }
-
-    private func flush(_ state: inout State) throws {
-        guard !state.batch.isEmpty else { return }
-        try replica.applySnapshot(state.batch, generation: generation)
-        state.batch.removeAll(keepingCapacity: true)
-        progress?(SyncProgress(phase: .snapshot, done: state.received, total: state.header?.rows))
-    }
-
-    func finish() throws -> Int64 {
-        try state.withLock { state in
-            try flush(&state)
-            guard let header = state.header, let end = state.end else { throw SyncError.transient("the snapshot was cut off before its end") }
-            try replica.finishSnapshot(header, end, generation: generation)
-            return state.received
+        do {
+            try await transport.snapshot { line in try await receiver.receive(line) }
+            return try await receiver.finish()
+        } catch {
+            // A batch still being written must be done before a retry begins another generation.
+            await receiver.abandon()
+            throw error
         }
     }
 }
