@@ -16,7 +16,7 @@ extension MiniJSON {
     mutating func pullPage() -> PullResponse? {
         guard case .object(let page)? = document(), case .array(let items)? = page["changes"],
             case .number(let nextText)? = page["next"], let next = Int64(nextText), case .bool(let more)? = page["more"],
-            case .string(let epochText)? = page["epoch"], let epoch = UUID(uuidString: epochText)
+            case .string(let epochText)? = page["epoch"], let epoch = UUID(canonical: epochText)
         else { return nil }
         var checksums: [String: CollectionChecksum]?
         switch page["checksums"] {
@@ -44,7 +44,7 @@ extension MiniJSON {
     private static func change(_ members: [String: Value]) -> Change? {
         guard case .number(let seqText)? = members["seq"], let seq = Int64(seqText),
             case .string(let collection)? = members["collection"],
-            case .string(let idText)? = members["recordID"], let recordID = UUID(uuidString: idText),
+            case .string(let idText)? = members["recordID"], let recordID = UUID(canonical: idText),
             case .string(let operationText)? = members["operation"], let operation = MutationOperation(rawValue: operationText),
             case .string(let outcomeText)? = members["outcome"], let outcome = MergeOutcome(rawValue: outcomeText),
             case .object(let written)? = members["fields"], let fields = Self.fields(written),
@@ -66,7 +66,7 @@ extension MiniJSON {
     private static func optionalUUID(_ value: Value?) -> UUID?? {
         switch value {
         case nil, .null?: .some(nil)
-        case .string(let text)?: UUID(uuidString: text).map { .some($0) }
+        case .string(let text)?: UUID(canonical: text).map { .some($0) }
         default: nil
         }
     }

@@ -15,7 +15,7 @@ extension MiniJSON {
     mutating func record() -> SnapshotRecord? {
         guard case .object(let line)? = document(), line.count == 1, case .object(let record)? = line["record"],
             case .string(let collection)? = record["collection"],
-            case .string(let idText)? = record["id"], let id = UUID(uuidString: idText),
+            case .string(let idText)? = record["id"], let id = UUID(canonical: idText),
             case .number(let seqText)? = record["seq"], let seq = Int64(seqText),
             case .object(let values)? = record["fields"],
             case .string(let updatedText)? = record["updatedAt"], let updatedAt = FieldSchema.parseTime(updatedText)
@@ -24,7 +24,7 @@ extension MiniJSON {
         func user(_ key: String) -> UUID?? {
             switch record[key] {
             case .null?, nil: .some(nil)
-            case .string(let text)?: UUID(uuidString: text).map { .some($0) }
+            case .string(let text)?: UUID(canonical: text).map { .some($0) }
             default: nil
             }
         }

@@ -53,3 +53,11 @@ extension CollectionSchema {
     var quotedShadowTable: String { "_server_\(name)".quotedDatabaseIdentifier }
     var quotedColumns: String { fields.map(\.name.quotedDatabaseIdentifier).joined(separator: ", ") }
 }
+
+extension StatementArguments {
+    /// Arguments from values already converted. GRDB's initializer for a sequence of one convertible type reads
+    /// each element through a key path, which in bulk writes costs more than the insert itself.
+    init(columns: [DatabaseValue]) {
+        self.init(columns.map { $0 as (any DatabaseValueConvertible)? })
+    }
+}

@@ -41,8 +41,8 @@ extension Replica {
                 try stamp(actor: actor, at: at, created: true, on: id, schema, db)
                 return
             }
-            var arguments = StatementArguments([id.databaseValue, change.seq.databaseValue, actor.databaseValue, actor.databaseValue, at.databaseValue])
-            arguments += StatementArguments(schema.fields.map { fields[$0.name]!.databaseValue })
+            var arguments = StatementArguments(columns: [id.databaseValue, change.seq.databaseValue, actor.databaseValue, actor.databaseValue, at.databaseValue])
+            arguments += StatementArguments(columns: schema.fields.map { fields[$0.name]!.databaseValue })
             let updates = (["_seq", "_created_by", "_updated_by", "_updated_at"] + schema.fields.map(\.name.quotedDatabaseIdentifier))
                 .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
             try db.cachedStatement(sql: """
@@ -56,14 +56,14 @@ extension Replica {
             let assignments = names.map { ", \($0.quotedDatabaseIdentifier) = ?" }.joined()
             var arguments = StatementArguments([change.seq])
             if shadowed {
-                arguments += StatementArguments(names.map { change.fields[$0]!.databaseValue })
+                arguments += StatementArguments(columns: names.map { change.fields[$0]!.databaseValue })
                 arguments += [id]
                 try db.cachedStatement(sql: "UPDATE \(schema.quotedShadowTable) SET _seq = ?\(assignments) WHERE id = ?").execute(arguments: arguments)
                 try stamp(actor: actor, at: at, created: false, on: id, schema, db)
                 return
             }
             arguments += [actor, at]
-            arguments += StatementArguments(names.map { change.fields[$0]!.databaseValue })
+            arguments += StatementArguments(columns: names.map { change.fields[$0]!.databaseValue })
             arguments += [id]
             try db.cachedStatement(sql: "UPDATE \(schema.quotedTable) SET _seq = ?, _updated_by = ?, _updated_at = ?\(assignments) WHERE id = ?")
                 .execute(arguments: arguments)
@@ -90,8 +90,8 @@ extension Replica {
     }
 
     static func writeShadow(_ id: String, _ fields: RecordFields, seq: Int64, exists: Bool, snapshot: Int64?, _ schema: CollectionSchema, _ db: Database) throws {
-        var arguments = StatementArguments([id.databaseValue, seq.databaseValue, exists.databaseValue, (snapshot ?? 0).databaseValue])
-        arguments += StatementArguments(schema.fields.map { (fields[$0.name] ?? .null).databaseValue })
+        var arguments = StatementArguments(columns: [id.databaseValue, seq.databaseValue, exists.databaseValue, (snapshot ?? 0).databaseValue])
+        arguments += StatementArguments(columns: schema.fields.map { (fields[$0.name] ?? .null).databaseValue })
         try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO \(schema.quotedShadowTable) (id, _seq, _exists, _snapshot, \(schema.quotedColumns))
                 VALUES (?, ?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
@@ -156,35 +156,40 @@ extension Replica {
     /// once per collection instead of by a trigger per row; a row it replaces still leaves through its trigger.
     func applySnapshot(_ records: [SnapshotRecord], generation: Int64) throws {
         try pool.write { db in
-            // Records with pending local changes are few: read their ids once per batch, not once per record.
+            // Per collection, once per batch: the ids with pending local changes (few), the insert, the digests added.
             var shadowed: [String: Set<String>] = [:]
+            var inserts: [String: Statement] = [:]
             var added: [String: CollectionChecksum] = [:]
             try counting.suspended {
+                var schema: CollectionSchema?
                 for record in records {
-                    guard let schema = Collections.named(record.collection) else { continue }
-                    let id = record.id.uuidString.lowercased()
+                    if schema?.name != record.collection { schema = Collections.named(record.collection) }
+                    guard let schema else { continue }
+                    let id = record.id.lowercasedText
                     if shadowed[schema.name] == nil { shadowed[schema.name] = try Self.shadowedIDs(schema, db) }
                     if shadowed[schema.name]!.contains(id) {
                         try Self.writeShadow(id, record.fields, seq: record.seq, exists: true, snapshot: generation, schema, db)
                         try db.cachedStatement(sql: "UPDATE \(schema.quotedTable) SET _created_by = ?, _updated_by = ?, _updated_at = ? WHERE id = ?")
                             .execute(arguments: [
-                                record.createdBy?.uuidString.lowercased(), record.updatedBy?.uuidString.lowercased(),
-                                FieldSchema.canonicalTime(record.updatedAt), id,
+                                record.createdBy?.lowercasedText, record.updatedBy?.lowercasedText, FieldSchema.canonicalTime(record.updatedAt), id,
                             ])
                         continue
                     }
-                    var arguments = StatementArguments([
+                    let fields = schema.fields.map { (record.fields[$0.name] ?? .null).databaseValue }
+                    var values: [DatabaseValue] = [
                         id.databaseValue, record.seq.databaseValue, generation.databaseValue,
-                        record.createdBy?.uuidString.lowercased().databaseValue ?? .null,
-                        record.updatedBy?.uuidString.lowercased().databaseValue ?? .null,
+                        record.createdBy?.lowercasedText.databaseValue ?? .null, record.updatedBy?.lowercasedText.databaseValue ?? .null,
                         FieldSchema.canonicalTime(record.updatedAt).databaseValue,
-                    ])
-                    arguments += StatementArguments(schema.fields.map { (record.fields[$0.name] ?? .null).databaseValue })
-                    try db.cachedStatement(sql: """
+                    ]
+                    values.append(contentsOf: fields)
+                    let insert = try inserts[schema.name] ?? db.cachedStatement(sql: """
                         INSERT OR REPLACE INTO \(schema.quotedTable) (id, _seq, _snapshot, _created_by, _updated_by, _updated_at, \(schema.quotedColumns))
                         VALUES (?, ?, ?, ?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
-                        """).execute(arguments: arguments)
-                    added[schema.name, default: CollectionChecksum()].add(ReplicaChecksums.digest(id: id, seq: record.seq, fields: record.fields, schema))
+                        """)
+                    inserts[schema.name] = insert
+                    insert.setUncheckedArguments(StatementArguments(columns: values))
+                    try insert.execute()
+                    added[schema.name, default: CollectionChecksum()].add(ReplicaChecksums.digest(id: id, seq: record.seq, columns: fields, schema))
                 }
             }
             for (name, sum) in added {

@@ -140,8 +140,8 @@ extension Replica {
         let names = fields.keys.filter { schema.field($0) != nil }.sorted()
         let columns = names.map(\.quotedDatabaseIdentifier)
         let updates = (columns.map { "\($0) = excluded.\($0)" } + (seq == nil ? [] : ["_seq = excluded._seq"])).joined(separator: ", ")
-        var arguments = StatementArguments([id.databaseValue, (seq ?? 0).databaseValue])
-        arguments += StatementArguments(names.map { fields[$0]!.databaseValue })
+        var arguments = StatementArguments(columns: [id.databaseValue, (seq ?? 0).databaseValue])
+        arguments += StatementArguments(columns: names.map { fields[$0]!.databaseValue })
         try db.cachedStatement(sql: """
                 INSERT INTO \(schema.quotedTable) (id, _seq\(columns.map { ", " + $0 }.joined()))
                 VALUES (?, ?\(String(repeating: ", ?", count: names.count)))

@@ -42,9 +42,11 @@ enum ReplicaChecksums {
             .execute(arguments: [Int64(bitPattern: sum.checksum), sum.rows, schema.name])
     }
 
-    /// The digest the triggers would compute for a visible row written with these values.
-    static func digest(id: String, seq: Int64, fields: RecordFields, _ schema: CollectionSchema) -> UInt64 {
-        let values = schema.fields.map { $0.type.value(of: (fields[$0.name] ?? .null).databaseValue) }
+    /// The digest the triggers would compute for a visible row written with these column values, in field order.
+    static func digest(id: String, seq: Int64, columns: [DatabaseValue], _ schema: CollectionSchema) -> UInt64 {
+        var values: [FieldValue] = []
+        values.reserveCapacity(columns.count)
+        for (field, column) in zip(schema.fields, columns) { values.append(field.type.value(of: column)) }
         return RecordDigest.digest(idText: id, seq: seq, values: values, schema: schema)
     }
 
