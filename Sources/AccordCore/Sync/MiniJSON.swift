@@ -8,8 +8,22 @@ struct MiniJSON {
         case number(Substring)
         case bool(Bool)
         case null
-        case object([String: Value])
+        case object(Members)
         case array([Value])
+    }
+
+    /// An object's members in their order. Objects here have a few dozen members at most, so a scan finds one
+    /// sooner than hashing every key into a dictionary would; a repeated key means its last value.
+    struct Members: Sequence {
+        fileprivate(set) var pairs: [(key: String, value: Value)] = []
+
+        var count: Int { pairs.count }
+
+        subscript(key: String) -> Value? {
+            pairs.last { $0.key == key }?.value
+        }
+
+        func makeIterator() -> IndexingIterator<[(key: String, value: Value)]> { pairs.makeIterator() }
     }
 
     let bytes: UnsafeRawBufferPointer
@@ -25,7 +39,7 @@ struct MiniJSON {
     }
 
     /// A record's field values, as `FieldValue` decodes them from JSON.
-    static func fields(_ values: [String: Value]) -> RecordFields? {
+    static func fields(_ values: Members) -> RecordFields? {
         var fields = RecordFields(minimumCapacity: values.count)
         for (name, value) in values {
             switch value {
@@ -79,7 +93,7 @@ struct MiniJSON {
 
     private mutating func object() -> Value? {
         index += 1
-        var members: [String: Value] = [:]
+        var members = Members()
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -92,7 +106,7 @@ struct MiniJSON {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
             guard let value = value() else { return nil }
-            members[key] = value
+            members.pairs.append((key, value))
             skipSpace()
             guard index < bytes.count else { return nil }
             defer { index += 1 }

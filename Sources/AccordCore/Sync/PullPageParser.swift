@@ -41,7 +41,7 @@ extension MiniJSON {
         return PullResponse(changes: changes, next: next, more: more, epoch: epoch, checksums: checksums)
     }
 
-    private static func change(_ members: [String: Value]) -> Change? {
+    private static func change(_ members: Members) -> Change? {
         guard case .number(let seqText)? = members["seq"], let seq = Int64(seqText),
             case .string(let collection)? = members["collection"],
             case .string(let idText)? = members["recordID"], let recordID = UUID(canonical: idText),
