@@ -43,8 +43,10 @@ public struct AccordServer: Sendable {
         beforeStart: @escaping @Sendable () async throws -> Void = {},
         onListening: @escaping @Sendable (String) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        let (notifier, access, heads) = (api.notifier, api.access, api.heads)
         var application = Application(
             router: api.buildRouter(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [EventStreamHandler(notifier: notifier, access: access, heads: heads)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
             onServerRunning: { channel in
                 await onListening("http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")

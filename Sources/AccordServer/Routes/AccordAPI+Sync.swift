@@ -3,7 +3,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import ServiceLifecycle
 
 extension AccordAPI {
     func addSyncRoutes(to v1: RouterGroup<Context>) {
@@ -57,25 +56,33 @@ extension AccordAPI {
         }
         v1.get("orgs/:org/sync/events") { request, context -> Response in
             try Self.checkProtocol(request)
-            let (org, head) = try await inOrganization(request, context) { tx, access in
-                (access.organization.id, try await syncLog.head(org: access.organization.id, in: tx).seq)
-            }
-            let events = notifier.subscribe(to: org)
-            let body = ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "retry: 2000\n\n" + Self.sse(.poke(head))))
-                // The stream ends when the server starts shutting down, so stopping never waits on idle clients.
-                try await withGracefulShutdownHandler {
-                    for await event in events {
-                        try await writer.write(ByteBuffer(string: Self.sse(event)))
-                    }
-                } onGracefulShutdown: { [notifier] in
-                    notifier.endStreams()
-                }
-                try await writer.finish(nil)
-            }
+            let (org, head) = try await currentHead(request, context)
+            // `EventStreamHandler` keeps the response open after this first event and writes the ones that follow.
             var headers = Self.headers(contentType: "text/event-stream")
             headers[.cacheControl] = "no-cache"
-            return Response(status: .ok, headers: headers, body: body)
+            headers[EventStreamHandler.mark] = EventStreamHandler.mark(org: org, head: head)
+            let first = ByteBuffer(string: "retry: 2000\n\n" + Self.sse(.poke(head)))
+            // A streamed body, so the response has no length and can go on.
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                try await writer.write(first)
+                try await writer.finish(nil)
+            })
+        }
+    }
+
+    /// The organization the request names and its head, from the caches when they know both: a storm of
+    /// reconnecting streams then costs the database nothing.
+    func currentHead(_ request: Request, _ context: Context) async throws -> (org: UUID, head: Int64) {
+        let reference = try context.parameters.require("org")
+        if let access = organizations.cachedAccess(reference, as: try context.requireIdentity()),
+           let head = heads.head(of: access.organization.id) {
+            return (access.organization.id, head.seq)
+        }
+        let ticket = heads.ticket()
+        return try await inOrganization(request, context) { tx, access in
+            let head = try await syncLog.head(org: access.organization.id, in: tx)
+            heads.offer(head, of: access.organization.id, ticket: ticket)
+            return (access.organization.id, head.seq)
         }
     }
 

@@ -16,6 +16,7 @@ public struct AccordAPI: Sendable {
     let syncLog = SyncLog()
     let notifier: ChangeNotifier
     let heads: HeadCache
+    let access: AccessCache
     let snapshotGate: SnapshotGate
     /// How many migrations this build ships; `/ready` waits until the database has them all.
     let knownMigrations: Int
@@ -25,6 +26,7 @@ public struct AccordAPI: Sendable {
         let access = AccessCache()
         let heads = HeadCache()
         self.heads = heads
+        self.access = access
         self.notifier = ChangeNotifier(connection: listener, database: database, access: access, heads: heads, logger: logger)
         self.snapshotGate = SnapshotGate(capacity: configuration.concurrentSnapshots)
         self.database = database

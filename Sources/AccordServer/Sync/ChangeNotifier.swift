@@ -27,7 +27,7 @@ final class ChangeNotifier: Service, Sendable {
     private let access: AccessCache
     private let heads: HeadCache
     private let logger: Logger
-    private let subscribers = Mutex<[UUID: [UUID: AsyncStream<SyncEvent>.Continuation]]>([:])
+    private let subscribers = Mutex<Subscribers>(Subscribers())
     /// The listener's open connection, closed on shutdown: a task waiting for notifications is not reliably
     /// woken by cancellation alone, and stopping must never wait on one.
     private let listening = Mutex<PostgresConnection?>(nil)
@@ -40,22 +40,39 @@ final class ChangeNotifier: Service, Sendable {
         self.logger = logger
     }
 
-    /// A stream of `org`'s events; only the latest poke is kept for a slow reader, since it supersedes the rest.
-    func subscribe(to org: UUID) -> AsyncStream<SyncEvent> {
+    /// Where one subscriber's events go: `send` delivers an event, `end` closes the stream (on shutdown).
+    struct Sink: Sendable {
+        var send: @Sendable (SyncEvent) -> Void
+        var end: @Sendable () -> Void
+    }
+
+    private struct Subscribers {
+        var sinks: [UUID: [UUID: Sink]] = [:]
+        /// The latest seq each organization's notifications reported, for a stream that subscribes after it.
+        var latest: [UUID: Int64] = [:]
+    }
+
+    /// Sends `org`'s events to `sink` until `unsubscribe`. A stream that opened at `head` is poked at once when
+    /// a change arrived between reading that head and subscribing.
+    func subscribe(to org: UUID, openedAt head: Int64, sink: Sink) -> UUID {
         let id = UUID()
-        let (stream, continuation) = AsyncStream.makeStream(of: SyncEvent.self, bufferingPolicy: .bufferingNewest(1))
-        continuation.onTermination = { [weak self] _ in
-            self?.subscribers.withLock { subscribers in
-                subscribers[org]?[id] = nil
-                if subscribers[org]?.isEmpty == true { subscribers[org] = nil }
-            }
+        let missed = subscribers.withLock { subscribers -> Int64? in
+            subscribers.sinks[org, default: [:]][id] = sink
+            return subscribers.latest[org].flatMap { $0 > head ? $0 : nil }
         }
-        subscribers.withLock { $0[org, default: [:]][id] = continuation }
-        return stream
+        if let missed { sink.send(.poke(missed)) }
+        return id
+    }
+
+    func unsubscribe(_ id: UUID, from org: UUID) {
+        subscribers.withLock { subscribers in
+            subscribers.sinks[org]?[id] = nil
+            if subscribers.sinks[org]?.isEmpty == true { subscribers.sinks[org] = nil }
+        }
     }
 
     var subscriberCount: Int {
-        subscribers.withLock { $0.values.reduce(0) { $0 + $1.count } }
+        subscribers.withLock { $0.sinks.values.reduce(0) { $0 + $1.count } }
     }
 
     func run() async throws {
@@ -73,10 +90,10 @@ final class ChangeNotifier: Service, Sendable {
     /// Ends every open stream, so the HTTP server can finish its responses and stop.
     func endStreams() {
         let open = subscribers.withLock { subscribers in
-            defer { subscribers = [:] }
-            return subscribers.values.flatMap(\.values)
+            defer { subscribers.sinks = [:] }
+            return subscribers.sinks.values.flatMap(\.values)
         }
-        for continuation in open { continuation.finish() }
+        for sink in open { sink.end() }
     }
 
     private func listen() async {
@@ -134,13 +151,16 @@ final class ChangeNotifier: Service, Sendable {
     }
 
     private func poke(_ org: UUID, seq: Int64) {
-        let continuations = subscribers.withLock { $0[org].map { Array($0.values) } ?? [] }
-        for continuation in continuations { continuation.yield(.poke(seq)) }
+        let sinks = subscribers.withLock { subscribers in
+            subscribers.latest[org] = max(subscribers.latest[org] ?? 0, seq)
+            return subscribers.sinks[org].map { Array($0.values) } ?? []
+        }
+        for sink in sinks { sink.send(.poke(seq)) }
     }
 
     /// After (re)connecting, tells every subscriber its organization's head, in case a poke was missed.
     private func repokeAll() async {
-        let orgs = subscribers.withLock { Array($0.keys) }
+        let orgs = subscribers.withLock { Array($0.sinks.keys) }
         for org in orgs {
             let head = try? await database.transaction(org: org, logger: logger) { tx in
                 try await tx.first("SELECT last_seq FROM sync_heads WHERE org_id = \(org)", as: Int64.self)
@@ -152,8 +172,8 @@ final class ChangeNotifier: Service, Sendable {
     private func sendKeepalives() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: Self.keepaliveInterval)
-            let continuations = subscribers.withLock { $0.values.flatMap(\.values) }
-            for continuation in continuations { continuation.yield(.keepalive) }
+            let sinks = subscribers.withLock { $0.sinks.values.flatMap(\.values) }
+            for sink in sinks { sink.send(.keepalive) }
         }
     }
 }

@@ -92,4 +92,41 @@ struct RealtimeTests {
             #expect(await pokes.waitFor { $0 == 2 } == 2, "new writes poke through the new connection")
         }
     }
+
+    @Test func streamsAnsweredFromTheCachesCarryTheSameEventsAsTheFirst() async throws {
+        try await LiveServer.with { live in
+            let (token, org) = try await live.acme(owner: "dana@example.com")
+            let writer = try TestReplica(live, token: token, org: org.id)
+            defer { writer.remove() }
+            try writer.replica.create("notes", ["title": .text("first")])
+            try await writer.sync()
+            // The first streams go through the route and fill the caches; once they are warm, the connection
+            // handler answers the next ones itself.
+            var streams: [PokeCollector] = []
+            defer { streams.forEach { $0.stop() } }
+            for _ in 0..<4 {
+                let stream = PokeCollector(HTTPSyncTransport(server: live.url, token: token, organization: org.id))
+                streams.append(stream)
+                #expect(await stream.waitFor { $0 == 1 } == 1, "a stream opens with the current head")
+            }
+            try writer.replica.create("notes", ["title": .text("second")])
+            try await writer.sync()
+            for stream in streams {
+                #expect(await stream.waitFor { $0 == 2 } == 2, "every stream hears of the new write")
+            }
+        }
+    }
+
+    @Test func aStreamForARevokedTokenIsRefusedInTheUsualShape() async throws {
+        try await LiveServer.with { live in
+            let (token, org) = try await live.acme(owner: "dana@example.com")
+            for _ in 0..<3 {
+                let stream = PokeCollector(HTTPSyncTransport(server: live.url, token: token, organization: org.id))
+                #expect(await stream.waitFor { $0 == 0 } == 0)
+                stream.stop()
+            }
+            #expect(try await live.status("POST", "v1/auth/logout", token: token) == 204)
+            #expect(try await live.status("GET", "v1/orgs/acme/sync/events", token: token) == 401)
+        }
+    }
 }
