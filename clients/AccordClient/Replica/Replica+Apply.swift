@@ -152,20 +152,49 @@ extension Replica {
         }
     }
 
-    /// Writes a batch of snapshot records in one transaction. The visible rows' digests are added to the sums
-    /// once per collection instead of by a trigger per row; a row it replaces still leaves through its trigger.
+    /// A snapshot record made ready to write: its columns converted and its digest computed, which a reader can
+    /// do while the batch before it is written.
+    struct SnapshotRow: Sendable {
+        let record: SnapshotRecord
+        let schema: CollectionSchema
+        let id: String
+        let arguments: StatementArguments
+        let digest: UInt64
+
+        init?(_ record: SnapshotRecord, generation: Int64) {
+            guard let schema = Collections.named(record.collection) else { return nil }
+            let id = record.id.lowercasedText
+            let fields = schema.fields.map { (record.fields[$0.name] ?? .null).databaseValue }
+            var values: [DatabaseValue] = [
+                id.databaseValue, record.seq.databaseValue, generation.databaseValue,
+                record.createdBy?.lowercasedText.databaseValue ?? .null, record.updatedBy?.lowercasedText.databaseValue ?? .null,
+                FieldSchema.canonicalTime(record.updatedAt).databaseValue,
+            ]
+            values.append(contentsOf: fields)
+            self.record = record
+            self.schema = schema
+            self.id = id
+            self.arguments = StatementArguments(columns: values)
+            self.digest = ReplicaChecksums.digest(id: id, seq: record.seq, columns: fields, schema)
+        }
+    }
+
+    /// Writes a batch of snapshot records in one transaction.
     func applySnapshot(_ records: [SnapshotRecord], generation: Int64) throws {
+        try applySnapshot(records.compactMap { SnapshotRow($0, generation: generation) }, generation: generation)
+    }
+
+    /// Writes a batch of prepared snapshot rows in one transaction. The visible rows' digests are added to the
+    /// sums once per collection instead of by a trigger per row; a row it replaces still leaves through its trigger.
+    func applySnapshot(_ rows: [SnapshotRow], generation: Int64) throws {
         try pool.write { db in
             // Per collection, once per batch: the ids with pending local changes (few), the insert, the digests added.
             var shadowed: [String: Set<String>] = [:]
             var inserts: [String: Statement] = [:]
             var added: [String: CollectionChecksum] = [:]
             try counting.suspended {
-                var schema: CollectionSchema?
-                for record in records {
-                    if schema?.name != record.collection { schema = Collections.named(record.collection) }
-                    guard let schema else { continue }
-                    let id = record.id.lowercasedText
+                for row in rows {
+                    let (schema, record, id) = (row.schema, row.record, row.id)
                     if shadowed[schema.name] == nil { shadowed[schema.name] = try Self.shadowedIDs(schema, db) }
                     if shadowed[schema.name]!.contains(id) {
                         try Self.writeShadow(id, record.fields, seq: record.seq, exists: true, snapshot: generation, schema, db)
@@ -175,21 +204,14 @@ extension Replica {
                             ])
                         continue
                     }
-                    let fields = schema.fields.map { (record.fields[$0.name] ?? .null).databaseValue }
-                    var values: [DatabaseValue] = [
-                        id.databaseValue, record.seq.databaseValue, generation.databaseValue,
-                        record.createdBy?.lowercasedText.databaseValue ?? .null, record.updatedBy?.lowercasedText.databaseValue ?? .null,
-                        FieldSchema.canonicalTime(record.updatedAt).databaseValue,
-                    ]
-                    values.append(contentsOf: fields)
                     let insert = try inserts[schema.name] ?? db.cachedStatement(sql: """
                         INSERT OR REPLACE INTO \(schema.quotedTable) (id, _seq, _snapshot, _created_by, _updated_by, _updated_at, \(schema.quotedColumns))
                         VALUES (?, ?, ?, ?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
                         """)
                     inserts[schema.name] = insert
-                    insert.setUncheckedArguments(StatementArguments(columns: values))
+                    insert.setUncheckedArguments(row.arguments)
                     try insert.execute()
-                    added[schema.name, default: CollectionChecksum()].add(ReplicaChecksums.digest(id: id, seq: record.seq, columns: fields, schema))
+                    added[schema.name, default: CollectionChecksum()].add(row.digest)
                 }
             }
             for (name, sum) in added {

@@ -51,13 +51,14 @@ final class SnapshotReceiver: Sendable {
         if let full { try await write(full) }
     }
 
-    /// Waits for the batch being written, then starts writing `batch`.
+    /// Prepares `batch` while the one before it is written, waits for that, then starts writing this one.
     private func write(_ batch: [SnapshotRecord]) async throws {
+        let rows = batch.compactMap { Replica.SnapshotRow($0, generation: self.generation) }
         try await state.withLock { $0.writing }?.value
         let (replica, generation, progress) = (replica, generation, progress)
         let (done, total) = state.withLock { ($0.received, $0.header?.rows) }
         let task = Task {
-            try replica.applySnapshot(batch, generation: generation)
+            try replica.applySnapshot(rows, generation: generation)
             progress?(SyncProgress(phase: .snapshot, done: done, total: total))
         }
         state.withLock { $0.writing = task }
