@@ -129,4 +129,19 @@ struct RealtimeTests {
             #expect(try await live.status("GET", "v1/orgs/acme/sync/events", token: token) == 401)
         }
     }
+
+    @Test func aNewRequestOnAStreamingConnectionEndsTheStreamAndIsAnswered() async throws {
+        try await LiveServer.with { live in
+            let (token, _) = try await live.acme(owner: "dana@example.com")
+            // The first connection's stream comes through the route, the later ones from the warm caches.
+            for attempt in 1...3 {
+                let connection = try await RawConnection.open(to: live.url)
+                defer { connection.close() }
+                try await connection.send("GET /v1/orgs/acme/sync/events HTTP/1.1\r\nHost: accord\r\nAuthorization: Bearer \(token)\r\n\r\n")
+                #expect(await connection.waitFor("data: {\"seq\":0}"), "stream \(attempt) opened: \(connection.text)")
+                try await connection.send("GET /health HTTP/1.1\r\nHost: accord\r\n\r\n")
+                #expect(await connection.waitFor("0\r\n\r\nHTTP/1.1 200"), "stream \(attempt) ended before the next answer: \(connection.text)")
+            }
+        }
+    }
 }
