@@ -9,23 +9,87 @@ import GRDB
 /// rebuilt as the server's state with the still-pending outbox replayed over it, so local edits never
 /// vanish and never block incoming data.
 extension Replica {
+    /// A pull page made ready to write: for each change to a record without pending local changes, the one
+    /// statement that writes it and its arguments, built while the page before it is written.
+    struct PreparedPage: Sendable {
+        struct Entry: Sendable {
+            let change: Change
+            let schema: CollectionSchema
+            let id: String
+            let statement: (sql: String, arguments: StatementArguments)?
+        }
+
+        let page: PullResponse
+        let entries: [Entry]
+
+        init(_ page: PullResponse) {
+            self.page = page
+            entries = page.changes.compactMap { change in
+                guard let schema = Collections.named(change.collection) else { return nil }
+                let id = change.recordID.lowercasedText
+                return Entry(change: change, schema: schema, id: id, statement: Replica.visibleWrite(of: change, id: id, schema))
+            }
+        }
+    }
+
     /// Applies a pull page and moves the cursor, in one transaction.
     func apply(_ page: PullResponse) throws {
+        try apply(PreparedPage(page))
+    }
+
+    func apply(_ prepared: PreparedPage) throws {
+        let page = prepared.page
         try pool.write { db in
             var latest: HLCTimestamp?
             // Records with pending local changes are few: read their ids once per page, not once per change.
             var shadowed: [String: Set<String>] = [:]
-            for change in page.changes {
-                guard let schema = Collections.named(change.collection) else { continue }
+            for entry in prepared.entries {
+                let (change, schema, id) = (entry.change, entry.schema, entry.id)
                 if shadowed[schema.name] == nil { shadowed[schema.name] = try Self.shadowedIDs(schema, db) }
-                let id = change.recordID.uuidString.lowercased()
-                try Self.apply(change, id: id, shadowed: shadowed[schema.name]!.contains(id), schema, db)
+                let isShadowed = shadowed[schema.name]!.contains(id)
+                if !isShadowed, let (sql, arguments) = entry.statement {
+                    let statement = try db.cachedStatement(sql: sql)
+                    statement.setUncheckedArguments(arguments)
+                    try statement.execute()
+                } else {
+                    try Self.apply(change, id: id, shadowed: isShadowed, schema, db)
+                }
                 latest = max(latest ?? change.timestamp, change.timestamp)
             }
             try db.cachedStatement(sql: "UPDATE sync_state SET cursor = ?, epoch = ?, server_checksums = coalesce(?, server_checksums)")
                 .execute(arguments: [page.next, page.epoch.uuidString.lowercased(), try page.checksums.map(ReplicaJSON.text)])
             if let latest { try Self.observe(latest, db) }
             try Self.rebuildShadowed(db, caughtUp: !page.more)
+        }
+    }
+
+    /// The statement that writes a created or updated record without a shadow, fields and who changed it last
+    /// together; nil for a delete or an update that writes nothing.
+    static func visibleWrite(of change: Change, id: String, _ schema: CollectionSchema) -> (sql: String, arguments: StatementArguments)? {
+        let actor = change.actor?.lowercasedText
+        let at = FieldSchema.canonicalTime(change.at)
+        switch change.operation {
+        case .create:
+            var columns: [DatabaseValue] = [id.databaseValue, change.seq.databaseValue, actor.databaseValue, actor.databaseValue, at.databaseValue]
+            columns += schema.fields.map { (change.fields[$0.name] ?? .null).databaseValue }
+            let updates = (["_seq", "_created_by", "_updated_by", "_updated_at"] + schema.fields.map { $0.name.quotedDatabaseIdentifier })
+                .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            let sql = """
+                INSERT INTO \(schema.quotedTable) (id, _seq, _created_by, _updated_by, _updated_at, \(schema.quotedColumns))
+                VALUES (?, ?, ?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
+                ON CONFLICT (id) DO UPDATE SET \(updates)
+                """
+            return (sql, StatementArguments(columns: columns))
+        case .update:
+            let names = change.fields.keys.filter { schema.field($0) != nil }.sorted()
+            guard !names.isEmpty else { return nil }
+            var columns: [DatabaseValue] = [change.seq.databaseValue, actor.databaseValue, at.databaseValue]
+            columns += names.map { change.fields[$0]!.databaseValue }
+            columns.append(id.databaseValue)
+            let assignments = names.map { ", \($0.quotedDatabaseIdentifier) = ?" }.joined()
+            return ("UPDATE \(schema.quotedTable) SET _seq = ?, _updated_by = ?, _updated_at = ?\(assignments) WHERE id = ?", StatementArguments(columns: columns))
+        case .delete:
+            return nil
         }
     }
 

@@ -86,22 +86,26 @@ public struct SyncEngine: Sendable {
         summary.cursor = state.cursor
         let (epoch, limit, backoff, transport) = (state.epoch, pullPageSize, backoff, transport)
         let fetch = { @Sendable (since: Int64) in
-            Task { try await backoff.retrying { try await transport.pull(since: since, limit: limit, epoch: epoch) } }
+            Task {
+                // Read and made ready to write here, off the writer's path.
+                Replica.PreparedPage(try await backoff.retrying { try await transport.pull(since: since, limit: limit, epoch: epoch) })
+            }
         }
         // The next page is on its way while this one is written, so the network and the server work alongside SQLite.
         var next = fetch(state.cursor)
         defer { next.cancel() }
         while true {
-            let page: PullResponse
+            let prepared: Replica.PreparedPage
             do {
-                page = try await next.value
+                prepared = try await next.value
             } catch SyncError.resyncRequired {
                 try await snapshot(&summary, progress: progress)
                 return nil
             }
+            let page = prepared.page
             if page.more { next = fetch(page.next) }
             // An idle round writes nothing here.
-            if !state.isUnchanged(by: page) { try replica.apply(page) }
+            if !state.isUnchanged(by: page) { try replica.apply(prepared) }
             summary.pulled += page.changes.count
             summary.cursor = page.next
             progress?(SyncProgress(phase: .pulling, done: Int64(summary.pulled), total: nil))
