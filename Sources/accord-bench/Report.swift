@@ -60,7 +60,8 @@ struct ScenarioResult: Codable, Sendable {
         let ratio = b.median > 0 ? a.median / b.median : 0
         let ratioP99 = b.p99 > 0 ? a.p99 / b.p99 : 0
         let (text, met): (String, Bool) = switch goal {
-        case .ratio(let limit): ("≤ \(limit)×", ratio <= limit)
+        // The goal holds for the median and for the slow tail alike.
+        case .ratio(let limit): ("p50 and p99 ≤ \(limit)×", ratio <= limit && ratioP99 <= limit)
         case .absolute(let p50, let p99): ("p50 ≤ \(Int(p50 * 1000)) ms, p99 ≤ \(Int(p99 * 1000)) ms", a.median <= p50 * 1000 && a.p99 <= p99 * 1000)
         }
         return ScenarioResult(
