@@ -113,7 +113,9 @@ final class ChangeNotifier: Service, Sendable {
                         try await connection.listen(on: AccessCache.channel) { accessChanges in
                             delay = .milliseconds(250)
                             trustCaches(true)
-                            await repokeAll()
+                            // Not awaited: re-poking is best effort, and a pool that is shutting down must not
+                            // hold the listener, and with it the server's shutdown, waiting for a connection.
+                            Task { await self.repokeAll() }
                             try await withThrowingTaskGroup(of: Void.self) { group in
                                 group.addTask { for try await _ in accessChanges { self.access.clear() } }
                                 group.addTask { for try await notification in changes { self.deliver(notification.payload) } }

@@ -39,6 +39,8 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var subscription: (org: UUID, id: UUID)?
     /// The latest poke the connection could not take yet.
     private var held: SyncEvent?
+    /// Whether this connection has carried a stream: then it serves nothing after, and closing either half closes it.
+    private var streamed = false
 
     init(notifier: ChangeNotifier, access: AccessCache, heads: HeadCache) {
         self.notifier = notifier
@@ -133,6 +135,26 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelWritabilityChanged()
     }
 
+    /// Hummingbird ends a connection by closing its input and then its output, and waits for the channel to close.
+    /// A connection whose response this handler held open closes whole at the first of those, so that neither
+    /// the server's shutdown nor a client that went away leaves it half open.
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard streamed, mode != .all else {
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        end(context: context)
+        context.close(mode: .all, promise: promise)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if streamed, let event = event as? ChannelEvent, event == .inputClosed {
+            end(context: context)
+            context.close(mode: .all, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         if let (org, id) = subscription {
             subscription = nil
@@ -142,6 +164,7 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func open(org: UUID, head: Int64, context: ChannelHandlerContext) {
+        streamed = true
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let sink = ChangeNotifier.Sink(
             send: { event in bound.eventLoop.execute { bound.value.handler.send(event, context: bound.value.context) } },

@@ -97,7 +97,9 @@ public struct SyncEngine: Sendable {
         while true {
             let prepared: Replica.PreparedPage
             do {
-                prepared = try await next.value
+                // The fetch is a task of its own, so this round's cancellation has to reach it explicitly.
+                let fetching = next
+                prepared = try await withTaskCancellationHandler { try await fetching.value } onCancel: { fetching.cancel() }
             } catch SyncError.resyncRequired {
                 try await snapshot(&summary, progress: progress)
                 return nil
