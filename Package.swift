@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "AccordCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "clients/AccordClient",

@@ -20,6 +20,7 @@ struct CanonicalTimeTests {
             )
             #expect(text == expected, "\(millis)")
             #expect(CanonicalTime.parse(text).map(CanonicalTime.format) == text, "\(text) reads back as itself")
+            #expect(CanonicalTime.isCanonical(text), "\(text) is known to be canonical")
         }
     }
 
@@ -40,5 +41,19 @@ struct CanonicalTimeTests {
             #expect(CanonicalTime.parse(text) == nil, "\(text)")
         }
         #expect(FieldSchema.parseTime("2026-11-24T09:30:00+01:00") != nil, "other ISO 8601 forms still parse, more slowly")
+        #expect(CanonicalTime.parse("2026-11-24T09:30:00." + String(repeating: "9", count: 40) + "Z") == nil, "a fraction too long to read")
+    }
+
+    /// Field values skip re-spelling only when they are spelled canonically already; anything else is re-spelled.
+    @Test func onlyTheCanonicalSpellingIsTakenAsIs() {
+        let field = FieldSchema("at", .timestamp, .lww)
+        for text in ["2025-11-25T09:30:05.12Z", "2025-11-25T09:30:05Z", "2025-11-25T09:30:05.120000Z", "2026-02-29T09:30:05.120Z"] {
+            #expect(!CanonicalTime.isCanonical(text), "\(text)")
+        }
+        #expect(field.canonical(.text("2025-11-25T09:30:05.12Z")) == .text("2025-11-25T09:30:05.120Z"))
+        #expect(field.canonical(.text("2025-11-25T09:30:05.120Z")) == .text("2025-11-25T09:30:05.120Z"))
+        let reference = FieldSchema("kpi", .reference, .lww)
+        #expect(reference.canonical(.text("kpis/ABC")) == .text("kpis/abc"))
+        #expect(reference.canonical(.text("kpis/abc")) == .text("kpis/abc"))
     }
 }

@@ -32,10 +32,21 @@ public enum CanonicalTime {
     /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`; nil for any other shape or an impossible date.
     public static func parse(_ text: String) -> Date? {
         var text = text
-        return text.withUTF8(parse)
+        return text.withUTF8 { bytes in
+            milliseconds(bytes).map { Date(timeIntervalSince1970: Double($0) / 1_000) }
+        }
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+    /// Whether `text` is already spelled as `format` spells its time, which spares parsing and spelling it again.
+    public static func isCanonical(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.count == 24 && bytes[19] == UInt8(ascii: ".") && milliseconds(bytes) != nil
+        }
+    }
+
+    /// Milliseconds since 1970 of a time in the shape `parse` reads.
+    private static func milliseconds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") else { return nil }
         func number(_ start: Int, _ count: Int) -> Int64? {
             var value: Int64 = 0
@@ -46,8 +57,8 @@ public enum CanonicalTime {
             }
             return value
         }
-        let separators: [(Int, Character)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")]
-        guard separators.allSatisfy({ bytes[$0.0] == $0.1.asciiValue }),
+        let (dash, colon) = (UInt8(ascii: "-"), UInt8(ascii: ":"))
+        guard bytes[4] == dash, bytes[7] == dash, bytes[10] == UInt8(ascii: "T"), bytes[13] == colon, bytes[16] == colon,
             let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
             let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
             (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 60
@@ -55,14 +66,13 @@ public enum CanonicalTime {
         var millis: Int64 = 0
         if bytes.count > 20 {
             // A fraction of any length, read to the millisecond and rounded like `format`.
-            guard bytes[19] == UInt8(ascii: "."), bytes.count > 21, let fraction = number(20, bytes.count - 21) else { return nil }
+            guard bytes[19] == UInt8(ascii: "."), bytes.count > 21, bytes.count - 21 <= 18, let fraction = number(20, bytes.count - 21) else { return nil }
             let places = bytes.count - 21
             var scale: Double = 1
             for _ in 0..<places { scale *= 10 }
             millis = Int64((Double(fraction) / scale * 1_000).rounded())
         }
-        let total = (days(fromCivil: year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second) * 1_000 + millis
-        return Date(timeIntervalSince1970: Double(total) / 1_000)
+        return (days(fromCivil: year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second) * 1_000 + millis
     }
 
     private static func daysIn(month: Int64, year: Int64) -> Int64 {

@@ -134,12 +134,11 @@ extension FieldSchema {
         switch (type, value) {
         case (.real, .int(let int)):
             return .double(Double(int))
-        case (.uuid, .text(let text)):
-            return .text(text.lowercased())
-        case (.reference, .text(let text)):
-            return .text(text.lowercased())
+        case (.uuid, .text(let text)), (.reference, .text(let text)):
+            // Nearly always lowercase already; checking is cheaper than copying.
+            return text.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? .text(text.lowercased()) : value
         case (.timestamp, .text(let text)):
-            guard let date = Self.parseTime(text) else { return value }
+            guard !CanonicalTime.isCanonical(text), let date = Self.parseTime(text) else { return value }
             return .text(Self.canonicalTime(date))
         default:
             return value

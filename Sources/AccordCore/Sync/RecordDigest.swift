@@ -46,7 +46,13 @@ public enum RecordDigest {
 
         mutating func mix(tag: Character? = nil, _ text: String) {
             if let tag { byte(tag.asciiValue ?? 0) }
-            for each in text.utf8 { byte(each) }
+            // A native string's bytes are read in place; others are walked one by one.
+            let inPlace: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                for each in bytes { byte(each) }
+            }
+            if inPlace == nil {
+                for each in text.utf8 { byte(each) }
+            }
             byte(0xff)
         }
     }

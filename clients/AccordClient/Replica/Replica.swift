@@ -17,6 +17,9 @@ public final class Replica: Sendable {
     let counting: ReplicaChecksums.Counting
     private let writeListeners = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
 
+    /// Bytes the write-ahead log file keeps after a checkpoint, once a catch-up grew it.
+    static let logSizeLimit = 8 << 20
+
     /// Readers for queries and GRDB `ValueObservation`.
     public var database: any DatabaseReader { pool }
 
@@ -30,6 +33,7 @@ public final class Replica: Sendable {
         // can take back the last commits, and then the table and the outbox go back together.
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Replica.logSizeLimit)")
             try ReplicaChecksums.prepare(db, counting: counting)
         }
         let pool = try DatabasePool(path: url.path, configuration: configuration)

@@ -51,14 +51,15 @@ final class SnapshotReceiver: Sendable {
         if let full { try await write(full) }
     }
 
-    /// Prepares `batch` while the one before it is written, waits for that, then starts writing this one.
+    /// Starts preparing `batch` while the one before it is written, waits for that, then hands this one over to be
+    /// written once prepared: reading, preparing and writing each have a task of their own.
     private func write(_ batch: [SnapshotRecord]) async throws {
-        let rows = batch.compactMap { Replica.SnapshotRow($0, generation: self.generation) }
-        try await state.withLock { $0.writing }?.value
         let (replica, generation, progress) = (replica, generation, progress)
+        let preparing = Task { batch.compactMap { Replica.SnapshotRow($0, generation: generation) } }
+        try await state.withLock { $0.writing }?.value
         let (done, total) = state.withLock { ($0.received, $0.header?.rows) }
         let task = Task {
-            try replica.applySnapshot(rows, generation: generation)
+            try replica.applySnapshot(await preparing.value, generation: generation)
             progress?(SyncProgress(phase: .snapshot, done: done, total: total))
         }
         state.withLock { $0.writing = task }

@@ -93,7 +93,11 @@ public struct SyncEngine: Sendable {
         }
         // The next page is on its way while this one is written, so the network and the server work alongside SQLite.
         var next = fetch(state.cursor)
-        defer { next.cancel() }
+        var catchingUp = false
+        defer {
+            next.cancel()
+            if catchingUp { try? replica.setCatchingUp(false) }
+        }
         while true {
             let prepared: Replica.PreparedPage
             do {
@@ -105,7 +109,11 @@ public struct SyncEngine: Sendable {
                 return nil
             }
             let page = prepared.page
-            if page.more { next = fetch(page.next) }
+            if page.more {
+                next = fetch(page.next)
+                if !catchingUp { try replica.setCatchingUp(true) }
+                catchingUp = true
+            }
             // An idle round writes nothing here.
             if !state.isUnchanged(by: page) { try replica.apply(prepared) }
             summary.pulled += page.changes.count
