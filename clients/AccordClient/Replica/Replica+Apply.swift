@@ -36,14 +36,14 @@ extension Replica {
     /// whole table, so with SQLite's defaults nearly every page's transaction is followed by a checkpoint that
     /// writes the same table pages to the database file again, and most rows are read back from the file because
     /// the page cache (2 MB) holds a fraction of the table. Catching up checkpoints every 10,000 log pages (40 MB)
-    /// instead of 1,000, and caches 64 MB of pages.
+    /// instead of 1,000, and caches 16 MB of pages.
     func setCatchingUp(_ catchingUp: Bool) throws {
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(catchingUp ? 10_000 : 1_000)")
             // Truncating the log after every checkpoint would make the file system allocate it again each time; the
             // limit applies again once caught up, so the grown log shrinks at the next checkpoint.
             try db.execute(sql: "PRAGMA journal_size_limit = \(catchingUp ? -1 : Replica.logSizeLimit)")
-            try db.execute(sql: "PRAGMA cache_size = \(catchingUp ? -65_536 : -2_000)")
+            try db.execute(sql: "PRAGMA cache_size = \(catchingUp ? -16_384 : -2_000)")
         }
     }
 
