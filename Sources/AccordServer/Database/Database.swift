@@ -89,12 +89,7 @@ public struct Transaction: Sendable {
         var user: String
         var org: String
 
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 2)
-            bindings.append(user)
-            bindings.append(org)
-            return bindings
-        }
+        func makeBindings() throws -> PostgresBindings { PostgresBindings(user, org) }
 
         func decodeRow(_ row: PostgresRow) throws -> Row {}
     }
@@ -106,13 +101,7 @@ public struct Transaction: Sendable {
         var org: String
         var role: String
 
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 3)
-            bindings.append(user)
-            bindings.append(org)
-            bindings.append(role)
-            return bindings
-        }
+        func makeBindings() throws -> PostgresBindings { PostgresBindings(user, org, role) }
 
         func decodeRow(_ row: PostgresRow) throws -> Row {}
     }

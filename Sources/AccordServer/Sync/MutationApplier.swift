@@ -77,13 +77,7 @@ struct MutationApplier: Sendable {
         var client: UUID
         var user: UUID
 
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 3)
-            bindings.append(org)
-            bindings.append(client)
-            bindings.append(user)
-            return bindings
-        }
+        func makeBindings() throws -> PostgresBindings { PostgresBindings(org, client, user) }
 
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }

@@ -94,13 +94,7 @@ struct SyncLog: Sendable {
         var after: Int64
         var limit: Int64
 
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 3)
-            bindings.append(org)
-            bindings.append(after)
-            bindings.append(limit)
-            return bindings
-        }
+        func makeBindings() throws -> PostgresBindings { PostgresBindings(org, after, limit) }
 
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
