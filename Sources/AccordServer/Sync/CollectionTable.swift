@@ -15,7 +15,7 @@ struct StoredRecord: Sendable {
 struct CollectionTable: Sendable {
     let schema: CollectionSchema
 
-    private var table: String { quoted(schema.name) }
+    var table: String { quoted(schema.name) }
     private var columns: String { schema.fields.map { quoted($0.name) }.joined(separator: ", ") }
 
     /// Who made a change, from which client, and when on its clock.
@@ -149,46 +149,13 @@ struct CollectionTable: Sendable {
         ))
     }
 
-    /// Every live record as its snapshot line, `{"record":{…}}` in the shape `SnapshotLine` encodes, written by
-    /// PostgreSQL: building JSON in the database and copying its text costs a fraction of decoding each row into
-    /// Swift values and encoding them again.
-    func liveRecordLines(org: UUID, in tx: Transaction) async throws -> PostgresRowSequence {
-        try await tx.query(PostgresQuery(
-            unsafeSQL: """
-                SELECT json_build_object('record', json_build_object(
-                    'collection', $2::text, 'id', id, 'seq', seq, 'fields', \(fieldsJSON),
-                    'createdBy', created_by, 'updatedBy', updated_by,
-                    'updatedAt', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')))::text
-                FROM \(table) WHERE org_id = $1 AND deleted_seq IS NULL ORDER BY id
-                """,
-            binds: { var binds = bindings(org); binds.append(schema.name); return binds }()
-        ))
-    }
-
-    /// The record's fields as a JSON object, each value spelled as `FieldValue` encodes its canonical form.
-    private var fieldsJSON: String {
-        let pairs = schema.fields.map { field -> String in
-            let column = quoted(field.name)
-            let value = switch field.type {
-            // Rounded to the millisecond like `CanonicalTime`.
-            case .timestamp: "to_char((\(column) AT TIME ZONE 'UTC') + interval '500 microseconds', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-            case .text, .reference, .uuid, .integer, .real, .boolean: column
-            }
-            return "'\(field.name.replacingOccurrences(of: "'", with: "''"))', \(value)"
-        }
-        // A function takes at most 100 arguments, so wide collections are built in parts.
-        let parts = stride(from: 0, to: pairs.count, by: 40).map { pairs[$0..<min($0 + 40, pairs.count)].joined(separator: ", ") }
-        guard parts.count > 1 else { return "json_build_object(\(parts.first ?? ""))" }
-        return "(" + parts.map { "jsonb_build_object(\($0))" }.joined(separator: " || ") + ")::json"
-    }
-
-    private func bindings(_ values: UUID...) -> PostgresBindings {
+    func bindings(_ values: UUID...) -> PostgresBindings {
         var binds = PostgresBindings(capacity: values.count + schema.fields.count + 6)
         for value in values { binds.append(value) }
         return binds
     }
 
-    private func quoted(_ identifier: String) -> String {
+    func quoted(_ identifier: String) -> String {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
