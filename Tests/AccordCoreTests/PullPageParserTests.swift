@@ -54,9 +54,9 @@ struct PullPageParserTests {
         let (record, epoch) = (UUID(), UUID())
         let stamp = HLCTimestamp(millis: 1_764_063_005_000, node: "server")
         let text = """
-            {"changes":[{"seq" : 12, "collection" : "notes", "recordID" : "\(record.uuidString.lowercased())", "operation" : "update", \
-            "outcome" : "applied", "fields" : {"title": "caf\\u00e9", "amount": 1.5e+20}, "previous" : {"title": "cafe"}, "overridden" : {}, \
-            "actor" : null, "clientID" : null, "mutationID" : null, "timestamp" : "\(stamp)", "at" : "2026-11-24T09:30:00Z"}],\
+            {"changes":[{"seq":12,"collection":"notes","recordID":"\(record.uuidString.lowercased())","operation":"update",\
+            "outcome":"applied","fields":{"title": "caf\\u00e9", "amount": 1.5e+20},"previous":{"title": "cafe"},"overridden":{},\
+            "actor":null,"clientID":null,"mutationID":null,"timestamp":"\(stamp)","at":"2026-11-24T09:30:00Z"}],\
             "next":12,"more":false,"epoch":"\(epoch.uuidString.lowercased())","checksums":{"notes":{"checksum":"ff","rows":1}}}
             """
         #expect(readsItself(text))
@@ -66,6 +66,24 @@ struct PullPageParserTests {
         #expect(page.changes.first?.actor == nil && page.changes.first?.timestamp == stamp)
         #expect(page.changes.first?.at == Date(timeIntervalSince1970: 1_795_512_600))
         #expect(page.checksums?["notes"] == CollectionChecksum(checksum: 255, rows: 1))
+    }
+
+    @Test func membersItDoesNotKnowAreSkippedAndNumbersReadAsTheDecoderReadsThem() throws {
+        let epoch = UUID()
+        let text = """
+            {"hint":{"nested":[1,{"x":"y \\" z"},null,true]},"changes":[{"seq":3,"collection":"notes",\
+            "recordID":"\(UUID().uuidString)","operation":"create","outcome":"applied","extra":[[]],\
+            "fields":{"big":92233720368547758070,"small":-9223372036854775808,"ratio":2.5E-3,"zero":-0},"previous":{},"overridden":{},\
+            "timestamp":"001764063005000-0000000000-server","at":"2026-11-24T09:30:00.25Z"}],\
+            "next":3,"more":true,"epoch":"\(epoch.uuidString.lowercased())"}
+            """
+        #expect(readsItself(text))
+        let read = try parse(text)
+        let decoded = try SyncCoding.decoder().decode(PullResponse.self, from: Data(text.utf8))
+        #expect(read.changes == decoded.changes)
+        #expect(read.changes.first?.fields["small"] == .int(.min) && read.changes.first?.fields["big"] == .double(92233720368547758070))
+        #expect(read.changes.first?.at == Date(timeIntervalSince1970: 1_795_512_600.25))
+        #expect(read.next == 3 && read.more && read.epoch == epoch && read.checksums == nil)
     }
 
     @Test func aBrokenPageIsExplainedByTheDecoder() throws {

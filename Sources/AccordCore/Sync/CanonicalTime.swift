@@ -32,9 +32,12 @@ public enum CanonicalTime {
     /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`; nil for any other shape or an impossible date.
     public static func parse(_ text: String) -> Date? {
         var text = text
-        return text.withUTF8 { bytes in
-            milliseconds(bytes).map { Date(timeIntervalSince1970: Double($0) / 1_000) }
-        }
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// The same, from the text's UTF-8 bytes.
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        milliseconds(bytes).map { Date(timeIntervalSince1970: Double($0) / 1_000) }
     }
 
     /// Whether `text` is already spelled as `format` spells its time, which spares parsing and spelling it again.

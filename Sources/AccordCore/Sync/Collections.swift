@@ -43,6 +43,11 @@ public enum Collections {
         catalog.withLock { $0.first { $0.name == name } }
     }
 
+    /// The name of the collection spelled by these UTF-8 bytes, if this process syncs it.
+    static func name(matching bytes: UnsafeRawBufferPointer) -> String? {
+        catalog.withLock { $0.first { $0.name.utf8.elementsEqual(bytes) }?.name }
+    }
+
     /// Adds a collection declared outside Accord, such as the benchmarks' wide rows. Register it before
     /// serving or opening a replica; the server's PostgreSQL table must exist already (see `accord-bench`).
     public static func register(_ schema: CollectionSchema) {

@@ -14,68 +14,84 @@ extension PullResponse {
 extension MiniJSON {
     /// A whole `PullResponse`, read as its `Codable` conformance would.
     mutating func pullPage() -> PullResponse? {
-        guard case .object(let page)? = document(), case .array(let items)? = page["changes"],
-            case .number(let nextText)? = page["next"], let next = Int64(nextText), case .bool(let more)? = page["more"],
-            case .string(let epochText)? = page["epoch"], let epoch = UUID(canonical: epochText)
-        else { return nil }
+        var changes: [Change]?, next: Int64?, more: Bool?, epoch: UUID?
         var checksums: [String: CollectionChecksum]?
-        switch page["checksums"] {
-        case nil, .null?: checksums = nil
-        case .object(let sums)?:
-            var read: [String: CollectionChecksum] = [:]
-            for (collection, sum) in sums {
-                guard case .object(let sum) = sum, case .string(let hex)? = sum["checksum"], let checksum = UInt64(hex, radix: 16),
-                    case .number(let rowsText)? = sum["rows"], let rows = Int64(rowsText)
-                else { return nil }
-                read[collection] = CollectionChecksum(checksum: checksum, rows: rows)
+        let read = object { parser, key in
+            switch key {
+            case "changes":
+                var read: [Change] = []
+                read.reserveCapacity(SyncProtocol.defaultPullLimit)
+                changes = read
+                return parser.array { parser in
+                    guard let change = parser.change() else { return false }
+                    changes!.append(change)
+                    return true
+                }
+            case "next": next = parser.integer()
+            case "more": more = parser.bool()
+            case "epoch": epoch = parser.uuid()
+            case "checksums":
+                guard let read = parser.optional({ $0.checksums() }) else { return false }
+                checksums = read
+            default: return parser.skip()
             }
-            checksums = read
-        default: return nil
+            return true
         }
-        var changes: [Change] = []
-        changes.reserveCapacity(items.count)
-        for item in items {
-            guard case .object(let members) = item, let change = Self.change(members) else { return nil }
-            changes.append(change)
-        }
+        guard read, atEnd(), let changes, let next, let more, let epoch else { return nil }
         return PullResponse(changes: changes, next: next, more: more, epoch: epoch, checksums: checksums)
     }
 
-    private static func change(_ members: Members) -> Change? {
-        guard case .number(let seqText)? = members["seq"], let seq = Int64(seqText),
-            case .string(let collection)? = members["collection"],
-            case .string(let idText)? = members["recordID"], let recordID = UUID(canonical: idText),
-            case .string(let operationText)? = members["operation"], let operation = MutationOperation(rawValue: operationText),
-            case .string(let outcomeText)? = members["outcome"], let outcome = MergeOutcome(rawValue: outcomeText),
-            case .object(let written)? = members["fields"], let fields = Self.fields(written),
-            case .object(let replaced)? = members["previous"], let previous = Self.fields(replaced),
-            case .object(let lost)? = members["overridden"], let overridden = Self.fields(lost),
-            let actor = optionalUUID(members["actor"]), let clientID = optionalUUID(members["clientID"]),
-            let mutationID = optionalInteger(members["mutationID"]),
-            case .string(let stampText)? = members["timestamp"], let timestamp = HLCTimestamp(stampText),
-            case .string(let atText)? = members["at"], let at = CanonicalTime.parse(atText)
+    private mutating func checksums() -> [String: CollectionChecksum]? {
+        var sums: [String: CollectionChecksum] = [:]
+        let read = object { parser, collection in
+            var checksum: UInt64?, rows: Int64?
+            let read = parser.object { parser, key in
+                switch key {
+                case "checksum": checksum = parser.string().flatMap { UInt64($0, radix: 16) }
+                case "rows": rows = parser.integer()
+                default: return parser.skip()
+                }
+                return true
+            }
+            guard read, let checksum, let rows else { return false }
+            sums[collection.text] = CollectionChecksum(checksum: checksum, rows: rows)
+            return true
+        }
+        return read ? sums : nil
+    }
+
+    private mutating func change() -> Change? {
+        var seq: Int64?, collection: String?, recordID: UUID?, operation: MutationOperation?, outcome: MergeOutcome?
+        var fields: RecordFields?, previous: RecordFields?, overridden: RecordFields?
+        var timestamp: HLCTimestamp?, at: Date?
+        // Absent when nil, as `Change` encodes them.
+        var actor: UUID?? = .some(nil), clientID: UUID?? = .some(nil), mutationID: Int64?? = .some(nil)
+        let read = object { parser, key in
+            switch key {
+            case "seq": seq = parser.integer()
+            case "collection": collection = parser.collectionName()
+            case "recordID": recordID = parser.uuid()
+            case "operation": operation = parser.string().flatMap(MutationOperation.init(rawValue:))
+            case "outcome": outcome = parser.string().flatMap(MergeOutcome.init(rawValue:))
+            case "fields": fields = parser.fields()
+            case "previous": previous = parser.fields()
+            case "overridden": overridden = parser.fields()
+            case "actor": actor = parser.optional { $0.uuid() }
+            case "clientID": clientID = parser.optional { $0.uuid() }
+            case "mutationID": mutationID = parser.optional { $0.integer() }
+            case "timestamp": timestamp = parser.string().flatMap(HLCTimestamp.init)
+            case "at": at = parser.plainString().flatMap { CanonicalTime.parse(bytes: $0.assumingMemoryBound(to: UInt8.self)) }
+            default: return parser.skip()
+            }
+            return true
+        }
+        guard read, let seq, let collection, let recordID, let operation, let outcome, let fields, let previous, let overridden,
+            let actor, let clientID, let mutationID, let timestamp, let at
         else { return nil }
         return Change(
             seq: seq, collection: collection, recordID: recordID, operation: operation, outcome: outcome, fields: fields,
             previous: previous, overridden: overridden, actor: actor, clientID: clientID, mutationID: mutationID,
             timestamp: timestamp, at: at
         )
-    }
-
-    /// `.some(nil)` for a null or missing member, nil for one that is not a UUID.
-    private static func optionalUUID(_ value: Value?) -> UUID?? {
-        switch value {
-        case nil, .null?: .some(nil)
-        case .string(let text)?: UUID(canonical: text).map { .some($0) }
-        default: nil
-        }
-    }
-
-    private static func optionalInteger(_ value: Value?) -> Int64?? {
-        switch value {
-        case nil, .null?: .some(nil)
-        case .number(let text)?: Int64(text).map { .some($0) }
-        default: nil
-        }
     }
 }

@@ -5,30 +5,43 @@ extension SnapshotLine {
     /// for their shape; anything else, and any record line it cannot read, goes through `JSONDecoder`.
     public static func parse(_ line: UnsafeRawBufferPointer, decoder: JSONDecoder) throws -> SnapshotLine {
         var parser = MiniJSON(bytes: line)
-        if let record = parser.record() { return .record(record) }
+        if let record = parser.recordLine() { return .record(record) }
         return try decoder.decode(SnapshotLine.self, from: Data(line))
     }
 }
 
 extension MiniJSON {
     /// A `{"record": {…}}` line.
-    mutating func record() -> SnapshotRecord? {
-        guard case .object(let line)? = document(), line.count == 1, case .object(let record)? = line["record"],
-            case .string(let collection)? = record["collection"],
-            case .string(let idText)? = record["id"], let id = UUID(canonical: idText),
-            case .number(let seqText)? = record["seq"], let seq = Int64(seqText),
-            case .object(let values)? = record["fields"],
-            case .string(let updatedText)? = record["updatedAt"], let updatedAt = FieldSchema.parseTime(updatedText)
-        else { return nil }
-        guard let fields = MiniJSON.fields(values) else { return nil }
-        func user(_ key: String) -> UUID?? {
-            switch record[key] {
-            case .null?, nil: .some(nil)
-            case .string(let text)?: UUID(canonical: text).map { .some($0) }
-            default: nil
-            }
+    mutating func recordLine() -> SnapshotRecord? {
+        var record: SnapshotRecord?
+        var members = 0
+        let read = object { parser, key in
+            members += 1
+            guard case "record" = key else { return false }
+            record = parser.record()
+            return record != nil
         }
-        guard let createdBy = user("createdBy"), let updatedBy = user("updatedBy") else { return nil }
+        guard read, members == 1, atEnd() else { return nil }
+        return record
+    }
+
+    private mutating func record() -> SnapshotRecord? {
+        var collection: String?, id: UUID?, seq: Int64?, fields: RecordFields?, updatedAt: Date?
+        var createdBy: UUID?? = .some(nil), updatedBy: UUID?? = .some(nil)
+        let read = object { parser, key in
+            switch key {
+            case "collection": collection = parser.collectionName()
+            case "id": id = parser.uuid()
+            case "seq": seq = parser.integer()
+            case "fields": fields = parser.fields()
+            case "createdBy": createdBy = parser.optional { $0.uuid() }
+            case "updatedBy": updatedBy = parser.optional { $0.uuid() }
+            case "updatedAt": updatedAt = parser.string().flatMap(FieldSchema.parseTime)
+            default: return parser.skip()
+            }
+            return true
+        }
+        guard read, let collection, let id, let seq, let fields, let updatedAt, let createdBy, let updatedBy else { return nil }
         return SnapshotRecord(collection: collection, id: id, seq: seq, fields: fields, createdBy: createdBy, updatedBy: updatedBy, updatedAt: updatedAt)
     }
 }

@@ -9,6 +9,12 @@ extension UUID {
         self.init(uuid: bytes)
     }
 
+    /// The same, from the text's UTF-8 bytes.
+    init?(canonicalBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let uuid = UUID.bytes(ofCanonical: bytes) else { return nil }
+        self.init(uuid: uuid)
+    }
+
     /// The lowercase canonical form, which the sync protocol and the replica use.
     public var lowercasedText: String {
         let digits = Array("0123456789abcdef".utf8)

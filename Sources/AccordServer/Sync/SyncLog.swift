@@ -59,15 +59,18 @@ struct SyncLog: Sendable {
             checksums[collection] = CollectionChecksum(checksum: UInt64(bitPattern: row.4[index]), rows: row.5[index])
         }
         let head = Head(seq: row.0, horizon: row.1, epoch: row.2, checksums: checksums)
-        return (head, Page(changes: row.6, last: row.7, more: row.8 > limit))
+        return (head, Page(changes: row.6, last: row.7, more: row.8))
     }
 
-    /// One row: the head, its checksums as parallel arrays, and the page. One row past the limit is read only to tell
-    /// if there is more.
+    /// One row: the head, its checksums as parallel arrays, and the page. Each change is joined from its pieces with
+    /// `||` rather than built by `json_build_object`, which looks up every argument's type again for every row
+    /// (a quarter of the statement's time for a page of 1,000); the values are spelled as it spells them, and the
+    /// JSON columns as their own text.
     private struct ReadStatement: PostgresPreparedStatement {
-        typealias Row = (Int64, Int64, UUID, [String], [Int64], [Int64], ByteBuffer?, Int64?, Int64)
+        typealias Row = (Int64, Int64, UUID, [String], [Int64], [Int64], ByteBuffer?, Int64?, Bool)
         static let sql = """
-            SELECT h.last_seq, h.horizon_seq, h.epoch, h.collections, h.checksums, h.rows, p.changes, p.last, p.count
+            SELECT h.last_seq, h.horizon_seq, h.epoch, h.collections, h.checksums, h.rows, p.changes, p.last,
+                   EXISTS (SELECT 1 FROM changes c WHERE c.org_id = $1 AND c.seq > p.last) AS more
             FROM (
                 SELECT h.last_seq, h.horizon_seq, h.epoch,
                        coalesce(array_agg(c.collection) FILTER (WHERE c.collection IS NOT NULL), '{}') AS collections,
@@ -77,15 +80,17 @@ struct SyncLog: Sendable {
                 WHERE h.org_id = $1
                 GROUP BY h.last_seq, h.horizon_seq, h.epoch
             ) h CROSS JOIN (
-                SELECT string_agg(change, ',' ORDER BY seq) FILTER (WHERE n <= $3) AS changes,
-                       max(seq) FILTER (WHERE n <= $3) AS last, count(*) AS count
+                SELECT string_agg(change, ',' ORDER BY seq) AS changes, max(seq) AS last
                 FROM (
-                    SELECT seq, row_number() OVER (ORDER BY seq) AS n, json_build_object(
-                        'seq', seq, 'collection', collection, 'recordID', record_id, 'operation', operation, 'outcome', outcome,
-                        'fields', fields, 'previous', previous, 'overridden', overridden, 'actor', actor, 'clientID', client_id,
-                        'mutationID', mutation_id, 'timestamp', stamp,
-                        'at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text AS change
-                    FROM changes WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3 + 1
+                    SELECT seq, '{"seq":' || seq || ',"collection":' || to_json(collection)::text
+                        || ',"recordID":"' || record_id || '","operation":' || to_json(operation)::text
+                        || ',"outcome":' || to_json(outcome)::text || ',"fields":' || fields::text
+                        || ',"previous":' || previous::text || ',"overridden":' || overridden::text
+                        || ',"actor":' || coalesce('"' || actor || '"', 'null')
+                        || ',"clientID":' || coalesce('"' || client_id || '"', 'null')
+                        || ',"mutationID":' || coalesce(mutation_id::text, 'null') || ',"timestamp":' || to_json(stamp)::text
+                        || ',"at":"' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '"}' AS change
+                    FROM changes WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
                 ) page
             ) p
             """

@@ -24,11 +24,42 @@ extension Replica {
 
         init(_ page: PullResponse) {
             self.page = page
+            // A page's changes mostly write the same few sets of fields: each statement's text is built once.
+            var texts = StatementTexts()
+            var schemas: [String: CollectionSchema] = [:]
             entries = page.changes.compactMap { change in
-                guard let schema = Collections.named(change.collection) else { return nil }
+                guard let schema = schemas[change.collection] ?? Collections.named(change.collection) else { return nil }
+                schemas[change.collection] = schema
                 let id = change.recordID.lowercasedText
-                return Entry(change: change, schema: schema, id: id, statement: Replica.visibleWrite(of: change, id: id, schema))
+                return Entry(change: change, schema: schema, id: id, statement: Replica.visibleWrite(of: change, id: id, schema, texts: &texts))
             }
+        }
+    }
+
+    /// The texts of the statements that write pulled changes, by collection and the fields they write.
+    struct StatementTexts {
+        private var creates: [String: String] = [:]
+        private var updates: [String: [[String]: String]] = [:]
+
+        mutating func create(_ schema: CollectionSchema) -> String {
+            if let text = creates[schema.name] { return text }
+            let updates = (["_seq", "_created_by", "_updated_by", "_updated_at"] + schema.fields.map { $0.name.quotedDatabaseIdentifier })
+                .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            let text = """
+                INSERT INTO \(schema.quotedTable) (id, _seq, _created_by, _updated_by, _updated_at, \(schema.quotedColumns))
+                VALUES (?, ?, ?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
+                ON CONFLICT (id) DO UPDATE SET \(updates)
+                """
+            creates[schema.name] = text
+            return text
+        }
+
+        mutating func update(_ schema: CollectionSchema, writing names: [String]) -> String {
+            if let text = updates[schema.name]?[names] { return text }
+            let assignments = names.map { ", \($0.quotedDatabaseIdentifier) = ?" }.joined()
+            let text = "UPDATE \(schema.quotedTable) SET _seq = ?, _updated_by = ?, _updated_at = ?\(assignments) WHERE id = ?"
+            updates[schema.name, default: [:]][names] = text
+            return text
         }
     }
 
@@ -78,29 +109,23 @@ extension Replica {
 
     /// The statement that writes a created or updated record without a shadow, fields and who changed it last
     /// together; nil for a delete or an update that writes nothing.
-    static func visibleWrite(of change: Change, id: String, _ schema: CollectionSchema) -> (sql: String, values: [DatabaseValue])? {
+    static func visibleWrite(
+        of change: Change, id: String, _ schema: CollectionSchema, texts: inout StatementTexts
+    ) -> (sql: String, values: [DatabaseValue])? {
         let actor = change.actor?.lowercasedText
         let at = FieldSchema.canonicalTime(change.at)
         switch change.operation {
         case .create:
             var columns: [DatabaseValue] = [id.databaseValue, change.seq.databaseValue, actor.databaseValue, actor.databaseValue, at.databaseValue]
             columns += schema.fields.map { (change.fields[$0.name] ?? .null).databaseValue }
-            let updates = (["_seq", "_created_by", "_updated_by", "_updated_at"] + schema.fields.map { $0.name.quotedDatabaseIdentifier })
-                .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            let sql = """
-                INSERT INTO \(schema.quotedTable) (id, _seq, _created_by, _updated_by, _updated_at, \(schema.quotedColumns))
-                VALUES (?, ?, ?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
-                ON CONFLICT (id) DO UPDATE SET \(updates)
-                """
-            return (sql, columns)
+            return (texts.create(schema), columns)
         case .update:
             let names = change.fields.keys.filter { schema.field($0) != nil }.sorted()
             guard !names.isEmpty else { return nil }
             var columns: [DatabaseValue] = [change.seq.databaseValue, actor.databaseValue, at.databaseValue]
             columns += names.map { change.fields[$0]!.databaseValue }
             columns.append(id.databaseValue)
-            let assignments = names.map { ", \($0.quotedDatabaseIdentifier) = ?" }.joined()
-            return ("UPDATE \(schema.quotedTable) SET _seq = ?, _updated_by = ?, _updated_at = ?\(assignments) WHERE id = ?", columns)
+            return (texts.update(schema, writing: names), columns)
         case .delete:
             return nil
         }
@@ -112,21 +137,15 @@ extension Replica {
         let at = FieldSchema.canonicalTime(change.at)
         switch change.operation {
         case .create:
-            let fields = schema.fields.reduce(into: RecordFields()) { $0[$1.name] = change.fields[$1.name] ?? .null }
-            if shadowed {
-                try writeShadow(id, fields, seq: change.seq, exists: true, snapshot: nil, schema, db)
-                try stamp(actor: actor, at: at, created: true, on: id, schema, db)
+            guard shadowed else {
+                // Written as a prepared page writes it; only a record with a shadow takes the path below.
+                var texts = StatementTexts()
+                if let (sql, values) = visibleWrite(of: change, id: id, schema, texts: &texts) { try db.cachedStatement(sql: sql).execute(binding: values) }
                 return
             }
-            var arguments = StatementArguments(columns: [id.databaseValue, change.seq.databaseValue, actor.databaseValue, actor.databaseValue, at.databaseValue])
-            arguments += StatementArguments(columns: schema.fields.map { fields[$0.name]!.databaseValue })
-            let updates = (["_seq", "_created_by", "_updated_by", "_updated_at"] + schema.fields.map(\.name.quotedDatabaseIdentifier))
-                .map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            try db.cachedStatement(sql: """
-                INSERT INTO \(schema.quotedTable) (id, _seq, _created_by, _updated_by, _updated_at, \(schema.quotedColumns))
-                VALUES (?, ?, ?, ?, ?\(String(repeating: ", ?", count: schema.fields.count)))
-                ON CONFLICT (id) DO UPDATE SET \(updates)
-                """).execute(arguments: arguments)
+            let fields = schema.fields.reduce(into: RecordFields()) { $0[$1.name] = change.fields[$1.name] ?? .null }
+            try writeShadow(id, fields, seq: change.seq, exists: true, snapshot: nil, schema, db)
+            try stamp(actor: actor, at: at, created: true, on: id, schema, db)
         case .update:
             guard !change.fields.isEmpty else { return }
             let names = change.fields.keys.filter { schema.field($0) != nil }.sorted()
