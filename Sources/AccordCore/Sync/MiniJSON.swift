@@ -101,7 +101,7 @@ struct MiniJSON {
     mutating func number() -> FieldValue? {
         guard let digits = numberBytes() else { return nil }
         if let int = Self.integer(digits) { return .int(int) }
-        return Double(String(decoding: digits, as: UTF8.self)).map(FieldValue.double)
+        return Self.double(digits).map(FieldValue.double)
     }
 
     /// A string's bytes when it has no escapes, which spares building a `String`; nil otherwise.
@@ -228,6 +228,20 @@ struct MiniJSON {
             value = sum
         }
         return value
+    }
+
+    /// A number's bytes read by `strtod` from a copy on the stack, which spares building a `String` for each; a
+    /// number it does not read to the end (a locale with another decimal separator) goes through `Double(_:)`.
+    private static func double(_ text: UnsafeRawBufferPointer) -> Double? {
+        let read = withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer -> Double? in
+            guard let start = buffer.baseAddress else { return nil }
+            text.copyBytes(to: UnsafeMutableRawBufferPointer(buffer))
+            buffer[text.count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(start, &end)
+            return end == start + text.count ? value : nil
+        }
+        return read ?? Double(String(decoding: text, as: UTF8.self))
     }
 
     /// A string's text with its escapes resolved; nil for an invalid escape.
