@@ -65,12 +65,14 @@ struct SyncLog: Sendable {
     /// One row: the head, its checksums as parallel arrays, and the page. Each change is joined from its pieces with
     /// `||` rather than built by `json_build_object`, which looks up every argument's type again for every row
     /// (a quarter of the statement's time for a page of 1,000); the values are spelled as it spells them, and the
-    /// JSON columns as their own text.
+    /// JSON columns as their own text. Whether more follow is asked as "the next seq after the page", which
+    /// PostgreSQL answers from the primary key; asked with `EXISTS`, the prepared statement's generic plan scans the
+    /// whole table for the last page, where no row matches.
     private struct ReadStatement: PostgresPreparedStatement {
         typealias Row = (Int64, Int64, UUID, [String], [Int64], [Int64], ByteBuffer?, Int64?, Bool)
         static let sql = """
             SELECT h.last_seq, h.horizon_seq, h.epoch, h.collections, h.checksums, h.rows, p.changes, p.last,
-                   EXISTS (SELECT 1 FROM changes c WHERE c.org_id = $1 AND c.seq > p.last) AS more
+                   (SELECT c.seq FROM changes c WHERE c.org_id = $1 AND c.seq > p.last ORDER BY c.seq LIMIT 1) IS NOT NULL AS more
             FROM (
                 SELECT h.last_seq, h.horizon_seq, h.epoch,
                        coalesce(array_agg(c.collection) FILTER (WHERE c.collection IS NOT NULL), '{}') AS collections,
