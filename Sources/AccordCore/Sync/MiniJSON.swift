@@ -129,8 +129,10 @@ struct MiniJSON {
 
     /// A record's field values, as `FieldValue` decodes them from JSON.
     mutating func fields() -> RecordFields? {
-        var fields = RecordFields(minimumCapacity: 16)
+        // Room is made at the first member: a change's `overridden` and `previous` are often empty.
+        var fields: RecordFields = [:]
         let read = object { parser, key in
+            if fields.isEmpty { fields.reserveCapacity(16) }
             let value: FieldValue?
             switch parser.nextByte() {
             case UInt8(ascii: "\""): value = parser.string().map(FieldValue.text)
