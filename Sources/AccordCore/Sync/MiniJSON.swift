@@ -237,7 +237,8 @@ struct MiniJSON {
     private static func double(_ text: UnsafeRawBufferPointer) -> Double? {
         let read = withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer -> Double? in
             guard let start = buffer.baseAddress else { return nil }
-            text.copyBytes(to: UnsafeMutableRawBufferPointer(buffer))
+            // `copyMemory`, not `copyBytes(to:)`: the latter is Foundation's generic `DataProtocol` path, byte by byte.
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: text)
             buffer[text.count] = 0
             var end: UnsafeMutablePointer<CChar>?
             let value = strtod(start, &end)
