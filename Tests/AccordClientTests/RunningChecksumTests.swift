@@ -75,6 +75,28 @@ struct RunningChecksumTests {
         }
     }
 
+    /// The triggers' `accord_digest` reads SQLite's columns as the protocol's digest reads field values: integers
+    /// as booleans where the field is one, ids and UUIDs lowercased, nulls for absent fields.
+    @Test func theTriggersDigestAgreesWithTheRecordDigest() throws {
+        try Self.withReplica { replica in
+            let (id, record) = (UUID(), UUID())
+            let cases: [(CollectionSchema, RecordFields)] = [
+                (Collections.conflicts, ["collection": .text("notes"), "record_id": .text(record.uuidString), "kind": .text("field"), "mutation_id": .int(42), "status": .text("open")]),
+                (Collections.notes, ["subject": .text(record.uuidString), "title": .text("Q3 dip: the cancelled trade show"), "pinned": .bool(true)]),
+            ]
+            for (schema, fields) in cases {
+                let arguments: [DatabaseValue] = [schema.name.databaseValue, id.uuidString.databaseValue, 5.databaseValue]
+                    + schema.fields.map { (fields[$0.name] ?? .null).databaseValue }
+                let sql = "SELECT accord_digest(\(Array(repeating: "?", count: arguments.count).joined(separator: ", ")))"
+                let digest = try replica.database.read { db in try Int64.fetchOne(db, sql: sql, arguments: StatementArguments(columns: arguments)) }
+                #expect(digest.map { UInt64(bitPattern: $0) } == RecordDigest.digest(id: id, seq: 5, fields: fields, schema: schema), "\(schema.name)")
+            }
+            #expect(throws: DatabaseError.self) {
+                try replica.database.read { db in try Int64.fetchOne(db, sql: "SELECT accord_digest('notes', 'a', 1)") }
+            }
+        }
+    }
+
     @Test func aSumThatDriftedIsCountedAgainFromTheRows() throws {
         try Self.withReplica { replica in
             try replica.pool.write { db in try db.execute(sql: "UPDATE _checksums SET checksum = 42, rows = 7 WHERE collection = 'notes'") }

@@ -43,9 +43,12 @@ public enum CanonicalTime {
     /// Whether `text` is already spelled as `format` spells its time, which spares parsing and spelling it again.
     public static func isCanonical(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            bytes.count == 24 && bytes[19] == UInt8(ascii: ".") && milliseconds(bytes) != nil
-        }
+        return text.withUTF8 { isCanonical(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func isCanonical(bytes: UnsafeRawBufferPointer) -> Bool {
+        let bytes = bytes.assumingMemoryBound(to: UInt8.self)
+        return bytes.count == 24 && bytes[19] == UInt8(ascii: ".") && milliseconds(bytes) != nil
     }
 
     /// Milliseconds since 1970 of a time in the shape `parse` reads.

@@ -145,6 +145,15 @@ extension FieldSchema {
         }
     }
 
+    /// Whether text of this field's type is already in its canonical spelling, as `canonical` would leave it.
+    public func isCanonical(text bytes: UnsafeRawBufferPointer) -> Bool {
+        switch type {
+        case .uuid, .reference: !bytes.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        case .timestamp: CanonicalTime.isCanonical(bytes: bytes)
+        default: true
+        }
+    }
+
     private static let fractionalTime = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     /// An ISO 8601 time with or without fractional seconds.

@@ -45,7 +45,12 @@ public enum Collections {
 
     /// The name of the collection spelled by these UTF-8 bytes, if this process syncs it.
     static func name(matching bytes: UnsafeRawBufferPointer) -> String? {
-        catalog.withLock { $0.first { $0.name.utf8.elementsEqual(bytes) }?.name }
+        named(matching: bytes)?.name
+    }
+
+    /// The collection whose name these UTF-8 bytes spell, if this process syncs it.
+    public static func named(matching bytes: UnsafeRawBufferPointer) -> CollectionSchema? {
+        catalog.withLock { $0.first { $0.name.utf8.elementsEqual(bytes) } }
     }
 
     /// Adds a collection declared outside Accord, such as the benchmarks' wide rows. Register it before

@@ -17,22 +17,52 @@ public enum RecordDigest {
 
     /// The same digest from the values of the collection's fields, in its field order.
     public static func digest(idText: String, seq: Int64, values: [FieldValue], schema: CollectionSchema) -> UInt64 {
-        var hasher = FNV()
-        hasher.mix(idText)
-        hasher.mix(String(seq))
-        for (field, value) in zip(schema.fields, values) {
-            hasher.mix(field.name)
+        var builder = Builder(idText: idText, seq: seq)
+        for (field, value) in zip(schema.fields, values) { builder.add(field, value) }
+        return builder.hash
+    }
+
+    /// The digest built field by field, in the collection's field order, for values held in another form: a
+    /// SQLite trigger hands over each column's bytes, which are digested in place instead of as a `String`.
+    public struct Builder {
+        private var fnv = FNV()
+
+        /// Starts a record's digest from its id in its canonical lowercase spelling.
+        public init(idText: String, seq: Int64) {
+            fnv.mix(idText)
+            fnv.mix(String(seq))
+        }
+
+        /// The same, from the id's UTF-8 bytes.
+        public init(idText bytes: UnsafeRawBufferPointer, seq: Int64) {
+            fnv.mix(bytes)
+            fnv.mix(String(seq))
+        }
+
+        public var hash: UInt64 { fnv.hash }
+
+        public mutating func add(_ field: FieldSchema, _ value: FieldValue) {
+            fnv.mix(field.name)
             // The type-tagged spelling, so that the text "1" and the integer 1 differ; mixed piece by piece, which
             // hashes the same bytes as the joined text without building it.
             switch field.canonical(value) {
-            case .null: hasher.mix("n")
-            case .bool(let bool): hasher.mix(bool ? "b1" : "b0")
-            case .int(let int): hasher.mix(tag: "i", String(int))
-            case .double(let double): hasher.mix(tag: "d", double.description)
-            case .text(let text): hasher.mix(tag: "t", text)
+            case .null: fnv.mix("n")
+            case .bool(let bool): fnv.mix(bool ? "b1" : "b0")
+            case .int(let int): fnv.mix(tag: "i", String(int))
+            case .double(let double): fnv.mix(tag: "d", double.description)
+            case .text(let text): fnv.mix(tag: "t", text)
             }
         }
-        return hasher.hash
+
+        /// A text value given as its UTF-8 bytes; digested as `add(field, .text(…))` digests it.
+        public mutating func add(_ field: FieldSchema, text bytes: UnsafeRawBufferPointer) {
+            guard field.isCanonical(text: bytes) else {
+                add(field, .text(String(decoding: bytes, as: UTF8.self)))
+                return
+            }
+            fnv.mix(field.name)
+            fnv.mix(tag: UInt8(ascii: "t"), bytes)
+        }
     }
 
     /// FNV-1a, with a separator byte after each text.
@@ -53,6 +83,12 @@ public enum RecordDigest {
             if inPlace == nil {
                 for each in text.utf8 { byte(each) }
             }
+            byte(0xff)
+        }
+
+        mutating func mix(tag: UInt8? = nil, _ bytes: UnsafeRawBufferPointer) {
+            if let tag { byte(tag) }
+            for each in bytes { byte(each) }
             byte(0xff)
         }
     }

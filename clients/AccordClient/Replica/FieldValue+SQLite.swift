@@ -25,11 +25,16 @@ extension FieldType {
         }
     }
 
+    /// Reads an integer column of this type back as a field value: SQLite stores booleans, and reals that are whole, as integers.
+    func value(ofInteger int: Int64) -> FieldValue {
+        self == .boolean ? .bool(int != 0) : self == .real ? .double(Double(int)) : .int(int)
+    }
+
     /// Reads a column of this type back as a field value.
     func value(of databaseValue: DatabaseValue) -> FieldValue {
         switch databaseValue.storage {
         case .null: .null
-        case .int64(let int): self == .boolean ? .bool(int != 0) : self == .real ? .double(Double(int)) : .int(int)
+        case .int64(let int): value(ofInteger: int)
         case .double(let double): .double(double)
         case .string(let text): .text(text)
         case .blob(let data): .text(String(decoding: data, as: UTF8.self))

@@ -1,6 +1,7 @@
 import AccordCore
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// Keeps each collection's checksum of the server's state up to date as the replica changes, so proving the
@@ -30,7 +31,7 @@ enum ReplicaChecksums {
     /// Registers the SQL functions the triggers call, on every connection.
     static func prepare(_ db: Database, counting: Counting) throws {
         try db.execute(sql: "PRAGMA recursive_triggers = ON")
-        db.add(function: digest)
+        try registerDigest(db)
         db.add(function: add)
         db.add(function: subtract)
         db.add(function: DatabaseFunction("accord_counting", argumentCount: 0, pure: false) { _ in counting.isOn })
@@ -50,17 +51,45 @@ enum ReplicaChecksums {
         return RecordDigest.digest(idText: id, seq: seq, values: values, schema: schema)
     }
 
-    /// `accord_digest(collection, id, seq, field…)`: the record's digest as a signed 64-bit bit pattern.
-    private static let digest = DatabaseFunction("accord_digest", argumentCount: nil, pure: true) { values in
-        guard values.count >= 3, let name = String.fromDatabaseValue(values[0]), let schema = Collections.named(name),
-            values.count == 3 + schema.fields.count
-        else {
-            throw DatabaseError(message: "accord_digest needs a collection, an id, a seq and the collection's fields")
+    /// Registers `accord_digest(collection, id, seq, field…)`, the record's digest as a signed 64-bit bit pattern,
+    /// with SQLite's C interface: the triggers call it twice for every row a pull page updates, and a GRDB
+    /// `DatabaseFunction` would first copy every argument into a `DatabaseValue` and every text into a `String`.
+    private static func registerDigest(_ db: Database) throws {
+        let code = sqlite3_create_function_v2(
+            db.sqliteConnection, "accord_digest", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
+            { context, count, arguments in ReplicaChecksums.digest(context, Int(count), arguments) }, nil, nil, nil
+        )
+        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "could not register accord_digest") }
+    }
+
+    private static func digest(_ context: OpaquePointer?, _ count: Int, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {
+        guard let arguments, count >= 3, let schema = Collections.named(matching: text(arguments[0])), count == 3 + schema.fields.count else {
+            sqlite3_result_error(context, "accord_digest needs a collection, an id, a seq and the collection's fields", -1)
+            return
         }
-        let fields = schema.fields.enumerated().map { index, field in field.type.value(of: values[3 + index]) }
-        let id = String.fromDatabaseValue(values[1]) ?? ""
-        let seq = Int64.fromDatabaseValue(values[2]) ?? 0
-        return Int64(bitPattern: RecordDigest.digest(idText: id.lowercased(), seq: seq, values: fields, schema: schema))
+        let id = text(arguments[1])
+        let seq = sqlite3_value_type(arguments[2]) == SQLITE_INTEGER ? sqlite3_value_int64(arguments[2]) : 0
+        // Ids are stored in lower case; one that is not is digested as its lowercase spelling.
+        var builder = id.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+            ? RecordDigest.Builder(idText: String(decoding: id, as: UTF8.self).lowercased(), seq: seq)
+            : RecordDigest.Builder(idText: id, seq: seq)
+        for (index, field) in schema.fields.enumerated() {
+            let value = arguments[3 + index]
+            switch sqlite3_value_type(value) {
+            case SQLITE_NULL: builder.add(field, .null)
+            case SQLITE_INTEGER: builder.add(field, field.type.value(ofInteger: sqlite3_value_int64(value)))
+            case SQLITE_FLOAT: builder.add(field, .double(sqlite3_value_double(value)))
+            default: builder.add(field, text: text(value))
+            }
+        }
+        sqlite3_result_int64(context, Int64(bitPattern: builder.hash))
+    }
+
+    /// A text (or blob) argument's bytes, valid until the function returns.
+    private static func text(_ value: OpaquePointer?) -> UnsafeRawBufferPointer {
+        // The bytes are counted after asking for the text, which is when SQLite has converted the value to it.
+        guard let bytes = sqlite3_value_text(value) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_value_bytes(value)))
     }
 
     /// Wrapping arithmetic: SQLite's own `+` turns an overflowing integer into a float. NULL counts as zero.
