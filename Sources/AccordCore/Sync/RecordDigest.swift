@@ -48,9 +48,9 @@ public enum RecordDigest {
             switch field.canonical(value) {
             case .null: fnv.mix("n")
             case .bool(let bool): fnv.mix(bool ? "b1" : "b0")
-            case .int(let int): fnv.mix(tag: "i", String(int))
-            case .double(let double): fnv.mix(tag: "d", double.description)
-            case .text(let text): fnv.mix(tag: "t", text)
+            case .int(let int): fnv.mix(tag: UInt8(ascii: "i"), String(int))
+            case .double(let double): fnv.mix(tag: UInt8(ascii: "d"), double.description)
+            case .text(let text): fnv.mix(tag: UInt8(ascii: "t"), text)
             }
         }
 
@@ -74,8 +74,8 @@ public enum RecordDigest {
             hash &*= 0x0000_0100_0000_01b3
         }
 
-        mutating func mix(tag: Character? = nil, _ text: String) {
-            if let tag { byte(tag.asciiValue ?? 0) }
+        mutating func mix(tag: UInt8? = nil, _ text: String) {
+            if let tag { byte(tag) }
             // A native string's bytes are read in place; others are walked one by one.
             let inPlace: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
                 for each in bytes { byte(each) }

@@ -45,10 +45,9 @@ enum ReplicaChecksums {
 
     /// The digest the triggers would compute for a visible row written with these column values, in field order.
     static func digest(id: String, seq: Int64, columns: [DatabaseValue], _ schema: CollectionSchema) -> UInt64 {
-        var values: [FieldValue] = []
-        values.reserveCapacity(columns.count)
-        for (field, column) in zip(schema.fields, columns) { values.append(field.type.value(of: column)) }
-        return RecordDigest.digest(idText: id, seq: seq, values: values, schema: schema)
+        var builder = RecordDigest.Builder(idText: id, seq: seq)
+        for (field, column) in zip(schema.fields, columns) { builder.add(field, field.type.value(of: column)) }
+        return builder.hash
     }
 
     /// Registers `accord_digest(collection, id, seq, field…)`, the record's digest as a signed 64-bit bit pattern,
