@@ -160,6 +160,9 @@ struct MeasurementGenerator {
         ]
     }
 
+    /// The fields a correction writes.
+    static let correctedFields = ["value", "approved", "comment"]
+
     /// A later correction of a measurement: a new value and comment, as a re-run of the data source would make.
     mutating func correction() -> RecordFields {
         [

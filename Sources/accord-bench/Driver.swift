@@ -203,7 +203,7 @@ final class Driver {
         _ = try await withServer { server in
             try await seeder.update(sizes.changes, in: org, server: server, token: token)
         }
-        var accord: [JobResult] = [], baseline: [JobResult] = []
+        var accord: [JobResult] = [], baseline: [JobResult] = [], floor: [JobResult] = []
         let serverRSS = try await withServer { server in
             for repetition in 1...sizes.repetitions {
                 let file = work.appendingPathComponent("catchup-\(repetition).sqlite").path
@@ -218,6 +218,14 @@ final class Driver {
                 baseline.append(try await runJob(job))
                 say("    baseline \(repetition)/\(sizes.repetitions): \(Report.duration(baseline.last!.seconds[0]))")
                 try Replica.remove(at: URL(fileURLWithPath: copy))
+                let floorFile = work.appendingPathComponent("catchup-floor-\(repetition).sqlite").path
+                try copyReplica(base, to: floorFile)
+                job = copyJob(.catchUpFloor, org: org, file: floorFile)
+                job.since = since
+                job.count = SyncProtocol.defaultPullLimit
+                floor.append(try await runJob(job))
+                say("    SQLite alone, committing every \(job.count) \(repetition)/\(sizes.repetitions): \(Report.duration(floor.last!.seconds[0]))")
+                try Replica.remove(at: URL(fileURLWithPath: floorFile))
             }
         }
         // A replica that took a snapshot instead would measure the wrong thing.
@@ -227,8 +235,20 @@ final class Driver {
         return ScenarioResult.duration(
             key: "catch-up", title: "catch-up (\(Report.count(sizes.changes)))", accord: accord, baseline: baseline,
             goalRatio: 1.5, clientRSSLimit: nil, serverRSS: serverRSS,
-            notes: ["The replica pulled \(accord.first?.counts["pulled"] ?? 0) changes; the baseline copied \(baseline.first?.counts["rows"] ?? 0) changed rows."]
+            notes: [
+                "The replica pulled \(accord.first?.counts["pulled"] ?? 0) changes; the baseline copied \(baseline.first?.counts["rows"] ?? 0) changed rows.",
+                floorNote(floor, baseline: baseline),
+            ]
         )
+    }
+
+    /// What SQLite alone took for catch-up's writes committed page by page, against the baseline (`CatchUpFloor`).
+    private func floorNote(_ floor: [JobResult], baseline: [JobResult]) -> String {
+        let (f, b) = (Summary(floor.flatMap(\.seconds)), Summary(baseline.flatMap(\.seconds)))
+        let ratio = b.median > 0 ? String(format: "%.2f", f.median / b.median) : "-"
+        return "SQLite alone, writing the same changed rows into a copy of the replica with one UPDATE each, committed every "
+            + "\(SyncProtocol.defaultPullLimit) as pull pages are, without the checksum triggers: \(Report.duration(f.median)) (median), "
+            + "\(ratio)× the baseline."
     }
 
     private func fanOut() async throws -> ScenarioResult {

@@ -3,7 +3,7 @@ import Foundation
 /// One measurement that runs in a client process of its own, so its peak memory is the client's alone.
 struct Job: Codable, Sendable {
     enum Kind: String, Codable, Sendable {
-        case initialSync, initialBaseline, catchUp, catchUpBaseline, push, pushBaseline, propagation, idle, fanOut
+        case initialSync, initialBaseline, catchUp, catchUpBaseline, catchUpFloor, push, pushBaseline, propagation, idle, fanOut
     }
 
     var kind: Kind
@@ -15,7 +15,7 @@ struct Job: Codable, Sendable {
     /// The benchmark database, as the cluster's superuser (baselines only).
     var databaseURL: String = ""
     var psql: String = "psql"
-    /// Mutations per client, samples, or connections.
+    /// Mutations per client, samples, connections, or (catch-up's floor) rows per transaction.
     var count: Int = 0
     var clients: Int = 1
     var repetitions: Int = 1
@@ -43,6 +43,7 @@ extension Job {
         switch kind {
         case .initialSync, .catchUp: try await ReplicaJobs.sync(self)
         case .initialBaseline, .catchUpBaseline: try await CopyBaseline.run(self)
+        case .catchUpFloor: try await CatchUpFloor.run(self)
         case .push: try await PushJobs.accord(self)
         case .pushBaseline: try await PushJobs.baseline(self)
         case .propagation: try await LatencyJobs.propagation(self)

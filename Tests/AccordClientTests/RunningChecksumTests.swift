@@ -97,6 +97,20 @@ struct RunningChecksumTests {
         }
     }
 
+    /// Sums wrap around 64 bits instead of turning into floats, and what is not an integer counts as zero.
+    @Test func theTriggersArithmeticWraps() throws {
+        try Self.withReplica { replica in
+            let results = try replica.database.read { db in
+                try Row.fetchOne(db, sql: """
+                    SELECT accord_add(9223372036854775807, 1), accord_subtract(-9223372036854775808, 1),
+                           accord_subtract(NULL, 1), accord_add(2.0, 'x'), accord_add(2.5, 1)
+                    """)
+            }
+            let values = try #require(results).map(\.1)
+            #expect(values == [Int64.min, Int64.max, -1, 2, 1].map(\.databaseValue))
+        }
+    }
+
     @Test func aSumThatDriftedIsCountedAgainFromTheRows() throws {
         try Self.withReplica { replica in
             try replica.pool.write { db in try db.execute(sql: "UPDATE _checksums SET checksum = 42, rows = 7 WHERE collection = 'notes'") }

@@ -70,13 +70,18 @@ extension Replica {
     /// instead of 1,000, and caches 16 MB of pages.
     func setCatchingUp(_ catchingUp: Bool) throws {
         try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(catchingUp ? 10_000 : 1_000)")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(catchingUp ? Self.catchUpCheckpointPages : 1_000)")
             // Truncating the log after every checkpoint would make the file system allocate it again each time; the
             // limit applies again once caught up, so the grown log shrinks at the next checkpoint.
             try db.execute(sql: "PRAGMA journal_size_limit = \(catchingUp ? -1 : Replica.logSizeLimit)")
-            try db.execute(sql: "PRAGMA cache_size = \(catchingUp ? -16_384 : -2_000)")
+            try db.execute(sql: "PRAGMA cache_size = \(catchingUp ? -Self.catchUpCacheKiB : -2_000)")
         }
     }
+
+    /// Log pages between checkpoints while catching up.
+    public static let catchUpCheckpointPages = 10_000
+    /// The page cache while catching up, in KiB.
+    public static let catchUpCacheKiB = 16_384
 
     /// Applies a pull page and moves the cursor, in one transaction.
     func apply(_ page: PullResponse) throws {

@@ -31,9 +31,19 @@ enum ReplicaChecksums {
     /// Registers the SQL functions the triggers call, on every connection.
     static func prepare(_ db: Database, counting: Counting) throws {
         try db.execute(sql: "PRAGMA recursive_triggers = ON")
-        try registerDigest(db)
-        db.add(function: add)
-        db.add(function: subtract)
+        // In C rather than as GRDB `DatabaseFunction`s: the update trigger calls three of them for every row a pull page
+        // updates, and a `DatabaseFunction` first copies every argument into a `DatabaseValue` and every text into a
+        // `String`.
+        try register("accord_digest", arguments: -1, in: db) { context, count, arguments in
+            ReplicaChecksums.digest(context, Int(count), arguments)
+        }
+        // Wrapping arithmetic: SQLite's own `+` turns an overflowing integer into a float.
+        try register("accord_add", arguments: 2, in: db) { context, _, arguments in
+            sqlite3_result_int64(context, Int64(bitPattern: ReplicaChecksums.bits(arguments?[0]) &+ ReplicaChecksums.bits(arguments?[1])))
+        }
+        try register("accord_subtract", arguments: 2, in: db) { context, _, arguments in
+            sqlite3_result_int64(context, Int64(bitPattern: ReplicaChecksums.bits(arguments?[0]) &- ReplicaChecksums.bits(arguments?[1])))
+        }
         db.add(function: DatabaseFunction("accord_counting", argumentCount: 0, pure: false) { _ in counting.isOn })
     }
 
@@ -50,17 +60,15 @@ enum ReplicaChecksums {
         return builder.hash
     }
 
-    /// Registers `accord_digest(collection, id, seq, field…)`, the record's digest as a signed 64-bit bit pattern,
-    /// with SQLite's C interface: the triggers call it twice for every row a pull page updates, and a GRDB
-    /// `DatabaseFunction` would first copy every argument into a `DatabaseValue` and every text into a `String`.
-    private static func registerDigest(_ db: Database) throws {
-        let code = sqlite3_create_function_v2(
-            db.sqliteConnection, "accord_digest", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
-            { context, count, arguments in ReplicaChecksums.digest(context, Int(count), arguments) }, nil, nil, nil
-        )
-        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "could not register accord_digest") }
+    private static func register(
+        _ name: String, arguments: Int32, in db: Database,
+        _ function: @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void
+    ) throws {
+        let code = sqlite3_create_function_v2(db.sqliteConnection, name, arguments, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, function, nil, nil, nil)
+        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "could not register \(name)") }
     }
 
+    /// `accord_digest(collection, id, seq, field…)`: the record's digest as a signed 64-bit bit pattern.
     private static func digest(_ context: OpaquePointer?, _ count: Int, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {
         guard let arguments, count >= 3, let schema = Collections.named(matching: text(arguments[0])), count == 3 + schema.fields.count else {
             sqlite3_result_error(context, "accord_digest needs a collection, an id, a seq and the collection's fields", -1)
@@ -91,17 +99,13 @@ enum ReplicaChecksums {
         return UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_value_bytes(value)))
     }
 
-    /// Wrapping arithmetic: SQLite's own `+` turns an overflowing integer into a float. NULL counts as zero.
-    private static let add = DatabaseFunction("accord_add", argumentCount: 2, pure: true) { values in
-        Int64(bitPattern: bits(values[0]) &+ bits(values[1]))
-    }
-
-    private static let subtract = DatabaseFunction("accord_subtract", argumentCount: 2, pure: true) { values in
-        Int64(bitPattern: bits(values[0]) &- bits(values[1]))
-    }
-
-    private static func bits(_ value: DatabaseValue) -> UInt64 {
-        UInt64(bitPattern: Int64.fromDatabaseValue(value) ?? 0)
+    /// An integer argument's bits; NULL, text, and a float that is not a whole number count as zero.
+    private static func bits(_ value: OpaquePointer?) -> UInt64 {
+        switch sqlite3_value_type(value) {
+        case SQLITE_INTEGER: UInt64(bitPattern: sqlite3_value_int64(value))
+        case SQLITE_FLOAT: Int64(exactly: sqlite3_value_double(value)).map { UInt64(bitPattern: $0) } ?? 0
+        default: 0
+        }
     }
 
     /// Replaces the collection's triggers with this version's and recounts its sum.
