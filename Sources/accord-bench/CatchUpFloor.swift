@@ -23,7 +23,7 @@ enum CatchUpFloor {
         let corrected = MeasurementGenerator.correctedFields.compactMap { name in fields.firstIndex(of: name).map { (name, $0 + 2) } }
         let assignments = corrected.map { ", \($0.0.quotedDatabaseIdentifier) = ?" }.joined()
         let update = "UPDATE \(BenchCollection.name) SET _seq = ?, _updated_by = ?, _updated_at = ?\(assignments) WHERE id = ?"
-        let actor = UUID().uuidString.lowercased().databaseValue
+        let (actor, at) = (UUID().uuidString.lowercased().databaseValue, FieldSchema.canonicalTime(Date()).databaseValue)
         let page = max(1, job.count)
 
         Memory.resetPeak()
@@ -33,7 +33,7 @@ enum CatchUpFloor {
             var written = 0
             let rows = try CopyBaseline.copyRows(job) { cells in
                 if written % page == 0 { try db.beginTransaction() }
-                var values = [cells[1], actor, "2026-11-27T00:00:00.000Z".databaseValue]
+                var values = [cells[1], actor, at]
                 values += corrected.map { cells[$0.1] }
                 values.append(cells[0])
                 statement.setUncheckedArguments(StatementArguments(values))
