@@ -32,12 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         raiseFileLimit()
         exitWithParent()
-        BenchCollection.register()
         let configuration = ServerConfiguration(
             databaseURL: databaseURL, applicationDatabaseURL: appDatabaseURL, port: 0, logLevel: .error, bcryptCost: 4
         )
-        let server = try await AccordServer.prepare(configuration, logger: benchLogger)
-        try await BenchDatabase.execute(databaseURL, BenchCollection.createTableSQL)
+        let server = try await AccordServer.prepare(configuration, catalog: BenchCollection.catalog, logger: benchLogger)
         let application = server.application(onListening: { url in
             FileHandle.standardOutput.write(Data("listening \(url)\n".utf8))
         })
@@ -55,7 +53,6 @@ struct ClientCommand: AsyncParsableCommand {
     func run() async throws {
         raiseFileLimit()
         exitWithParent()
-        BenchCollection.register()
         let job = try JSONDecoder().decode(Job.self, from: Data(job.utf8))
         let result = try await job.run()
         FileHandle.standardOutput.write(Data(("result " + String(decoding: try JSONEncoder().encode(result), as: UTF8.self) + "\n").utf8))

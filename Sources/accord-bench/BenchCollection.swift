@@ -2,7 +2,8 @@ import AccordCore
 import Foundation
 
 /// The benchmarks' collection: KPI measurements, as wide as a real record (a dozen typed columns, 250–400 bytes
-/// as JSON). It is declared like `Collections.notes` and registered at start; only the benchmarks create its table.
+/// as JSON). It is declared like `CollectionSchema.notes` and served through a catalog of its own; only the
+/// benchmarks create its table.
 enum BenchCollection {
     static let name = "kpi_measurements"
 
@@ -24,54 +25,14 @@ enum BenchCollection {
         ]
     )
 
-    /// Makes the collection known to this process's server or replicas.
-    static func register() {
-        Collections.register(schema)
-    }
-
-    /// The PostgreSQL table, built from the declaration the way migrations/0002_sync.sql builds `notes`.
-    static var createTableSQL: [String] {
-        let columns = schema.fields.map { "\($0.name) \($0.type.postgresType)" }.joined(separator: ",\n    ")
-        return [
-            """
-            CREATE TABLE IF NOT EXISTS \(name) (
-                org_id         uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
-                id             uuid NOT NULL,
-                seq            bigint NOT NULL,
-                \(columns),
-                field_seqs     jsonb NOT NULL DEFAULT '{}',
-                field_stamps   jsonb NOT NULL DEFAULT '{}',
-                deleted_seq    bigint,
-                deleted_stamp  text,
-                created_by     uuid,
-                created_client uuid,
-                created_at     timestamptz NOT NULL DEFAULT now(),
-                updated_by     uuid,
-                updated_client uuid,
-                updated_at     timestamptz NOT NULL DEFAULT now(),
-                PRIMARY KEY (org_id, id)
-            )
-            """,
-            "ALTER TABLE \(name) ENABLE ROW LEVEL SECURITY",
-            "ALTER TABLE \(name) FORCE ROW LEVEL SECURITY",
-            "DROP POLICY IF EXISTS \(name)_tenant ON \(name)",
-            "CREATE POLICY \(name)_tenant ON \(name) USING (org_id = accord_current_org()) WITH CHECK (org_id = accord_current_org())",
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON \(name) TO accord_app",
-        ]
-    }
-}
-
-extension FieldType {
-    var postgresType: String {
-        switch self {
-        case .text, .reference: "text"
-        case .integer: "bigint"
-        case .real: "double precision"
-        case .boolean: "boolean"
-        case .timestamp: "timestamptz"
-        case .uuid: "uuid"
+    /// The built-in collections and this one, for the benchmarks' server and replicas.
+    static let catalog: Catalog = {
+        do {
+            return try Catalog.builtIn.adding(schema)
+        } catch {
+            preconditionFailure("the benchmark collection is declared wrongly: \(error)")
         }
-    }
+    }()
 }
 
 /// A small, fast generator with a fixed seed, so every run measures the same data.

@@ -11,8 +11,8 @@ enum LatencyJobs {
         try? Replica.remove(at: a)
         try? Replica.remove(at: b)
         let transport = HTTPSyncTransport(server: job.serverURL, token: job.token, organization: job.org)
-        let writer = SyncEngine(replica: try Replica(at: a, organization: job.org), transport: transport)
-        let reader = SyncEngine(replica: try Replica(at: b, organization: job.org), transport: transport)
+        let writer = SyncEngine(replica: try Replica(at: a, organization: job.org, catalog: BenchCollection.catalog), transport: transport)
+        let reader = SyncEngine(replica: try Replica(at: b, organization: job.org, catalog: BenchCollection.catalog), transport: transport)
         var generator = MeasurementGenerator(seed: job.seed)
         let id = try writer.replica.create(BenchCollection.name, generator.fields(index: 0), id: generator.id())
         try await writer.sync()
@@ -72,7 +72,7 @@ enum LatencyJobs {
     }
 
     static func idle(_ job: Job) async throws -> JobResult {
-        let replica = try Replica(at: URL(fileURLWithPath: job.file), organization: job.org)
+        let replica = try Replica(at: URL(fileURLWithPath: job.file), organization: job.org, catalog: BenchCollection.catalog)
         let engine = SyncEngine(replica: replica, transport: HTTPSyncTransport(server: job.serverURL, token: job.token, organization: job.org))
         let api = BenchAPI(server: job.serverURL)
         try await engine.sync()
@@ -95,7 +95,7 @@ enum LatencyJobs {
     }
 
     private static func rowCount(_ job: Job) throws -> Int {
-        let replica = try Replica(at: URL(fileURLWithPath: job.file), organization: job.org)
+        let replica = try Replica(at: URL(fileURLWithPath: job.file), organization: job.org, catalog: BenchCollection.catalog)
         defer { try? replica.close() }
         return try replica.recordIDs(BenchCollection.name).count
     }

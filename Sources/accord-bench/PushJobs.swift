@@ -13,7 +13,7 @@ enum PushJobs {
             let org = job.orgs[client % job.orgs.count]
             let url = URL(fileURLWithPath: job.file + "-\(client).sqlite")
             try? Replica.remove(at: url)
-            let replica = try Replica(at: url, organization: org)
+            let replica = try Replica(at: url, organization: org, catalog: BenchCollection.catalog)
             let engine = SyncEngine(replica: replica, transport: HTTPSyncTransport(server: job.serverURL, token: job.token, organization: org))
             try await engine.sync()
             var generator = MeasurementGenerator(seed: job.seed &+ UInt64(client))

@@ -8,7 +8,7 @@ enum ReplicaJobs {
         let url = URL(fileURLWithPath: job.file)
         if job.kind == .initialSync { try? Replica.remove(at: url) }
         Memory.resetPeak()
-        let replica = try Replica(at: url, organization: job.org)
+        let replica = try Replica(at: url, organization: job.org, catalog: BenchCollection.catalog)
         let engine = SyncEngine(replica: replica, transport: HTTPSyncTransport(server: job.serverURL, token: job.token, organization: job.org))
         let start = ContinuousClock.now
         let summary = try await engine.sync()

@@ -58,13 +58,13 @@ struct ReplicaTests {
     }
 
     @Test func assignmentsAreTypedByTheCollection() throws {
-        let fields = try FieldAssignments.parse(["title=Q3 dip = trade show", "pinned=yes", "body="], for: Collections.notes)
+        let fields = try FieldAssignments.parse(["title=Q3 dip = trade show", "pinned=yes", "body="], for: CollectionSchema.notes)
         #expect(fields == ["title": .text("Q3 dip = trade show"), "pinned": .bool(true), "body": .null])
         #expect(throws: ClientError.invalidInput("pinned must be true or false, not 'maybe'")) {
-            try FieldAssignments.parse(["pinned=maybe"], for: Collections.notes)
+            try FieldAssignments.parse(["pinned=maybe"], for: CollectionSchema.notes)
         }
-        #expect(throws: ClientError.self) { try FieldAssignments.parse(["colour=red"], for: Collections.notes) }
-        #expect(throws: ClientError.self) { try FieldAssignments.parse(["title"], for: Collections.notes) }
+        #expect(throws: ClientError.self) { try FieldAssignments.parse(["colour=red"], for: CollectionSchema.notes) }
+        #expect(throws: ClientError.self) { try FieldAssignments.parse(["title"], for: CollectionSchema.notes) }
     }
 
     @Test func organizationsAreNamedBySlugIdOrPrefix() throws {

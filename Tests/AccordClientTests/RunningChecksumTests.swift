@@ -26,7 +26,7 @@ struct RunningChecksumTests {
     func expectKept(_ replica: Replica, _ server: [UUID: (seq: Int64, fields: RecordFields)], _ step: String) throws {
         var expected = CollectionChecksum()
         for (id, record) in server {
-            expected.add(RecordDigest.digest(id: id, seq: record.seq, fields: record.fields, schema: Collections.notes))
+            expected.add(RecordDigest.digest(id: id, seq: record.seq, fields: record.fields, schema: CollectionSchema.notes))
         }
         let kept = try replica.maintainedChecksums()["notes"]
         #expect(kept == expected, "\(step): the kept sum is the server state's")
@@ -81,8 +81,8 @@ struct RunningChecksumTests {
         try Self.withReplica { replica in
             let (id, record) = (UUID(), UUID())
             let cases: [(CollectionSchema, RecordFields)] = [
-                (Collections.conflicts, ["collection": .text("notes"), "record_id": .text(record.uuidString), "kind": .text("field"), "mutation_id": .int(42), "status": .text("open")]),
-                (Collections.notes, ["subject": .text(record.uuidString), "title": .text("Q3 dip: the cancelled trade show"), "pinned": .bool(true)]),
+                (CollectionSchema.conflicts, ["collection": .text("notes"), "record_id": .text(record.uuidString), "kind": .text("field"), "mutation_id": .int(42), "status": .text("open")]),
+                (CollectionSchema.notes, ["subject": .text(record.uuidString), "title": .text("Q3 dip: the cancelled trade show"), "pinned": .bool(true)]),
             ]
             for (schema, fields) in cases {
                 let arguments: [DatabaseValue] = [schema.name.databaseValue, id.uuidString.databaseValue, 5.databaseValue]

@@ -87,7 +87,7 @@ struct ThreeWayMergeTests {
     }
 
     @Test func clientsOnlyUpdateServerCreatedRecords() throws {
-        let conflicts = Collections.conflicts
+        let conflicts = CollectionSchema.conflicts
         let create = Mutation(mutationID: 1, collection: "conflicts", recordID: id, operation: .create, fields: ["status": .text("open")], baseSeq: 0, timestamp: late)
         #expect(rejection(create, nil, schema: conflicts)?.code == "server_managed")
         var resolve = create
@@ -284,7 +284,7 @@ struct ThreeWayMergeTests {
     }
 
     @Test func notesValidateTheirTypes() {
-        let notes = Collections.notes
+        let notes = CollectionSchema.notes
         #expect(notes.validate(["title": .text("Q3 dip"), "subject": .text("kpis/\(UUID())"), "pinned": .bool(true)], creating: true).isEmpty)
         #expect(notes.validate(["title": .text("x"), "subject": .text("not a reference")], creating: true).map(\.field) == ["subject"])
         #expect(notes.validate(["pinned": .int(1)], creating: false).map(\.field) == ["pinned"])

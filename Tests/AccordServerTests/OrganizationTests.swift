@@ -29,6 +29,24 @@ struct OrganizationTests {
         }
     }
 
+    @Test func aSlugCanNeverNameAnotherOrganizationById() async throws {
+        try await TestServer.with { server in
+            let (dana, _) = try await server.signup("dana@example.com")
+            let (mallory, _) = try await server.signup("mallory@example.com")
+            let acme = try await server.createOrganization("Acme", slug: "acme", token: dana)
+            for spelling in [acme.id.uuidString.lowercased(), acme.id.uuidString] {
+                let lookalike = try await server.send(.post, "/v1/orgs", token: mallory, json: CreateOrganizationRequest(name: "Lookalike", slug: spelling))
+                #expect(lookalike.status == .unprocessableContent, "a slug spelled like an id is refused: \(spelling)")
+            }
+            let refused = try await server.send(.post, "/v1/orgs", token: mallory, json: CreateOrganizationRequest(name: "Lookalike", slug: acme.id.lowercasedText))
+            #expect(try refused.error.message.contains("must not be spelled like an id"), "\(String(buffer: refused.body))")
+            // Mallory's own organization is found by slug and by id; Acme's id names Acme alone, which Mallory cannot see.
+            let own = try await server.createOrganization("Mallory's", slug: "mallory", token: mallory)
+            #expect(try await server.send(.get, "/v1/orgs/\(own.id.uuidString)", token: mallory).decode(OrganizationDetail.self).organization == own)
+            #expect(try await server.send(.get, "/v1/orgs/\(acme.id.uuidString.lowercased())", token: mallory).status == .notFound)
+        }
+    }
+
     @Test func aConsultantSeesAllTheirMemberships() async throws {
         try await TestServer.with { server in
             let (dana, _) = try await server.signup("dana@example.com")

@@ -74,7 +74,7 @@ struct SyncPushPullTests {
             let change = try #require(pull.changes.first)
             #expect(change.recordID == id && change.operation == .create && change.actor == user.id && change.clientID == client.clientID)
             #expect(change.fields == ["title": .text("Q3 dip"), "pinned": .bool(true)])
-            let expected = RecordDigest.digest(id: id, seq: 1, fields: change.fields, schema: Collections.notes)
+            let expected = RecordDigest.digest(id: id, seq: 1, fields: change.fields, schema: CollectionSchema.notes)
             #expect(pull.checksums?["notes"] == CollectionChecksum(checksum: expected, rows: 1))
             #expect(pull.checksums?["conflicts"] == CollectionChecksum())
         }
@@ -339,7 +339,7 @@ struct SyncSnapshotTests {
                 try Array(line.utf8).withUnsafeBytes { try SnapshotLine.parse($0, decoder: decoder) }
             }
             #expect(parsed.compactMap { if case .record(let record) = $0 { record } else { nil } } == records)
-            let digest = try #require(records.first.map { RecordDigest.digest(id: $0.id, seq: $0.seq, fields: $0.fields, schema: Collections.notes) })
+            let digest = try #require(records.first.map { RecordDigest.digest(id: $0.id, seq: $0.seq, fields: $0.fields, schema: CollectionSchema.notes) })
             #expect(end.checksums["notes"] == CollectionChecksum(checksum: digest, rows: 1))
             #expect(try await client.pull().checksums == end.checksums)
         }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import accord
+
 /// A temporary directory for one test.
 struct Workspace {
     let directory: URL
@@ -26,11 +28,12 @@ struct Completed {
 
 enum Accord {
     /// Runs `accord` with its own ACCORD_HOME and the given standard input.
-    static func run(_ arguments: [String], home: URL, input: String = "") throws -> Completed {
+    static func run(_ arguments: [String], home: URL, input: String = "", unset: [String] = []) throws -> Completed {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("accord")
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
+        for name in unset { environment[name] = nil }
         environment["ACCORD_HOME"] = home.path
         process.environment = environment
         let output = Pipe(), error = Pipe(), stdin = Pipe()
@@ -91,5 +94,72 @@ struct RunningServer {
     func stop() {
         process.terminate()
         process.waitUntilExit()
+    }
+}
+
+extension Accord {
+    /// Runs `accord` on a real pseudo-terminal of `columns` × `lines` (through util-linux `script`), as a person
+    /// at a terminal would; colour is off so that what is measured is what is read.
+    static func runOnTerminal(_ arguments: [String], home: URL, columns: Int, lines: Int = 24) throws -> Completed {
+        let command = ([productsDirectory.appendingPathComponent("accord").path] + arguments)
+            .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            .joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["ACCORD_HOME"] = home.path
+        environment["COLUMNS"] = String(columns)
+        environment["LINES"] = String(lines)
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let output = Pipe(), input = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = input
+        try process.run()
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r", with: "")
+        return Completed(status: process.terminationStatus, standardOutput: text, standardError: "")
+    }
+
+    /// Runs `accord` with its output in a pipe and no COLUMNS, as a script would.
+    static func runPiped(_ arguments: [String], home: URL) throws -> Completed {
+        try run(arguments, home: home, unset: ["COLUMNS", "LINES"])
+    }
+}
+
+/// What every table accord prints must hold.
+enum Layout {
+    /// Where each column starts, read from the header: a column begins where text follows two spaces.
+    static func columnStarts(_ header: Substring) -> [Int] {
+        let characters = Array(header)
+        return characters.indices.filter { index in
+            characters[index] != " " && index >= 2 && characters[index - 1] == " " && characters[index - 2] == " "
+        }
+    }
+
+    /// Every line fits `width`, and in every row the two columns before each column's start are blank, so no
+    /// two cells touch. `rows` are the lines after the header that belong to the table.
+    static func check(_ output: String, width: Int, rows: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        for line in lines {
+            #expect(DisplayText.width(String(line)) <= width, "wider than \(width): '\(line)'", sourceLocation: sourceLocation)
+        }
+        guard let header = lines.first else {
+            Issue.record("no output", sourceLocation: sourceLocation)
+            return
+        }
+        let starts = columnStarts(header)
+        #expect(!starts.isEmpty, "a table with more than one column: '\(header)'", sourceLocation: sourceLocation)
+        for line in lines.dropFirst().prefix(rows) {
+            // One element per terminal column, so a wide character cannot shift what is measured.
+            let characters = line.flatMap { character in DisplayText.width(String(character)) == 2 ? [character, character] : [character] }
+            for start in starts where start < characters.count {
+                #expect(characters[start - 1] == " " && characters[start - 2] == " ", "cells touch in '\(line)'", sourceLocation: sourceLocation)
+            }
+        }
     }
 }

@@ -44,6 +44,9 @@ struct GlobalOptions: ParsableArguments {
 
     var home: AccordHome { AccordHome.fromEnvironment() }
 
+    /// The collections this client syncs.
+    var catalog: Catalog { .builtIn }
+
     /// The stored credentials, or the error that tells the user to log in.
     func credentials() throws -> Credentials {
         guard let credentials = try home.credentials.load() else { throw ClientError.notLoggedIn }
@@ -62,7 +65,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens (or creates) the organization's replica; no network needed.
     func replica(for organization: KnownOrganization) throws -> Replica {
-        try Replica(at: home.replicaFile(for: organization.id), organization: organization.id)
+        try Replica(at: home.replicaFile(for: organization.id), organization: organization.id, catalog: catalog)
     }
 }
 
@@ -108,16 +111,4 @@ extension ClientError {
         default: false
         }
     }
-}
-
-/// Writes `value` as pretty JSON on standard output.
-func printJSON(_ value: some Encodable) throws {
-    print(try jsonText(value))
-}
-
-func jsonText(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.dateEncodingStrategy = .iso8601
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

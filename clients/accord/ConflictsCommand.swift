@@ -26,15 +26,16 @@ struct ConflictsCommand: AsyncParsableCommand {
                 let conflicts = try replica.conflicts(includeResolved: all)
                 if options.json { return try printJSON(conflicts) }
                 guard !conflicts.isEmpty else { return print("No open conflicts.") }
-                print("ID        KIND                  RECORD            RAISED    FIELD / MINE")
-                for conflict in conflicts {
-                    let what = conflict.field.map { "\($0): \(conflict.mine ?? "null")" } ?? (conflict.mine ?? "delete")
-                    print(
-                        Terminal.pad(String(conflict.id.uuidString.lowercased().prefix(8)), 10) + Terminal.pad(conflict.kind.rawValue, 22)
-                            + Terminal.pad("\(conflict.collection)/\(conflict.recordID.uuidString.lowercased().prefix(8))", 18)
-                            + Terminal.pad(Terminal.age(conflict.changedAt), 10) + Terminal.fit(what, 20)
-                    )
-                }
+                TableWriter.show(
+                    [.literal("ID"), .text("KIND", minimum: 5), .literal("RECORD"), .text("RAISED", minimum: 6), .text("FIELD", minimum: 5, maximum: 24), .text("MINE", maximum: 48)],
+                    conflicts.map { conflict in
+                        [
+                            String(conflict.id.lowercasedText.prefix(8)), conflict.kind.rawValue,
+                            "\(conflict.collection)/\(conflict.recordID.lowercasedText.prefix(8))", Terminal.age(conflict.changedAt), conflict.field,
+                            conflict.mine ?? (conflict.kind == .deletedWhileEdited ? "(delete)" : nil),
+                        ]
+                    }
+                )
                 print(Terminal.dim("accord conflicts show <id>; accord resolve <id> --mine | --theirs | --value ..."))
             }
         }
@@ -54,29 +55,22 @@ struct ConflictsCommand: AsyncParsableCommand {
                 defer { try? replica.close() }
                 let conflict = try replica.conflict(try replica.recordID("conflicts", matching: id))
                 if options.json { return try printJSON(conflict) }
-                print("conflict \(conflict.id.uuidString.lowercased()) (\(conflict.status))")
-                print("record   \(conflict.collection)/\(conflict.recordID.uuidString.lowercased())")
+                print("conflict \(conflict.id.lowercasedText) (\(conflict.status))")
+                print("record   \(conflict.collection)/\(conflict.recordID.lowercasedText)")
                 print("kind     \(conflict.kind.rawValue)" + (conflict.field.map { ", field \($0)" } ?? ""))
-                let column = (Terminal.width - 2) / 3
-                print(Terminal.pad("BASE", column) + " " + Terminal.pad("MINE", column) + " " + "THEIRS")
-                let sides = [conflict.base ?? "-", conflict.mine ?? "(deleted)", conflict.theirs ?? "(deleted)"].map { wrap($0, column) }
+                // Three columns of values, each wrapped between words and a word longer than its column split.
+                let column = (Terminal.width - 2 * TableLayout.gap) / 3
+                let gap = String(repeating: " ", count: TableLayout.gap)
+                let sides = [conflict.base ?? "-", conflict.mine ?? "(deleted)", conflict.theirs ?? "(deleted)"].map { Wrapping.splittingLongWords($0, width: column) }
+                print(["BASE", "MINE", "THEIRS"].map { DisplayText.pad($0, to: column) }.joined(separator: gap).trimmingTrailingSpaces)
                 for row in 0..<(sides.map(\.count).max() ?? 0) {
-                    print(sides.map { Terminal.pad(row < $0.count ? $0[row] : "", column) }.joined(separator: " "))
+                    let cells = sides.map { row < $0.count ? $0[row] : "" }
+                    print(cells.map { $0 + String(repeating: " ", count: max(0, column - DisplayText.width($0))) }.joined(separator: gap).trimmingTrailingSpaces)
                 }
                 if conflict.status == "open" {
-                    print(Terminal.dim("accord resolve \(conflict.id.uuidString.lowercased().prefix(8)) --mine | --theirs" + (conflict.kind == .field ? " | --value ..." : "")))
+                    print(Terminal.dim("accord resolve \(conflict.id.lowercasedText.prefix(8)) --mine | --theirs" + (conflict.kind == .field ? " | --value ..." : "")))
                 }
             }
-        }
-
-        private func wrap(_ text: String, _ width: Int) -> [String] {
-            var lines: [String] = []
-            var rest = Substring(text.replacingOccurrences(of: "\n", with: " "))
-            while !rest.isEmpty {
-                lines.append(String(rest.prefix(width)))
-                rest = rest.dropFirst(width)
-            }
-            return lines.isEmpty ? [""] : lines
         }
     }
 }
@@ -115,13 +109,13 @@ struct Resolve: AsyncParsableCommand {
             } else if theirs {
                 resolution = .theirs
             } else {
-                guard let field = conflict.field, let schema = Collections.named(conflict.collection) else {
+                guard let field = conflict.field, let schema = replica.catalog.named(conflict.collection) else {
                     throw ClientError.invalidInput("a record conflict is resolved with --mine or --theirs")
                 }
                 resolution = .value(try FieldAssignments.parse(["\(field)=\(value ?? "")"], for: schema)[field] ?? .null)
             }
             try replica.resolve(conflict.id, with: resolution)
-            try printQueued(replica, "resolved \(conflict.id.uuidString.lowercased().prefix(8))")
+            try printQueued(replica, "resolved \(conflict.id.lowercasedText.prefix(8))")
         }
     }
 }

@@ -18,10 +18,11 @@ struct Doctor: AsyncParsableCommand {
 
     func run() async throws {
         var checks: [Check] = []
-        func record(_ name: String, _ ok: Bool, _ detail: String) {
-            checks.append(Check(name: name, ok: ok, detail: detail))
+        func record(_ name: String, _ ok: Bool, _ detail: [TextPart]) {
+            checks.append(Check(name: name, ok: ok, detail: Wrapping.lines(detail, width: .max).joined()))
             guard !options.json else { return }
-            let lines = Terminal.wrap("\(name): \(detail)", Terminal.width - 5)
+            // Paths and commands are literals: a line of their own when they do not fit, never split.
+            let lines = Wrapping.lines([.prose("\(name):")] + detail, width: Terminal.width - 5)
             print((ok ? Terminal.green("ok  ") : Terminal.red("FAIL")) + " " + lines[0])
             for line in lines.dropFirst() { print("     " + line) }
         }
@@ -30,66 +31,72 @@ struct Doctor: AsyncParsableCommand {
         if checks.contains(where: { !$0.ok }) { throw ExitCode.failure }
     }
 
-    private func diagnose(_ record: (String, Bool, String) -> Void) async {
+    private func diagnose(_ record: (String, Bool, [TextPart]) -> Void) async {
         let home = options.home
         let credentials: Credentials
         do {
             guard let loaded = try home.credentials.load() else {
-                return record("credentials", false, "not logged in: run accord login <server-url>")
+                return record("credentials", false, ["not logged in: run", .literal("accord login <server-url>")])
             }
             credentials = loaded
             let mode = (try? FileManager.default.attributesOfItem(atPath: home.credentials.file.path)[.posixPermissions] as? NSNumber)?.intValue
-            record("credentials", mode == 0o600, mode == 0o600 ? "\(loaded.email) on \(loaded.server.absoluteString)" : "readable by others: chmod 600 \(home.credentials.file.path)")
+            record(
+                "credentials", mode == 0o600,
+                mode == 0o600 ? [.literal(loaded.email), "on", .literal(loaded.server.absoluteString)] : ["readable by others:", .literal("chmod 600 \(home.credentials.file.path)")]
+            )
         } catch {
-            return record("credentials", false, "\(error)")
+            return record("credentials", false, ["\(error)"])
         }
         for file in home.setAsideReplicas() {
             record(
                 "set aside", true,
-                "unsynced changes of an organization you lost are kept in \(file.path); see them with sqlite3 <file> 'SELECT * FROM outbox' and delete the file once done"
+                [
+                    "unsynced changes of an organization you lost are kept in", .literal(file.path), "; see them with",
+                    .literal("sqlite3 '\(file.path.replacingOccurrences(of: "'", with: "'\\''"))' 'SELECT * FROM outbox'"), "and delete the file once done",
+                ]
             )
         }
         let organization: KnownOrganization
         do {
             organization = try options.organization()
-            record("config", true, "using \(organization.slug)")
+            record("config", true, ["using", .literal(organization.slug)])
         } catch {
-            return record("config", false, "\(error)")
+            return record("config", false, ["\(error)"])
         }
         do {
             _ = try await ServerConnection(server: credentials.server, token: credentials.token).me()
-            record("server", true, "reachable, token accepted")
+            record("server", true, ["reachable, token accepted"])
         } catch {
-            record("server", false, "\(error)")
+            record("server", false, ["\(error)"])
         }
         do {
             let replica = try options.replica(for: organization)
             defer { try? replica.close() }
             let integrity = try replica.integrityCheck()
-            record("replica file", integrity == "ok", integrity == "ok" ? replica.url.path : "\(integrity): move the file away and run accord sync")
+            record("replica file", integrity == "ok", integrity == "ok" ? [.literal(replica.url.path)] : ["\(integrity): move the file away and run", .literal("accord sync")])
             let transport = HTTPSyncTransport(server: credentials.server, token: credentials.token, organization: organization.id)
             do {
                 let comparison = try await replica.compare(with: transport)
-                record("protocol", true, "sync protocol \(SyncProtocol.version)")
+                record("protocol", true, ["sync protocol \(SyncProtocol.version)"])
                 switch comparison {
-                case .equal: record("replica data", true, "equal to the server (checksums match)")
-                case .behind: record("replica data", true, "behind the server: run accord sync")
-                case .needsSnapshot: record("replica data", true, "needs a snapshot: run accord sync")
+                case .equal: record("replica data", true, ["equal to the server (checksums match)"])
+                case .behind: record("replica data", true, ["behind the server: run", .literal("accord sync")])
+                case .needsSnapshot: record("replica data", true, ["needs a snapshot: run", .literal("accord sync")])
                 case .different(let collections):
-                    record("replica data", false, "differs from the server in \(collections.joined(separator: ", ")): run accord sync, which resyncs")
+                    record("replica data", false, ["differs from the server in \(collections.joined(separator: ", ")): run", .literal("accord sync"), "which resyncs"])
                 }
             } catch SyncError.refused(_, "protocol_unsupported", let message) {
-                record("protocol", false, message)
+                record("protocol", false, ["\(message)"])
             } catch {
-                record("replica data", true, "not compared while offline (\(error))")
+                record("replica data", true, ["not compared while offline (\(error))"])
             }
             let status = try replica.status()
             let stale = status.oldestPendingAt.map { Date().timeIntervalSince($0) > 86_400 } ?? false
-            record("outbox", !stale, "\(status.pending) pending" + (stale ? ", oldest \(Terminal.age(status.oldestPendingAt)): run accord sync" : ""))
-            record("rejections", status.rejections == 0, status.rejections == 0 ? "none" : "\(status.rejections) waiting: run accord rejections")
-            record("conflicts", true, "\(status.openConflicts) open")
+            record("outbox", !stale, stale ? ["\(status.pending) pending, oldest \(Terminal.age(status.oldestPendingAt)): run", .literal("accord sync")] : ["\(status.pending) pending"])
+            record("rejections", status.rejections == 0, status.rejections == 0 ? ["none"] : ["\(status.rejections) waiting: run", .literal("accord rejections")])
+            record("conflicts", true, ["\(status.openConflicts) open"])
         } catch {
-            record("replica file", false, "\(error)")
+            record("replica file", false, ["\(error)"])
         }
     }
 }

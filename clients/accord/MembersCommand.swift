@@ -19,11 +19,12 @@ struct MembersCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 let (connection, organization) = try options.connection()
-                let members = try await connection.members(of: organization.id.uuidString)
+                let members = try await connection.members(of: organization.id.lowercasedText)
                 if options.json { return try printJSON(members) }
-                for member in members {
-                    print(Terminal.pad(member.user.email, 36) + Terminal.pad(member.role.rawValue, 8) + Terminal.fit(member.user.name, 34))
-                }
+                TableWriter.show(
+                    [.literal("EMAIL"), .text("ROLE", minimum: 6), .text("NAME", minimum: 12, maximum: 40), .text("TEAMS", maximum: 40)],
+                    members.map { [$0.user.email, $0.role.rawValue, $0.user.name, $0.teams.map(\.name).joined(separator: ", ")] }
+                )
             }
         }
     }
@@ -46,7 +47,7 @@ struct MembersCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 let (connection, organization) = try options.connection()
-                let member = try await connection.addMember(email, role: MemberRole(rawValue: role) ?? .editor, to: organization.id.uuidString)
+                let member = try await connection.addMember(email, role: MemberRole(rawValue: role) ?? .editor, to: organization.id.lowercasedText)
                 print("Added \(member.user.email) to \(organization.slug) as \(member.role.rawValue).")
             }
         }
@@ -63,11 +64,11 @@ struct MembersCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 let (connection, organization) = try options.connection()
-                let members = try await connection.members(of: organization.id.uuidString)
+                let members = try await connection.members(of: organization.id.lowercasedText)
                 guard let member = members.first(where: { $0.user.email.lowercased() == email.lowercased() }) else {
                     throw ClientError.notFound("\(email) is not a member of \(organization.slug)")
                 }
-                try await connection.removeMember(member.user.id, from: organization.id.uuidString)
+                try await connection.removeMember(member.user.id, from: organization.id.lowercasedText)
                 print("Removed \(member.user.email) from \(organization.slug).")
             }
         }

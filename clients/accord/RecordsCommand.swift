@@ -8,7 +8,7 @@ struct RecordsCommand: AsyncParsableCommand {
         commandName: "records",
         abstract: "Read and change the records of any synced collection, offline.",
         usage: """
-            accord records <collection>
+            accord records <collection> [--where field=value] [--sort field] [--limit N | --all]
             accord records <collection> show <id>
             accord records <collection> new field=value ...
             accord records <collection> set <id> field=value ...
@@ -26,10 +26,24 @@ struct RecordsCommand: AsyncParsableCommand {
     @Argument(help: "The record's id and/or field=value assignments.")
     var arguments: [String] = []
 
+    @Option(name: .customLong("where"), help: ArgumentHelp("Only records whose field equals a value (field=value) or contains text (field~text); repeatable.", valueName: "filter"))
+    var filters: [String] = []
+
+    @Option(help: ArgumentHelp("Order by a field: field or field:asc from the smallest up, field:desc from the largest down.", valueName: "field"))
+    var sort: String?
+
+    @Option(help: "Show at most this many records.")
+    var limit: Int?
+
+    @Flag(help: "Show every record; on a terminal a list otherwise stops after one screen.")
+    var all = false
+
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
         switch (action, arguments.count) {
+        case (nil, _) where limit.map({ $0 < 1 }) ?? false: throw ValidationError("--limit must be 1 or more")
+        case (nil, _) where all && limit != nil: throw ValidationError("choose one of --all and --limit")
         case (nil, _), ("new", 1...), ("show", 1), ("delete", 1), ("set", 2...): return
         case ("new", _): throw ValidationError("give the new record's fields: accord records \(collection) new field=value ...")
         case ("set", _): throw ValidationError("give the id and the fields: accord records \(collection) set <id> field=value ...")
@@ -40,8 +54,8 @@ struct RecordsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reporting {
-            guard let schema = Collections.named(collection) else {
-                throw ClientError.invalidInput("there is no collection '\(collection)'; the collections are \(Collections.all.map(\.name).joined(separator: ", "))")
+            guard let schema = options.catalog.named(collection) else {
+                throw ClientError.invalidInput(UnknownCollection(name: collection, known: options.catalog.names).description)
             }
             let replica = try options.openReplica()
             defer { try? replica.close() }
@@ -50,15 +64,15 @@ struct RecordsCommand: AsyncParsableCommand {
             case "new"?:
                 let id = try replica.create(schema.name, try FieldAssignments.parse(arguments, for: schema))
                 if options.json { return try printJSON(RecordOutput(id: id, fields: try replica.record(schema.name, id) ?? [:])) }
-                try printQueued(replica, "created \(schema.name)/\(id.uuidString.lowercased())")
+                try printQueued(replica, "created \(schema.name)/\(id.lowercasedText)")
             case "set"?:
                 let id = try replica.recordID(schema.name, matching: arguments[0])
                 try replica.update(schema.name, id, try FieldAssignments.parse(Array(arguments.dropFirst()), for: schema))
-                try printQueued(replica, "updated \(schema.name)/\(id.uuidString.lowercased().prefix(8))")
+                try printQueued(replica, "updated \(schema.name)/\(id.lowercasedText.prefix(8))")
             case "delete"?:
                 let id = try replica.recordID(schema.name, matching: arguments[0])
                 try replica.delete(schema.name, id)
-                try printQueued(replica, "deleted \(schema.name)/\(id.uuidString.lowercased().prefix(8))")
+                try printQueued(replica, "deleted \(schema.name)/\(id.lowercasedText.prefix(8))")
             default:
                 try list(schema, replica)
             }
@@ -66,25 +80,44 @@ struct RecordsCommand: AsyncParsableCommand {
     }
 
     private func list(_ schema: CollectionSchema, _ replica: Replica) throws {
-        let records = try replica.records(schema.name)
-        if options.json { return try printJSON(records.map { RecordOutput(id: $0.id, fields: $0.fields) }) }
-        guard !records.isEmpty else { return print("No \(schema.name) in this replica; accord sync fetches them.") }
-        let shown = schema.fields.prefix(3)
-        let width = (Terminal.width - 10) / max(1, shown.count)
-        print(Terminal.pad("ID", 10) + shown.map { Terminal.pad($0.name.uppercased(), width) }.joined())
-        for record in records {
-            let values = shown.map { Terminal.pad((record.fields[$0.name] ?? .null).description, width) }.joined()
-            print(Terminal.pad(String(record.id.uuidString.lowercased().prefix(8)), 10) + values)
+        var query = try RecordQuery.parse(filters: filters, sort: sort, limit: limit, for: schema)
+        let paged = !all && limit == nil && !options.json && Terminal.showsPages
+        if paged { query.limit = Self.pageSize }
+        if options.json {
+            var writer = JSONArrayWriter()
+            try replica.forEachRecord(schema.name, matching: query) { try writer.append(RecordOutput(id: $0.id, fields: $0.fields)) }
+            return writer.finish()
         }
+        let listing = RecordListing(schema: schema)
+        let shown = try listing.write { try replica.forEachRecord(schema.name, matching: query, $0) }
+        guard shown > 0 else {
+            let filtered = filters.isEmpty ? "" : " match those filters"
+            return print(filtered.isEmpty ? "No \(schema.name) in this replica; accord sync fetches them." : "No \(schema.name)\(filtered).")
+        }
+        guard Terminal.showsPages else { return }
+        let total = try replica.count(schema.name, matching: RecordQuery(conditions: query.conditions))
+        guard shown < total else { return }
+        let more: [TextPart] = [
+            "Showing \(shown.grouped) of \(total.grouped) \(schema.name). See every one with", .literal("accord records \(schema.name) --all"),
+            ", or narrow the list with", .literal("--where field=value"), ",", .literal("--where field~text"), ",", .literal("--sort field:desc"),
+            "or", .literal("--limit N"), ".",
+        ]
+        for line in Wrapping.lines(more, width: Terminal.width) { print(Terminal.dim(line)) }
     }
+
+    /// Rows that fit one terminal screen, leaving room for the header and the note on how to see more.
+    private static var pageSize: Int { max(10, Terminal.height - 6) }
 
     private func show(_ id: UUID, _ schema: CollectionSchema, _ replica: Replica) throws {
         let fields = try replica.record(schema.name, id) ?? [:]
         if options.json { return try printJSON(RecordOutput(id: id, fields: fields)) }
-        print("\(schema.name)/\(id.uuidString.lowercased())")
+        print("\(schema.name)/\(id.lowercasedText)")
         let width = (schema.fields.map(\.name.count).max() ?? 0) + 2
         for field in schema.fields {
-            print(Terminal.pad(field.name, width) + Terminal.fit((fields[field.name] ?? .null).description, Terminal.width - width))
+            let value = fields[field.name] ?? .null
+            let lines = Wrapping.lines(value == .null ? "" : value.description, width: max(20, Terminal.width - width))
+            print((DisplayText.pad(field.name, to: width) + lines[0]).trimmingTrailingSpaces)
+            for line in lines.dropFirst() { print(String(repeating: " ", count: width) + line) }
         }
         if let metadata = try replica.metadata(schema.name, id), metadata.seq > 0 {
             print(Terminal.dim("change \(metadata.seq), \(Terminal.age(metadata.updatedAt))"))
@@ -101,7 +134,7 @@ struct RecordOutput: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: DynamicKey.self)
-        try container.encode(id.uuidString.lowercased(), forKey: DynamicKey("id"))
+        try container.encode(id.lowercasedText, forKey: DynamicKey("id"))
         for (name, value) in fields { try container.encode(value, forKey: DynamicKey(name)) }
     }
 }

@@ -24,9 +24,9 @@ struct RejectionsCommand: AsyncParsableCommand {
                 if options.json { return try printJSON(rejections) }
                 guard !rejections.isEmpty else { return print("No rejected changes.") }
                 for rejected in rejections {
-                    let record = "\(rejected.collection)/\(rejected.recordID.uuidString.lowercased().prefix(8))"
+                    let record = "\(rejected.collection)/\(rejected.recordID.lowercasedText.prefix(8))"
                     print("\(rejected.mutationID)  \(rejected.operation.rawValue) \(record)  \(Terminal.dim(Terminal.age(rejected.rejectedAt)))")
-                    print("    " + Terminal.red(Terminal.fit("\(rejected.code): \(rejected.reason)", Terminal.width - 4)))
+                    for line in Wrapping.lines("\(rejected.code): \(rejected.reason)", width: Terminal.width - 4) { print("    " + Terminal.red(line)) }
                 }
                 print(Terminal.dim("accord rejections retry <id> [field=value ...] or accord rejections discard <id>"))
             }
@@ -49,9 +49,9 @@ struct RejectionsCommand: AsyncParsableCommand {
                 let replica = try options.openReplica()
                 defer { try? replica.close() }
                 let rejected = try replica.rejection(id)
-                let schema = try Collections.named(rejected.collection).orThrow("unknown collection \(rejected.collection)")
+                let schema = try replica.catalog.named(rejected.collection).orThrow("unknown collection \(rejected.collection)")
                 try replica.retryRejection(rejected.mutationID, edits: try FieldAssignments.parse(edits, for: schema))
-                try printQueued(replica, "retrying \(rejected.operation.rawValue) of \(rejected.collection)/\(rejected.recordID.uuidString.lowercased().prefix(8))")
+                try printQueued(replica, "retrying \(rejected.operation.rawValue) of \(rejected.collection)/\(rejected.recordID.lowercasedText.prefix(8))")
             }
         }
     }
@@ -70,7 +70,7 @@ struct RejectionsCommand: AsyncParsableCommand {
                 defer { try? replica.close() }
                 let rejected = try replica.rejection(id)
                 try replica.discardRejection(rejected.mutationID)
-                print("Discarded the rejected \(rejected.operation.rawValue) of \(rejected.collection)/\(rejected.recordID.uuidString.lowercased().prefix(8)).")
+                print("Discarded the rejected \(rejected.operation.rawValue) of \(rejected.collection)/\(rejected.recordID.lowercasedText.prefix(8)).")
             }
         }
     }

@@ -39,14 +39,13 @@ struct Orgs: AsyncParsableCommand {
                 print("You belong to no organization yet.")
                 return
             }
-            let slugWidth = max(4, memberships.map(\.organization.slug.count).max() ?? 0)
-            print("  " + "SLUG".padding(toLength: slugWidth + 2, withPad: " ", startingAt: 0) + "ROLE    NAME")
-            for membership in memberships {
-                let chosen = membership.organization.id == config.defaultOrganization ? "* " : "  "
-                let slug = chosen + membership.organization.slug.padding(toLength: slugWidth + 2, withPad: " ", startingAt: 0)
-                let role = membership.role.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
-                print(String((slug + role + membership.organization.name).prefix(80)))
-            }
+            TableWriter.show(
+                [.text("", required: true, minimum: 1, maximum: 1), .literal("SLUG"), .text("ROLE", minimum: 6), .text("NAME", minimum: 12), .literal("ID", required: false)],
+                memberships.map { membership in
+                    let chosen = membership.organization.id == config.defaultOrganization ? "*" : nil
+                    return [chosen, membership.organization.slug, membership.role.rawValue, membership.organization.name, membership.organization.id.lowercasedText]
+                }
+            )
         }
     }
 }

@@ -18,8 +18,12 @@ struct MiniJSON {
 
     let bytes: UnsafeRawBufferPointer
     var index = 0
+    var names: CollectionNames
 
-    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    init(bytes: UnsafeRawBufferPointer, names: CollectionNames = CollectionNames()) {
+        self.bytes = bytes
+        self.names = names
+    }
 
     /// Whether nothing but space is left.
     mutating func atEnd() -> Bool {
@@ -120,11 +124,10 @@ struct MiniJSON {
         return UUID(canonicalBytes: text.assumingMemoryBound(to: UInt8.self))
     }
 
-    /// A collection's name; the name of a collection this process syncs is shared rather than allocated again for
-    /// every change or record.
+    /// A collection's name; a name read before is shared rather than allocated again for every change or record.
     mutating func collectionName() -> String? {
         guard let bytes = plainString() else { return string() }
-        return Collections.name(matching: bytes) ?? String(decoding: bytes, as: UTF8.self)
+        return names.name(spelledBy: bytes)
     }
 
     /// A record's field values, as `FieldValue` decodes them from JSON.

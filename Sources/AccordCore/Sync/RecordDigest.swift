@@ -42,6 +42,7 @@ public enum RecordDigest {
         public var hash: UInt64 { fnv.hash }
 
         public mutating func add(_ field: FieldSchema, _ value: FieldValue) {
+            if field.added && value == .null { return }
             fnv.mix(field.name)
             // The type-tagged spelling, so that the text "1" and the integer 1 differ; mixed piece by piece, which
             // hashes the same bytes as the joined text without building it.

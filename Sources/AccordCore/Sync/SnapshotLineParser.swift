@@ -4,7 +4,14 @@ extension SnapshotLine {
     /// Reads one line of a snapshot. Record lines, nearly all of a snapshot, are read by a small parser made
     /// for their shape; anything else, and any record line it cannot read, goes through `JSONDecoder`.
     public static func parse(_ line: UnsafeRawBufferPointer, decoder: JSONDecoder) throws -> SnapshotLine {
-        var parser = MiniJSON(bytes: line)
+        var names = CollectionNames()
+        return try parse(line, decoder: decoder, names: &names)
+    }
+
+    /// The same, sharing collection names across the lines of one snapshot.
+    public static func parse(_ line: UnsafeRawBufferPointer, decoder: JSONDecoder, names: inout CollectionNames) throws -> SnapshotLine {
+        var parser = MiniJSON(bytes: line, names: names)
+        defer { names = parser.names }
         if let record = parser.recordLine() { return .record(record) }
         return try decoder.decode(SnapshotLine.self, from: Data(line))
     }

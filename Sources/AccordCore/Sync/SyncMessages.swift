@@ -198,10 +198,11 @@ public struct ResyncRequired: Sendable, Codable {
     public var epoch: UUID
 }
 
-/// The JSON settings of every sync message: dates as ISO 8601.
+/// The JSON settings of every sync message: dates as ISO 8601, keys sorted so equal messages are equal bytes.
 public enum SyncCoding {
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }

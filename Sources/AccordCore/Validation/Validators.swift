@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks for the identity and tenancy inputs that server and client both validate.
 public enum Validators {
     /// The longest email address RFC 5321 allows.
@@ -41,6 +43,10 @@ public enum Validators {
                 field: field,
                 message: "must be \(slugLength.lowerBound)-\(slugLength.upperBound) lowercase letters, digits or single hyphens, such as acme-robotics"
             )
+        }
+        // An organization is named in paths by slug or by id; a slug spelled like an id could name another one.
+        guard UUID(uuidString: slug) == nil else {
+            throw FieldError(field: field, message: "must not be spelled like an id (a UUID), which names organizations too; choose a word such as acme-robotics")
         }
         return slug
     }

@@ -1,3 +1,4 @@
+public import AccordCore
 public import Hummingbird
 public import Logging
 import NIOCore
@@ -15,13 +16,14 @@ public struct AccordServer: Sendable {
     public let appliedMigrations: [Int]
 
     /// Starts the embedded cluster when configured so, and applies pending migrations.
-    public static func prepare(_ configuration: ServerConfiguration, logger: Logger) async throws -> AccordServer {
+    /// `catalog` is what the server syncs; the migrator makes each collection's table match its declaration.
+    public static func prepare(_ configuration: ServerConfiguration, catalog: Catalog = .builtIn, logger: Logger) async throws -> AccordServer {
         let setup = try DatabaseSetup.resolve(configuration, logger: logger)
         let migrations: [Migration]
         let applied: [Int]
         do {
             migrations = try Migration.bundled()
-            applied = try await Migrator(endpoint: setup.owner, migrations: migrations, logger: logger).migrate()
+            applied = try await Migrator(endpoint: setup.owner, migrations: migrations, catalog: catalog, logger: logger).migrate()
         } catch {
             setup.embedded?.stop()
             throw error
@@ -31,7 +33,7 @@ public struct AccordServer: Sendable {
         return AccordServer(
             configuration: configuration, setup: setup, client: client,
             api: AccordAPI(
-                configuration: configuration, database: database, listener: setup.application.connectionConfiguration,
+                configuration: configuration, catalog: catalog, database: database, listener: setup.application.connectionConfiguration,
                 knownMigrations: migrations.count, logger: logger
             ),
             logger: logger, appliedMigrations: applied

@@ -1,9 +1,11 @@
+public import AccordCore
 import Foundation
 public import Logging
 import NIOPosix
 import PostgresNIO
 
-/// Applies the migrations a database has not seen yet, in order, each in its own transaction.
+/// Applies the migrations a database has not seen yet, in order, each in its own transaction, then makes each
+/// collection's table match its declaration (`CollectionTableMigration`) in one more transaction.
 ///
 /// A session advisory lock serializes server instances that start at once: the second waits, then finds
 /// everything applied. A database that has a migration this build does not know is refused, because the
@@ -14,11 +16,13 @@ public struct Migrator: Sendable {
 
     public let endpoint: DatabaseEndpoint
     public let migrations: [Migration]
+    public let catalog: Catalog
     public let logger: Logger
 
-    public init(endpoint: DatabaseEndpoint, migrations: [Migration], logger: Logger) {
+    public init(endpoint: DatabaseEndpoint, migrations: [Migration], catalog: Catalog = .builtIn, logger: Logger) {
         self.endpoint = endpoint
         self.migrations = migrations
+        self.catalog = catalog
         self.logger = logger
     }
 
@@ -82,6 +86,15 @@ public struct Migrator: Sendable {
                 throw MigrationError(migration: migration, underlying: error)
             }
             applied.append(migration.version)
+        }
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            let changes = try await CollectionTableMigration(catalog: catalog, logger: logger).run(on: connection)
+            try await connection.query("COMMIT", logger: logger)
+            for change in changes { logger.info("collection table", metadata: ["change": "\(change)"]) }
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
         }
         return applied
     }

@@ -25,6 +25,9 @@ public struct AccordRequestContext: RequestContext {
         remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
+    /// Answers in Accord's JSON: sorted keys, ISO 8601 dates, lower-case ids.
+    public var responseEncoder: JSONEncoder { .accord }
+
     /// The authenticated user; routes behind `AuthenticationMiddleware` always have one.
     func requireIdentity() throws -> Identity {
         guard let identity else { throw APIError.unauthenticated }

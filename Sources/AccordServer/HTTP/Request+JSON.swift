@@ -82,3 +82,14 @@ extension JSONDecoder {
         return decoder
     }
 }
+
+extension JSONEncoder {
+    /// Every Accord JSON answer: keys in one sorted order, so the same answer is the same bytes and can be
+    /// diffed and cached; dates as ISO 8601.
+    static var accord: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}

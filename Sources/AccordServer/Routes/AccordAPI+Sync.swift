@@ -48,7 +48,7 @@ extension AccordAPI {
             let logger = context.logger
             let body = ResponseBody { writer in
                 try await organizations.inOrganization(reference, as: identity, isolation: .repeatableReadOnly, logger: logger) { tx, access in
-                    try await SnapshotStreamer().stream(org: access.organization.id, in: tx, timeLimit: pass.gate.timeLimit, to: &writer)
+                    try await SnapshotStreamer(catalog: catalog).stream(org: access.organization.id, in: tx, timeLimit: pass.gate.timeLimit, to: &writer)
                 }
                 try await writer.finish(nil)
             }

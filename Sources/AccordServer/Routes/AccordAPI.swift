@@ -1,3 +1,4 @@
+public import AccordCore
 import Foundation
 public import Hummingbird
 import Logging
@@ -8,12 +9,14 @@ public struct AccordAPI: Sendable {
     public typealias Context = AccordRequestContext
 
     let configuration: ServerConfiguration
+    /// The collections this server syncs.
+    public let catalog: Catalog
     let database: Database
     let accounts: AccountService
     let organizations: OrganizationService
     let memberships = MembershipService()
-    let applier = MutationApplier()
-    let syncLog = SyncLog()
+    let applier: MutationApplier
+    let syncLog: SyncLog
     let notifier: ChangeNotifier
     let heads: HeadCache
     let access: AccessCache
@@ -21,8 +24,14 @@ public struct AccordAPI: Sendable {
     /// How many migrations this build ships; `/ready` waits until the database has them all.
     let knownMigrations: Int
 
-    init(configuration: ServerConfiguration, database: Database, listener: PostgresConnection.Configuration, knownMigrations: Int, logger: Logger) {
+    init(
+        configuration: ServerConfiguration, catalog: Catalog, database: Database, listener: PostgresConnection.Configuration, knownMigrations: Int,
+        logger: Logger
+    ) {
         self.configuration = configuration
+        self.catalog = catalog
+        self.applier = MutationApplier(catalog: catalog)
+        self.syncLog = SyncLog(catalog: catalog)
         let access = AccessCache()
         let heads = HeadCache()
         self.heads = heads

@@ -35,16 +35,29 @@ public struct OrganizationService: Sendable {
         let ticket = cache.ticket()
         return try await database.transaction(user: identity.userID, isolation: isolation, logger: logger) { tx in
             // Starts from the caller's memberships, so the lookup is by index whichever form the reference has,
-            // and scopes the transaction to the organization it finds in the same round trip.
-            guard let row = try await tx.first(
-                """
-                SELECT o.id, o.slug, o.name, o.created_at, m.role, set_config('accord.org_id', o.id::text, true)
-                FROM memberships m JOIN organizations o ON o.id = m.org_id
-                WHERE m.user_id = \(identity.userID) AND (o.slug = \(reference) OR o.id::text = \(reference.lowercased()))
-                LIMIT 1
-                """,
-                as: (UUID, String, String, Date, String, String).self
-            ), let role = MemberRole(rawValue: row.4)
+            // and scopes the transaction to the organization it finds in the same round trip. A reference that reads
+            // as an id is matched as an id only, never as a slug, so it can name no other organization.
+            let found: (UUID, String, String, Date, String, String)?
+            if let id = UUID(uuidString: reference) {
+                found = try await tx.first(
+                    """
+                    SELECT o.id, o.slug, o.name, o.created_at, m.role, set_config('accord.org_id', o.id::text, true)
+                    FROM memberships m JOIN organizations o ON o.id = m.org_id
+                    WHERE m.user_id = \(identity.userID) AND o.id = \(id)
+                    """,
+                    as: (UUID, String, String, Date, String, String).self
+                )
+            } else {
+                found = try await tx.first(
+                    """
+                    SELECT o.id, o.slug, o.name, o.created_at, m.role, set_config('accord.org_id', o.id::text, true)
+                    FROM memberships m JOIN organizations o ON o.id = m.org_id
+                    WHERE m.user_id = \(identity.userID) AND o.slug = \(reference)
+                    """,
+                    as: (UUID, String, String, Date, String, String).self
+                )
+            }
+            guard let row = found, let role = MemberRole(rawValue: row.4)
             else { throw APIError.organizationNotFound(reference) }
             let organization = Organization(id: row.0, slug: row.1, name: row.2, createdAt: row.3)
             let access = OrganizationAccess(organization: organization, role: role, userID: identity.userID)

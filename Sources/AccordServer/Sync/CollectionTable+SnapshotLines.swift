@@ -43,6 +43,9 @@ extension CollectionTable {
         // Rounded to the millisecond like `CanonicalTime`.
         case .timestamp: #"'"' || to_char((\#(column) AT TIME ZONE 'UTC') + interval '500 microseconds', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'"#
         case .uuid: #"'"' || \#(column) || '"'"#
+        case .date: #"'"' || to_char(\#(column), 'YYYY-MM-DD') || '"'"#
+        // A json field travels as its JSON text in a string, like every other field's value.
+        case .json: "to_json(\(column)::text)::text"
         case .integer, .boolean: "\(column)::text"
         // `to_json` quotes what JSON cannot spell as a number (NaN, Infinity), as `json_build_object` does.
         case .real, .text, .reference: "to_json(\(column))::text"

@@ -154,8 +154,4 @@ struct CollectionTable: Sendable {
         for value in values { binds.append(value) }
         return binds
     }
-
-    func quoted(_ identifier: String) -> String {
-        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }

@@ -35,18 +35,18 @@ enum ConflictRecorder {
                 conflicts.append(conflict(.field, field: field, base: base, server: server, client: try SyncJSON.text(value)))
             }
         }
-        let table = CollectionTable(schema: Collections.conflicts)
+        let table = CollectionTable(schema: .conflicts)
         var ids: [UUID] = []
         for fields in conflicts {
             let id = UUID()
             let seq = writer.nextSeq()
             try await table.insert(id, org: writer.org, seq: seq, fields: fields, by: author, in: writer.tx)
             writer.replaceDigest(
-                in: Collections.conflicts.name, old: nil,
-                new: RecordDigest.digest(id: id, seq: seq, fields: fields, schema: Collections.conflicts)
+                in: CollectionSchema.conflicts.name, old: nil,
+                new: RecordDigest.digest(id: id, seq: seq, fields: fields, schema: .conflicts)
             )
             try await writer.log(Change(
-                seq: seq, collection: Collections.conflicts.name, recordID: id, operation: .create, outcome: .applied,
+                seq: seq, collection: CollectionSchema.conflicts.name, recordID: id, operation: .create, outcome: .applied,
                 fields: fields, actor: author.actor, clientID: nil, mutationID: nil, timestamp: author.timestamp, at: Date()
             ))
             ids.append(id)

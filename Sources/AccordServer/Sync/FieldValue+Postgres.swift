@@ -14,6 +14,11 @@ extension PostgresBindings {
         case (.timestamp, .text(let text)):
             guard let date = FieldSchema.parseTime(text) else { throw Rejection(code: "invalid", reason: "'\(text)' is not an ISO 8601 time") }
             append(date)
+        case (.date, .text(let text)):
+            guard let days = CalendarDate.days(text) else { throw Rejection(code: "invalid", reason: "'\(text)' is not a date such as 2026-07-01") }
+            try append(PostgresCalendarDate(daysSince1970: days))
+        case (.json, .text(let text)):
+            try append(PostgresJSONText(text: text))
         case (.real, .int(let int)):
             append(Double(int))
         case (_, .text(let text)):
@@ -44,6 +49,11 @@ extension FieldType {
             return try cell.decode(Date?.self).map { .text(FieldSchema.canonicalTime($0)) } ?? .null
         case .uuid:
             return try cell.decode(UUID?.self).map { .text($0.uuidString.lowercased()) } ?? .null
+        case .date:
+            return try cell.decode(PostgresCalendarDate?.self).map { .text(CalendarDate.text(days: $0.daysSince1970)) } ?? .null
+        case .json:
+            // jsonb spells its text its own way (with spaces); the canonical spelling is the one every side keeps.
+            return try cell.decode(String?.self).map { .text(CanonicalJSON.canonical($0) ?? $0) } ?? .null
         }
     }
 }
@@ -62,5 +72,44 @@ enum SyncJSON {
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
+
+/// A `date` column's value in PostgreSQL's binary form: days since 2000-01-01, so no time zone is involved.
+struct PostgresCalendarDate: PostgresEncodable, PostgresDecodable {
+    static let epochOffset: Int64 = 10_957
+    var daysSince1970: Int64
+
+    init(daysSince1970: Int64) {
+        self.daysSince1970 = daysSince1970
+    }
+
+    static var psqlType: PostgresDataType { .date }
+    static var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) throws {
+        byteBuffer.writeInteger(Int32(truncatingIfNeeded: daysSince1970 - Self.epochOffset))
+    }
+
+    init<JSONDecoder: PostgresJSONDecoder>(
+        from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, context: PostgresDecodingContext<JSONDecoder>
+    ) throws {
+        guard type == .date, format == .binary, let days = buffer.readInteger(as: Int32.self) else {
+            throw PostgresDecodingError.Code.typeMismatch
+        }
+        daysSince1970 = Int64(days) + Self.epochOffset
+    }
+}
+
+/// A `jsonb` column's value from JSON text, sent in PostgreSQL's binary form (a version byte, then the text).
+struct PostgresJSONText: PostgresEncodable {
+    var text: String
+
+    static var psqlType: PostgresDataType { .jsonb }
+    static var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) throws {
+        byteBuffer.writeInteger(UInt8(1))
+        byteBuffer.writeString(text)
     }
 }

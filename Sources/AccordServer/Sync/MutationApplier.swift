@@ -6,6 +6,8 @@ import PostgresNIO
 /// merges each new mutation with `ThreeWayMerge`, writes the records, logs every change, raises conflicts
 /// and records each outcome, all in the caller's transaction.
 struct MutationApplier: Sendable {
+    let catalog: Catalog
+
     func push(_ request: PushRequest, access: OrganizationAccess, in tx: Transaction) async throws -> PushResponse {
         try Self.checkOrder(request.mutations)
         let org = access.organization.id
@@ -103,7 +105,7 @@ struct MutationApplier: Sendable {
     private func prefetch(_ mutations: [Mutation], org: UUID, in tx: Transaction) async throws -> [RecordKey: StoredRecord?] {
         var known: [RecordKey: StoredRecord?] = [:]
         for (collection, mutations) in Dictionary(grouping: mutations, by: \.collection) {
-            guard let schema = Collections.named(collection) else { continue }
+            guard let schema = catalog.named(collection) else { continue }
             let ids = Array(Set(mutations.map(\.recordID)))
             let records = try await CollectionTable(schema: schema).load(ids, org: org, in: tx)
             for id in ids { known[RecordKey(collection: collection, id: id)] = .some(records[id]) }
@@ -117,8 +119,8 @@ struct MutationApplier: Sendable {
         func rejected(_ code: String, _ reason: String) -> MutationResult {
             MutationResult(mutationID: mutation.mutationID, outcome: .rejected, code: code, reason: reason)
         }
-        guard let schema = Collections.named(mutation.collection) else {
-            return rejected("unknown_collection", "There is no collection '\(mutation.collection)'; the collections are \(Collections.all.map(\.name).joined(separator: ", ")).")
+        guard let schema = catalog.named(mutation.collection) else {
+            return rejected("unknown_collection", "There is no collection '\(mutation.collection)'; the collections are \(catalog.names.joined(separator: ", ")).")
         }
         guard access.role.canEdit else {
             return rejected("forbidden", "Your role in \(access.organization.slug) is \(access.role.rawValue), which cannot change records; ask an owner or admin for the editor role.")
@@ -126,6 +128,9 @@ struct MutationApplier: Sendable {
         if let reason = Self.refusedStamp(mutation.timestamp, client: client) {
             return rejected("invalid_timestamp", reason)
         }
+        // The stamp names the client in its one lower-case spelling, as replicas compare stamps as text.
+        var mutation = mutation
+        mutation.timestamp = HLCTimestamp(millis: mutation.timestamp.millis, counter: mutation.timestamp.counter, node: client.lowercasedText)
         let table = CollectionTable(schema: schema)
         let org = access.organization.id
         let stored: StoredRecord?

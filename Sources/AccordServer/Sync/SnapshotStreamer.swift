@@ -9,6 +9,7 @@ import PostgresNIO
 struct SnapshotStreamer: Sendable {
     /// Bytes gathered before a write to the socket.
     static let chunkSize = 64 << 10
+    let catalog: Catalog
 
     func stream(org: UUID, in tx: Transaction, timeLimit: Duration, to writer: inout any ResponseBodyWriter) async throws {
         // PostgreSQL ends a statement that runs longer, even one blocked on a client that stopped reading. Records go
@@ -17,7 +18,7 @@ struct SnapshotStreamer: Sendable {
         try await tx.query(PostgresQuery(unsafeSQL: """
             SELECT set_config('statement_timeout', '\(timeLimit.components.seconds * 1000)', true), set_config('enable_sort', 'off', true)
             """))
-        let log = SyncLog()
+        let log = SyncLog(catalog: catalog)
         let head = try await log.head(org: org, in: tx)
         let checksums = head.checksums
         let encoder = SyncCoding.encoder()
@@ -28,7 +29,7 @@ struct SnapshotStreamer: Sendable {
             buffer.writeInteger(UInt8(ascii: "\n"))
         }
         try append(.header(SnapshotHeader(seq: head.seq, epoch: head.epoch, rows: checksums.values.reduce(0) { $0 + $1.rows })))
-        for schema in Collections.all {
+        for schema in catalog.collections {
             let table = CollectionTable(schema: schema)
             for try await row in try await table.liveRecordLines(org: org, in: tx) {
                 var line = try row.decode(ByteBuffer.self)

@@ -6,6 +6,8 @@ import PostgresNIO
 
 /// Reads an organization's change log: the head, pages of changes after a cursor, and the checksums.
 struct SyncLog: Sendable {
+    let catalog: Catalog
+
     struct Head: Sendable {
         var seq: Int64
         var horizon: Int64
@@ -54,7 +56,7 @@ struct SyncLog: Sendable {
         guard let row = try await tx.rows(ReadStatement(org: org, after: after, limit: Int64(limit))).first else {
             throw APIError.organizationNotFound(org.uuidString.lowercased())
         }
-        var checksums = Dictionary(uniqueKeysWithValues: Collections.all.map { ($0.name, CollectionChecksum()) })
+        var checksums = Dictionary(uniqueKeysWithValues: catalog.collections.map { ($0.name, CollectionChecksum()) })
         for (index, collection) in row.3.enumerated() where index < min(row.4.count, row.5.count) {
             checksums[collection] = CollectionChecksum(checksum: UInt64(bitPattern: row.4[index]), rows: row.5[index])
         }

@@ -15,6 +15,8 @@ final class LiveServer: Sendable {
     /// Changes to the test configuration, such as a smaller body limit.
     let tune: @Sendable (inout ServerConfiguration) -> Void
     private let state = Mutex<(url: URL?, task: Task<Void, any Error>?, server: AccordServer?)>((nil, nil, nil))
+    /// The collections it serves; a restart keeps them unless given others.
+    private let served = Mutex<Catalog>(.builtIn)
 
     init(database: TestDatabase, tune: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }) {
         self.database = database
@@ -25,11 +27,12 @@ final class LiveServer: Sendable {
     var server: AccordServer { state.withLock { $0.server! } }
 
     static func with<Result: Sendable>(
-        tune: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }, _ body: @Sendable (LiveServer) async throws -> Result
+        tune: @escaping @Sendable (inout ServerConfiguration) -> Void = { _ in }, catalog: Catalog = .builtIn,
+        _ body: @Sendable (LiveServer) async throws -> Result
     ) async throws -> Result {
         try await TestDatabase.with { database in
             let live = LiveServer(database: database, tune: tune)
-            try await live.start()
+            try await live.start(catalog: catalog)
             do {
                 let result = try await body(live)
                 await live.stop()
@@ -55,11 +58,15 @@ final class LiveServer: Sendable {
         }
     }
 
-    func start() async throws {
+    func start(catalog: Catalog? = nil) async throws {
         var configuration = database.configuration()
         configuration.port = 0
         tune(&configuration)
-        let server = try await AccordServer.prepare(configuration, logger: testLogger)
+        let catalog = served.withLock { served in
+            if let catalog { served = catalog }
+            return served
+        }
+        let server = try await AccordServer.prepare(configuration, catalog: catalog, logger: testLogger)
         let (listening, announce) = AsyncStream.makeStream(of: String.self)
         let application = server.application(onListening: { address in announce.yield(address) })
         // A server that stops before it listens ends the wait, so a failed start fails the test instead of hanging it.

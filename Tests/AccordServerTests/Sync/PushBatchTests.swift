@@ -29,7 +29,7 @@ struct PushBatchTests {
             #expect(pull.changes.map(\.operation) == [.update, .create, .update, .update, .delete])
             #expect(pull.changes[2].previous == ["pinned": .null], "the second update saw the first one's record")
             let fields: RecordFields = ["title": .text("second"), "body": .text("written after its create")]
-            let digest = RecordDigest.digest(id: other, seq: 5, fields: fields, schema: Collections.notes)
+            let digest = RecordDigest.digest(id: other, seq: 5, fields: fields, schema: CollectionSchema.notes)
             #expect(pull.checksums?["notes"] == CollectionChecksum(checksum: digest, rows: 1))
 
             let again = try await client.pushed([client.mutation(.update, other, ["pinned": .bool(false)], base: 5)])
@@ -59,7 +59,7 @@ struct PushBatchTests {
             }
             var expected = CollectionChecksum()
             for (id, seq, title) in created {
-                expected.add(RecordDigest.digest(id: id, seq: seq, fields: ["title": .text(title)], schema: Collections.notes))
+                expected.add(RecordDigest.digest(id: id, seq: seq, fields: ["title": .text(title)], schema: CollectionSchema.notes))
             }
             let client = SyncTestClient(server: server, token: token, org: "acme")
             let head = try await client.pull(since: Int64(created.count), limit: 1)

@@ -10,9 +10,11 @@ struct TestReplica {
     let replica: Replica
     var engine: SyncEngine
 
-    init(_ live: LiveServer, token: String, org: UUID, file: URL? = nil, transport: (any SyncTransport)? = nil) throws {
+    init(
+        _ live: LiveServer, token: String, org: UUID, file: URL? = nil, transport: (any SyncTransport)? = nil, catalog: Catalog = .builtIn
+    ) throws {
         let url = file ?? FileManager.default.temporaryDirectory.appendingPathComponent("accord-replica-\(UUID()).sqlite")
-        replica = try Replica(at: url, organization: org)
+        replica = try Replica(at: url, organization: org, catalog: catalog)
         engine = SyncEngine(replica: replica, transport: transport ?? HTTPSyncTransport(server: live.url, token: token, organization: org))
         engine.backoff = Backoff(initial: .milliseconds(5), maximum: .milliseconds(50), attempts: 6)
     }

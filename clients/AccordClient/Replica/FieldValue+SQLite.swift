@@ -19,7 +19,7 @@ extension FieldType {
     /// The SQLite column type; times, UUIDs and references are canonical text.
     var sqliteType: String {
         switch self {
-        case .text, .timestamp, .uuid, .reference: "TEXT"
+        case .text, .timestamp, .uuid, .reference, .json, .date: "TEXT"
         case .integer, .boolean: "INTEGER"
         case .real: "REAL"
         }

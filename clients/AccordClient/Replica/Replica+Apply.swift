@@ -22,13 +22,13 @@ extension Replica {
         let page: PullResponse
         let entries: [Entry]
 
-        init(_ page: PullResponse) {
+        init(_ page: PullResponse, catalog: Catalog) {
             self.page = page
             // A page's changes mostly write the same few sets of fields: each statement's text is built once.
             var texts = StatementTexts()
             var schemas: [String: CollectionSchema] = [:]
             entries = page.changes.compactMap { change in
-                guard let schema = schemas[change.collection] ?? Collections.named(change.collection) else { return nil }
+                guard let schema = schemas[change.collection] ?? catalog.named(change.collection) else { return nil }
                 schemas[change.collection] = schema
                 let id = change.recordID.lowercasedText
                 return Entry(change: change, schema: schema, id: id, statement: Replica.visibleWrite(of: change, id: id, schema, texts: &texts))
@@ -85,7 +85,7 @@ extension Replica {
 
     /// Applies a pull page and moves the cursor, in one transaction.
     func apply(_ page: PullResponse) throws {
-        try apply(PreparedPage(page))
+        try apply(PreparedPage(page, catalog: catalog))
     }
 
     func apply(_ prepared: PreparedPage) throws {
@@ -108,7 +108,7 @@ extension Replica {
             try db.cachedStatement(sql: "UPDATE sync_state SET cursor = ?, epoch = ?, server_checksums = coalesce(?, server_checksums)")
                 .execute(arguments: [page.next, page.epoch.uuidString.lowercased(), try page.checksums.map(ReplicaJSON.text)])
             if let latest { try Self.observe(latest, db) }
-            try Self.rebuildShadowed(db, caughtUp: !page.more)
+            try Self.rebuildShadowed(db, catalog: catalog, caughtUp: !page.more)
         }
     }
 
@@ -203,8 +203,8 @@ extension Replica {
     /// replayed over it. A record with nothing pending any more leaves the shadow table once the replica has
     /// `caughtUp` with the server; until then its pushed changes may still be on their way, and the visible
     /// row, which shows them, stays as it is.
-    static func rebuildShadowed(_ db: Database, caughtUp: Bool) throws {
-        for schema in Collections.all {
+    static func rebuildShadowed(_ db: Database, catalog: Catalog, caughtUp: Bool) throws {
+        for schema in catalog.collections {
             for shadow in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM \(schema.quotedShadowTable)")) {
                 let id: String = shadow["id"]
                 let seq: Int64 = shadow["_seq"]
@@ -262,9 +262,14 @@ extension Replica {
         let columns: [DatabaseValue]
         let digest: UInt64
 
-        init?(_ record: SnapshotRecord, generation: Int64) {
-            guard let schema = Collections.named(record.collection) else { return nil }
+        init?(_ record: SnapshotRecord, generation: Int64, catalog: Catalog) {
+            guard let schema = catalog.named(record.collection) else { return nil }
             let id = record.id.lowercasedText
+            // jsonb's own spelling of a json field becomes the canonical one the rest of the replica keeps.
+            var record = record
+            for field in schema.fields where field.type == .json {
+                if let value = record.fields[field.name] { record.fields[field.name] = field.canonical(value) }
+            }
             let fields = schema.fields.map { (record.fields[$0.name] ?? .null).databaseValue }
             var values: [DatabaseValue] = [
                 id.databaseValue, record.seq.databaseValue, generation.databaseValue,
@@ -282,7 +287,7 @@ extension Replica {
 
     /// Writes a batch of snapshot records in one transaction.
     func applySnapshot(_ records: [SnapshotRecord], generation: Int64) throws {
-        try applySnapshot(records.compactMap { SnapshotRow($0, generation: generation) }, generation: generation)
+        try applySnapshot(records.compactMap { SnapshotRow($0, generation: generation, catalog: catalog) }, generation: generation)
     }
 
     /// Writes a batch of prepared snapshot rows in one transaction. The visible rows' digests are added to the
@@ -315,7 +320,7 @@ extension Replica {
                 }
             }
             for (name, sum) in added {
-                guard let schema = Collections.named(name) else { continue }
+                guard let schema = catalog.named(name) else { continue }
                 try ReplicaChecksums.add(sum, to: schema, in: db)
             }
         }
@@ -324,7 +329,7 @@ extension Replica {
     /// Ends a snapshot: records it did not contain are gone on the server, and the cursor moves to its seq.
     func finishSnapshot(_ header: SnapshotHeader, _ end: SnapshotEnd, generation: Int64) throws {
         try pool.write { db in
-            for schema in Collections.all {
+            for schema in catalog.collections {
                 try db.cachedStatement(sql: """
                         DELETE FROM \(schema.quotedTable) WHERE _snapshot <> ? AND id NOT IN (SELECT id FROM \(schema.quotedShadowTable))
                         """).execute(arguments: [generation])
@@ -333,7 +338,7 @@ extension Replica {
             }
             try db.cachedStatement(sql: "UPDATE sync_state SET cursor = ?, epoch = ?, needs_snapshot = 0, server_checksums = ?")
                 .execute(arguments: [header.seq, header.epoch.uuidString.lowercased(), try ReplicaJSON.text(end.checksums)])
-            try Self.rebuildShadowed(db, caughtUp: true)
+            try Self.rebuildShadowed(db, catalog: catalog, caughtUp: true)
         }
     }
 

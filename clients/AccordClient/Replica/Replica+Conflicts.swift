@@ -65,7 +65,7 @@ extension Replica {
     public func resolve(_ id: UUID, with resolution: ConflictResolution, by user: UUID? = nil) throws {
         let conflict = try conflict(id)
         guard conflict.status == "open" else { throw ClientError.invalidInput("conflict \(id.uuidString.lowercased()) is already resolved") }
-        let schema = try Self.schema(conflict.collection)
+        let schema = try self.schema(conflict.collection)
         try pool.write { db in
             let record = conflict.recordID.uuidString.lowercased()
             switch (conflict.kind, resolution) {
@@ -101,7 +101,7 @@ extension Replica {
             }
             var settled: RecordFields = ["status": .text("resolved"), "resolution": .text(resolution.name)]
             if let user { settled["resolved_by"] = .text(user.uuidString.lowercased()) }
-            let conflicts = Collections.conflicts
+            let conflicts = CollectionSchema.conflicts
             let key = conflict.id.uuidString.lowercased()
             let base = try Self.ensureShadow(key, conflicts, db)
             try Self.writeVisible(key, settled, seq: nil, conflicts, db)

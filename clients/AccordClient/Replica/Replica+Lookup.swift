@@ -5,7 +5,7 @@ import GRDB
 extension Replica {
     /// The record whose id is `reference` or starts with it, like a short git hash.
     public func recordID(_ collection: String, matching reference: String) throws -> UUID {
-        let schema = try Self.schema(collection)
+        let schema = try self.schema(collection)
         let prefix = reference.lowercased()
         let matches = try pool.read { db in
             try String.fetchAll(
@@ -22,7 +22,7 @@ extension Replica {
 
     /// Who created and last changed a record, and when, as the server recorded it.
     public func metadata(_ collection: String, _ id: UUID) throws -> RecordMetadata? {
-        let schema = try Self.schema(collection)
+        let schema = try self.schema(collection)
         return try pool.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT _seq, _created_by, _updated_by, _updated_at FROM \(schema.quotedTable) WHERE id = ?",
@@ -87,7 +87,7 @@ public enum FieldAssignments {
             case "false", "no", "0": return .bool(false)
             default: throw ClientError.invalidInput("\(field.name) must be true or false, not '\(text)'")
             }
-        case .text, .timestamp, .uuid, .reference:
+        case .text, .timestamp, .uuid, .reference, .json, .date:
             return .text(text)
         }
     }

@@ -87,14 +87,14 @@ extension Replica {
             throw ClientError.notFound("there is no rejected change \(mutationID)")
         }
         let fields = rejected.fields.merging(edits) { $1 }
-        let schema = try Self.schema(rejected.collection)
+        let schema = try self.schema(rejected.collection)
         let checked = rejected.operation == .delete ? [:] : try Self.checked(fields, for: schema, creating: rejected.operation == .create)
         try pool.write { db in
             let key = rejected.recordID.uuidString.lowercased()
             let base = try Self.ensureShadow(key, schema, db)
             try Self.enqueue(rejected.operation, collection: schema.name, id: key, fields: checked, base: base, db)
             try db.cachedStatement(sql: "DELETE FROM rejections WHERE mutation_id = ?").execute(arguments: [mutationID])
-            try Self.rebuildShadowed(db, caughtUp: false)
+            try Self.rebuildShadowed(db, catalog: catalog, caughtUp: false)
         }
         notifyLocalWrite()
     }

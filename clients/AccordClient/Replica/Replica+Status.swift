@@ -48,7 +48,7 @@ extension Replica {
     func cursor() throws -> SyncPosition {
         try pool.read { db in
             let state = try Row.fetchOne(db.cachedStatement(sql: "SELECT cursor, epoch, needs_snapshot, server_checksums FROM sync_state"))
-            let anyShadow = Collections.all.map { "EXISTS (SELECT 1 FROM \($0.quotedShadowTable))" }.joined(separator: " OR ")
+            let anyShadow = catalog.collections.map { "EXISTS (SELECT 1 FROM \($0.quotedShadowTable))" }.joined(separator: " OR ")
             return SyncPosition(
                 cursor: state?["cursor"] ?? 0, epoch: (state?["epoch"] as String?).flatMap(UUID.init(uuidString:)),
                 needsSnapshot: state?["needs_snapshot"] ?? true, serverChecksums: state?["server_checksums"],
@@ -87,7 +87,7 @@ extension Replica {
     /// records without pending changes, and the shadow rows of those with.
     public func serverStateChecksums() throws -> [String: CollectionChecksum] {
         try pool.read { db in
-            try Collections.all.reduce(into: [:]) { $0[$1.name] = try ReplicaChecksums.computed(for: $1, in: db) }
+            try catalog.collections.reduce(into: [:]) { $0[$1.name] = try ReplicaChecksums.computed(for: $1, in: db) }
         }
     }
 
@@ -100,7 +100,7 @@ extension Replica {
     /// Sets the maintained checksums from a full count of the rows.
     func recountChecksums() throws {
         try pool.write { db in
-            for schema in Collections.all { try ReplicaChecksums.recount(schema, in: db) }
+            for schema in catalog.collections { try ReplicaChecksums.recount(schema, in: db) }
         }
     }
 
@@ -111,7 +111,7 @@ extension Replica {
             let stored = { try String.fetchOne(db.cachedStatement(sql: "SELECT server_checksums FROM sync_state")) }
             guard let server = try known ?? stored().map({ try ReplicaJSON.decode([String: CollectionChecksum].self, $0) }) else { return false }
             let local = try ReplicaChecksums.maintained(in: db)
-            guard Collections.all.allSatisfy({ (local[$0.name] ?? CollectionChecksum()) == (server[$0.name] ?? CollectionChecksum()) }) else {
+            guard catalog.collections.allSatisfy({ (local[$0.name] ?? CollectionChecksum()) == (server[$0.name] ?? CollectionChecksum()) }) else {
                 return false
             }
             try db.cachedStatement(sql: "UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL, last_summary = ?")
@@ -140,7 +140,7 @@ extension Replica {
         }
         guard page.changes.isEmpty, !page.more, let server = page.checksums else { return .behind }
         let local = try serverStateChecksums()
-        let differing = Collections.all.map(\.name).filter { (local[$0] ?? CollectionChecksum()) != (server[$0] ?? CollectionChecksum()) }
+        let differing = catalog.names.filter { (local[$0] ?? CollectionChecksum()) != (server[$0] ?? CollectionChecksum()) }
         return differing.isEmpty ? .equal : .different(differing)
     }
 }

@@ -6,7 +6,7 @@ extension Replica {
     /// Creates a record locally and queues it; returns its id.
     @discardableResult
     public func create(_ collection: String, _ fields: RecordFields, id: UUID = UUID()) throws -> UUID {
-        let schema = try Self.schema(collection)
+        let schema = try self.schema(collection)
         guard !schema.serverCreated else {
             throw ClientError.invalidInput("\(collection) records are created by the server; you can only update them")
         }
@@ -24,7 +24,7 @@ extension Replica {
 
     /// Changes some fields of a record locally and queues the change.
     public func update(_ collection: String, _ id: UUID, _ fields: RecordFields) throws {
-        let schema = try Self.schema(collection)
+        let schema = try self.schema(collection)
         let fields = try Self.checked(fields, for: schema, creating: false)
         guard !fields.isEmpty else { throw ClientError.invalidInput("name at least one field to change, as field=value") }
         try pool.write { db in
@@ -39,7 +39,7 @@ extension Replica {
 
     /// Deletes a record locally and queues the delete.
     public func delete(_ collection: String, _ id: UUID) throws {
-        let schema = try Self.schema(collection)
+        let schema = try self.schema(collection)
         guard !schema.serverCreated, !schema.appendOnly else {
             throw ClientError.invalidInput("\(collection) records cannot be deleted")
         }
@@ -55,7 +55,7 @@ extension Replica {
 
     /// One record's current local fields, or nil.
     public func record(_ collection: String, _ id: UUID) throws -> RecordFields? {
-        let schema = try Self.schema(collection)
+        let schema = try self.schema(collection)
         return try pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(schema.quotedTable) WHERE id = ?"), arguments: [id.uuidString.lowercased()])
                 .map(schema.fields(of:))
@@ -64,7 +64,7 @@ extension Replica {
 
     /// The ids of a collection's local records.
     public func recordIDs(_ collection: String) throws -> [UUID] {
-        let schema = try Self.schema(collection)
+        let schema = try self.schema(collection)
         return try pool.read { db in
             try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM \(schema.quotedTable) ORDER BY id")).compactMap(UUID.init(uuidString:))
         }
@@ -72,7 +72,7 @@ extension Replica {
 
     /// Every local record of a collection, by id.
     public func records(_ collection: String) throws -> [LocalRecord] {
-        let schema = try Self.schema(collection)
+        let schema = try self.schema(collection)
         return try pool.read { db in try Self.records(schema, db) }
     }
 
@@ -80,7 +80,7 @@ extension Replica {
     /// pulled page or a snapshot batch. For views that stay current while a sync runs; a slow reader gets
     /// the latest state rather than every one in between.
     public func observeRecords(_ collection: String) throws -> AsyncThrowingStream<[LocalRecord], any Error> {
-        let schema = try Self.schema(collection)
+        let schema = try self.schema(collection)
         let values = ValueObservation.tracking { db in try Self.records(schema, db) }
             .removeDuplicates()
             .values(in: pool)
@@ -190,4 +190,10 @@ public struct LocalRecord: Sendable, Equatable {
     /// The seq of the last server change the record reflects.
     public var seq: Int64
     public var fields: RecordFields
+
+    public init(id: UUID, seq: Int64, fields: RecordFields) {
+        self.id = id
+        self.seq = seq
+        self.fields = fields
+    }
 }

@@ -1,4 +1,4 @@
-import AccordCore
+public import AccordCore
 public import Foundation
 public import GRDB
 import Synchronization
@@ -13,6 +13,9 @@ public final class Replica: Sendable {
     public let url: URL
     /// This replica's id towards the server; it also breaks ties between concurrent edits.
     public let clientID: UUID
+    /// The collections this replica keeps. A file must always be opened with the catalog it was made with, or a
+    /// larger one: its triggers name its collections.
+    public let catalog: Catalog
     let pool: DatabasePool
     let counting: ReplicaChecksums.Counting
     private let writeListeners = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
@@ -24,7 +27,7 @@ public final class Replica: Sendable {
     public var database: any DatabaseReader { pool }
 
     /// Opens the replica at `url`, creating it for `organization` when the file is new.
-    public init(at url: URL, organization: UUID) throws {
+    public init(at url: URL, organization: UUID, catalog: Catalog = .builtIn) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -34,10 +37,11 @@ public final class Replica: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA journal_size_limit = \(Replica.logSizeLimit)")
-            try ReplicaChecksums.prepare(db, counting: counting)
+            try ReplicaChecksums.prepare(db, counting: counting, catalog: catalog)
         }
         let pool = try DatabasePool(path: url.path, configuration: configuration)
-        try ReplicaSchema.migrator().migrate(pool)
+        try ReplicaSchema.migrator(catalog).migrate(pool)
+        try pool.write { db in try ReplicaSchema.addDeclaredColumns(catalog, in: db) }
         let clientID = try pool.write { db -> String in
             if let row = try Row.fetchOne(db, sql: "SELECT org_id, client_id FROM sync_state") {
                 guard (row["org_id"] as String).lowercased() == organization.uuidString.lowercased() else {
@@ -50,6 +54,7 @@ public final class Replica: Sendable {
             return clientID
         }
         self.organization = organization
+        self.catalog = catalog
         self.url = url
         self.pool = pool
         self.counting = counting
@@ -101,10 +106,11 @@ public final class Replica: Sendable {
         for continuation in listeners { continuation.yield() }
     }
 
-    static func schema(_ collection: String) throws -> CollectionSchema {
-        guard let schema = Collections.named(collection) else {
-            throw ClientError.invalidInput("there is no collection '\(collection)'; the collections are \(Collections.all.map(\.name).joined(separator: ", "))")
+    func schema(_ collection: String) throws -> CollectionSchema {
+        do {
+            return try catalog.schema(collection)
+        } catch {
+            throw ClientError.invalidInput(error.description)
         }
-        return schema
     }
 }

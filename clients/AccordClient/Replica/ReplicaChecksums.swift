@@ -29,14 +29,19 @@ enum ReplicaChecksums {
     }
 
     /// Registers the SQL functions the triggers call, on every connection.
-    static func prepare(_ db: Database, counting: Counting) throws {
+    static func prepare(_ db: Database, counting: Counting, catalog: Catalog) throws {
         try db.execute(sql: "PRAGMA recursive_triggers = ON")
         // In C rather than as GRDB `DatabaseFunction`s: the update trigger calls three of them for every row a pull page
         // updates, and a `DatabaseFunction` first copies every argument into a `DatabaseValue` and every text into a
         // `String`.
-        try register("accord_digest", arguments: -1, in: db) { context, count, arguments in
-            ReplicaChecksums.digest(context, Int(count), arguments)
-        }
+        // The catalog travels as the function's user data, retained by SQLite until the connection drops it.
+        let box = Unmanaged.passRetained(CatalogBox(catalog)).toOpaque()
+        let code = sqlite3_create_function_v2(
+            db.sqliteConnection, "accord_digest", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, box,
+            { context, count, arguments in ReplicaChecksums.digest(context, Int(count), arguments) }, nil, nil,
+            { box in box.map { Unmanaged<CatalogBox>.fromOpaque($0).release() } }
+        )
+        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "could not register accord_digest") }
         // Wrapping arithmetic: SQLite's own `+` turns an overflowing integer into a float.
         try register("accord_add", arguments: 2, in: db) { context, _, arguments in
             sqlite3_result_int64(context, Int64(bitPattern: ReplicaChecksums.bits(arguments?[0]) &+ ReplicaChecksums.bits(arguments?[1])))
@@ -70,7 +75,8 @@ enum ReplicaChecksums {
 
     /// `accord_digest(collection, id, seq, field…)`: the record's digest as a signed 64-bit bit pattern.
     private static func digest(_ context: OpaquePointer?, _ count: Int, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {
-        guard let arguments, count >= 3, let schema = Collections.named(matching: text(arguments[0])), count == 3 + schema.fields.count else {
+        let catalog = sqlite3_user_data(context).map { Unmanaged<CatalogBox>.fromOpaque($0).takeUnretainedValue().catalog }
+        guard let arguments, count >= 3, let schema = catalog?.named(matching: text(arguments[0])), count == 3 + schema.fields.count else {
             sqlite3_result_error(context, "accord_digest needs a collection, an id, a seq and the collection's fields", -1)
             return
         }
@@ -201,4 +207,10 @@ enum ReplicaChecksums {
             END;
             """
     }
+}
+
+/// The catalog as SQLite's user data for `accord_digest`, which is a C function and cannot capture it.
+private final class CatalogBox {
+    let catalog: Catalog
+    init(_ catalog: Catalog) { self.catalog = catalog }
 }

@@ -5,7 +5,7 @@ import GRDB
 /// an analyst would expect, a shadow table per collection for the server's state of records with pending
 /// local changes, the outbox, the rejection inbox and the sync state.
 enum ReplicaSchema {
-    static func migrator() -> DatabaseMigrator {
+    static func migrator(_ catalog: Catalog) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("sync state, outbox and rejections") { db in
             try db.execute(sql: """
@@ -48,18 +48,35 @@ enum ReplicaSchema {
                 );
                 """)
         }
-        for schema in Collections.all {
+        for schema in catalog.collections {
             migrator.registerMigration("collection \(schema.name)") { db in
                 try createTables(for: schema, in: db)
             }
         }
         migrator.registerMigration("maintained checksums") { db in
-            for schema in Collections.all { try ReplicaChecksums.install(for: schema, in: db) }
+            for schema in catalog.collections { try ReplicaChecksums.install(for: schema, in: db) }
         }
         migrator.registerMigration("snapshot batches count their own rows") { db in
-            for schema in Collections.all { try ReplicaChecksums.reinstall(for: schema, in: db) }
+            for schema in catalog.collections { try ReplicaChecksums.reinstall(for: schema, in: db) }
         }
         return migrator
+    }
+
+    /// Gives each collection's tables the columns of fields added to its declaration since the file was made:
+    /// records that exist read null in them. The triggers that keep the checksums list the fields, so they are
+    /// made again (which counts the collection's sum again from its rows).
+    static func addDeclaredColumns(_ catalog: Catalog, in db: Database) throws {
+        for schema in catalog.collections {
+            let existing = Set(try db.columns(in: schema.name).map(\.name))
+            let missing = schema.fields.filter { !existing.contains($0.name) }
+            guard !missing.isEmpty else { continue }
+            for field in missing {
+                for table in [schema.quotedTable, schema.quotedShadowTable] {
+                    try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN \(field.name.quotedDatabaseIdentifier) \(field.type.sqliteType)")
+                }
+            }
+            try ReplicaChecksums.reinstall(for: schema, in: db)
+        }
     }
 
     static func createTables(for schema: CollectionSchema, in db: Database) throws {

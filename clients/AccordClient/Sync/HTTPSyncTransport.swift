@@ -34,6 +34,7 @@ public struct HTTPSyncTransport: SyncTransport {
     public func snapshot(_ receive: @Sendable (SnapshotLine) async throws -> Void) async throws {
         let response = try await send(.GET, "\(base)/snapshot")
         let decoder = SyncCoding.decoder()
+        var names = CollectionNames()
         var pending = ByteBuffer()
         do {
             for try await chunk in response.body {
@@ -43,7 +44,7 @@ public struct HTTPSyncTransport: SyncTransport {
                     let length = newline - pending.readerIndex
                     let line = pending.readSlice(length: length)!
                     pending.moveReaderIndex(forwardBy: 1)
-                    let decoded = try line.readableBytesView.withUnsafeBytes { try SnapshotLine.parse($0, decoder: decoder) }
+                    let decoded = try line.readableBytesView.withUnsafeBytes { try SnapshotLine.parse($0, decoder: decoder, names: &names) }
                     do {
                         try await receive(decoded)
                     } catch {

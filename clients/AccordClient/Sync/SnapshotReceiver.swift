@@ -55,7 +55,8 @@ final class SnapshotReceiver: Sendable {
     /// written once prepared: reading, preparing and writing each have a task of their own.
     private func write(_ batch: [SnapshotRecord]) async throws {
         let (replica, generation, progress) = (replica, generation, progress)
-        let preparing = Task { batch.compactMap { Replica.SnapshotRow($0, generation: generation) } }
+        let catalog = replica.catalog
+        let preparing = Task { batch.compactMap { Replica.SnapshotRow($0, generation: generation, catalog: catalog) } }
         try await state.withLock { $0.writing }?.value
         let (done, total) = state.withLock { ($0.received, $0.header?.rows) }
         let task = Task {

@@ -84,11 +84,11 @@ public struct SyncEngine: Sendable {
             state = try replica.cursor()
         }
         summary.cursor = state.cursor
-        let (epoch, limit, backoff, transport) = (state.epoch, pullPageSize, backoff, transport)
+        let (epoch, limit, backoff, transport, catalog) = (state.epoch, pullPageSize, backoff, transport, replica.catalog)
         let fetch = { @Sendable (since: Int64) in
             Task {
                 // Read and made ready to write here, off the writer's path.
-                Replica.PreparedPage(try await backoff.retrying { try await transport.pull(since: since, limit: limit, epoch: epoch) })
+                Replica.PreparedPage(try await backoff.retrying { try await transport.pull(since: since, limit: limit, epoch: epoch) }, catalog: catalog)
             }
         }
         // The next page is on its way while this one is written, so the network and the server work alongside SQLite.

@@ -68,67 +68,14 @@ CREATE TABLE mutation_outcomes (
     FOREIGN KEY (org_id, client_id) REFERENCES sync_clients (org_id, client_id) ON DELETE CASCADE
 );
 
--- Columns every synced table carries besides its own fields.
--- field_seqs and field_stamps map each field to the seq and edit time of the change that last set it.
-CREATE TABLE notes (
-    org_id         uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
-    id             uuid NOT NULL,
-    seq            bigint NOT NULL,
-    subject        text,
-    title          text NOT NULL,
-    body           text,
-    pinned         boolean,
-    field_seqs     jsonb NOT NULL DEFAULT '{}',
-    field_stamps   jsonb NOT NULL DEFAULT '{}',
-    deleted_seq    bigint,
-    deleted_stamp  text,
-    created_by     uuid,
-    created_client uuid,
-    created_at     timestamptz NOT NULL DEFAULT now(),
-    updated_by     uuid,
-    updated_client uuid,
-    updated_at     timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (org_id, id)
-);
-
--- Concurrent edits a person must decide, synced to every replica like any collection.
-CREATE TABLE conflicts (
-    org_id         uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
-    id             uuid NOT NULL,
-    seq            bigint NOT NULL,
-    collection     text NOT NULL,
-    record_id      uuid NOT NULL,
-    kind           text NOT NULL,
-    field          text,
-    base_value     text,
-    server_value   text,
-    client_value   text,
-    client_actor   uuid,
-    client_id      uuid,
-    mutation_id    bigint,
-    status         text NOT NULL,
-    resolution     text,
-    resolved_by    uuid,
-    field_seqs     jsonb NOT NULL DEFAULT '{}',
-    field_stamps   jsonb NOT NULL DEFAULT '{}',
-    deleted_seq    bigint,
-    deleted_stamp  text,
-    created_by     uuid,
-    created_client uuid,
-    created_at     timestamptz NOT NULL DEFAULT now(),
-    updated_by     uuid,
-    updated_client uuid,
-    updated_at     timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (org_id, id)
-);
-CREATE INDEX conflicts_open_idx ON conflicts (org_id, collection, record_id) WHERE status = 'open';
+-- The synced collections' tables (notes, conflicts, and every later one) are made from their declarations when
+-- the server starts (CollectionTableMigration), after these migrations, with the same row-level security.
 
 DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['sync_heads', 'changes', 'sync_checksums', 'sync_clients', 'mutation_outcomes',
-                             'notes', 'conflicts']
+    FOREACH t IN ARRAY ARRAY['sync_heads', 'changes', 'sync_checksums', 'sync_clients', 'mutation_outcomes']
     LOOP
         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);

@@ -1,7 +1,6 @@
-import Synchronization
-
-/// The collections Accord syncs, declared once for the server, the client and their tables.
-public enum Collections {
+/// The collections every Accord server and replica syncs, declared once for the server, the client and their
+/// tables; `Catalog.builtIn` holds them.
+extension CollectionSchema {
     /// Annotations users attach to any record, such as "the Q3 dip is the cancelled trade show".
     public static let notes = CollectionSchema(
         name: "notes",
@@ -33,35 +32,10 @@ public enum Collections {
             FieldSchema("resolution", .text, .lww, maxLength: 200),
             FieldSchema("resolved_by", .uuid, .lww),
         ],
-        serverCreated: true
+        serverCreated: true,
+        // Named as the index databases made before declarations made tables already have.
+        indexes: [CollectionIndex("open", on: ["collection", "record_id"], only: ("status", "open"))]
     )
-
-    /// Every collection this process syncs: the built-in ones, then any registered at start.
-    public static var all: [CollectionSchema] { catalog.withLock { $0 } }
-
-    public static func named(_ name: String) -> CollectionSchema? {
-        catalog.withLock { $0.first { $0.name == name } }
-    }
-
-    /// The name of the collection spelled by these UTF-8 bytes, if this process syncs it.
-    static func name(matching bytes: UnsafeRawBufferPointer) -> String? {
-        named(matching: bytes)?.name
-    }
-
-    /// The collection whose name these UTF-8 bytes spell, if this process syncs it.
-    public static func named(matching bytes: UnsafeRawBufferPointer) -> CollectionSchema? {
-        catalog.withLock { $0.first { $0.name.utf8.elementsEqual(bytes) } }
-    }
-
-    /// Adds a collection declared outside Accord, such as the benchmarks' wide rows. Register it before
-    /// serving or opening a replica; the server's PostgreSQL table must exist already (see `accord-bench`).
-    public static func register(_ schema: CollectionSchema) {
-        catalog.withLock { catalog in
-            if !catalog.contains(where: { $0.name == schema.name }) { catalog.append(schema) }
-        }
-    }
-
-    private static let catalog = Mutex<[CollectionSchema]>([notes, conflicts])
 }
 
 /// What a conflict record is about.

@@ -3,11 +3,37 @@ import Foundation
 import Glibc
 #endif
 
-/// What the terminal can show: colour only on a terminal and without NO_COLOR; lines fit 80 columns.
+/// What the terminal can show: its real size, and colour only on a terminal and without NO_COLOR.
 enum Terminal {
-    static let width = 80
+    /// Columns to fit: `COLUMNS` when set, else the terminal's own width, else 80 (off a terminal).
+    static let width = columns(environment: ProcessInfo.processInfo.environment, measured: measuredSize()?.columns)
+    /// Rows on screen: `LINES` when set, else the terminal's own height, else 24.
+    static let height = rows(environment: ProcessInfo.processInfo.environment, measured: measuredSize()?.rows)
+    /// Standard output is a terminal a person reads, so long lists show a first page.
+    static let showsPages = isatty(STDOUT_FILENO) == 1
     static let isInteractive = isatty(STDERR_FILENO) == 1
     static let colors = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+
+    static func columns(environment: [String: String], measured: Int?) -> Int {
+        if let text = environment["COLUMNS"], let columns = Int(text), columns > 0 { return max(columns, 20) }
+        if let measured, measured > 0 { return max(measured, 20) }
+        return 80
+    }
+
+    static func rows(environment: [String: String], measured: Int?) -> Int {
+        if let text = environment["LINES"], let rows = Int(text), rows > 0 { return rows }
+        if let measured, measured > 0 { return measured }
+        return 24
+    }
+
+    /// The size the kernel reports for the terminal on standard output; nil when output goes to a pipe or a file,
+    /// whose reader has no width.
+    private static func measuredSize() -> (columns: Int, rows: Int)? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
+    }
 
     static func paint(_ text: String, _ code: String) -> String {
         colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
@@ -18,37 +44,9 @@ enum Terminal {
     static func red(_ text: String) -> String { paint(text, "31") }
     static func dim(_ text: String) -> String { paint(text, "2") }
 
-    /// `text` cut to `width` characters, with an ellipsis when cut.
+    /// Server text cleaned of control sequences and cut to `width` columns, with an ellipsis when cut.
     static func fit(_ text: String, _ width: Int) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: " ")
-        return flat.count <= width ? flat : String(flat.prefix(max(0, width - 1))) + "…"
-    }
-
-    /// Breaks `text` into lines of at most `width` characters at spaces; a word longer than a line, such as
-    /// a path, is split, since cutting it would hide what the reader needs.
-    static func wrap(_ text: String, _ width: Int) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        for word in text.replacingOccurrences(of: "\n", with: " ").split(separator: " ") {
-            var word = Substring(word)
-            if !line.isEmpty && line.count + 1 + word.count > width {
-                lines.append(line)
-                line = ""
-            }
-            while word.count > width {
-                if !line.isEmpty { lines.append(line); line = "" }
-                lines.append(String(word.prefix(width)))
-                word = word.dropFirst(width)
-            }
-            line += (line.isEmpty ? "" : " ") + word
-        }
-        if !line.isEmpty || lines.isEmpty { lines.append(line) }
-        return lines
-    }
-
-    static func pad(_ text: String, _ width: Int) -> String {
-        let fitted = fit(text, width)
-        return fitted + String(repeating: " ", count: max(0, width - fitted.count))
+        DisplayText.truncate(DisplayText.clean(text), to: width)
     }
 
     /// "just now", "5m ago", "3h ago", "2d ago".

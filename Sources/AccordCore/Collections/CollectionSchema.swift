@@ -11,6 +11,11 @@ public enum FieldType: String, Sendable, Codable {
     case uuid
     /// Another record, written `collection/uuid`.
     case reference
+    /// An object or an array, such as structured criteria or a dashboard's tiles, carried as its canonical JSON
+    /// text (`CanonicalJSON`) and merged as one value.
+    case json
+    /// A calendar date such as `2026-07-01`, for periods.
+    case date
 }
 
 /// How the server resolves a field that changed on the server since the editing client last saw it.
@@ -31,10 +36,14 @@ public struct FieldSchema: Sendable {
     public var maxLength: Int?
     /// When set, the only text values the field accepts.
     public var allowedValues: [String]?
+    /// Declared after the collection had records: the field is optional, and while it is null it leaves a
+    /// record's digest as it was before the field existed, so the checksums the server and every replica keep
+    /// stay valid without a recount.
+    public var added: Bool
 
     public init(
         _ name: String, _ type: FieldType, _ policy: MergePolicy, required: Bool = false, maxLength: Int? = nil,
-        allowedValues: [String]? = nil
+        allowedValues: [String]? = nil, added: Bool = false
     ) {
         self.name = name
         self.type = type
@@ -42,6 +51,7 @@ public struct FieldSchema: Sendable {
         self.required = required
         self.maxLength = maxLength
         self.allowedValues = allowedValues
+        self.added = added
     }
 
     /// Checks one value against the field's type and limits.
@@ -66,6 +76,20 @@ public struct FieldSchema: Sendable {
             return nil
         case (.timestamp, .text(let text)):
             return Self.parseTime(text) == nil ? FieldError(field: name, message: "must be an ISO 8601 time such as 2026-11-24T09:30:00Z") : nil
+        case (.date, .text(let text)):
+            return CalendarDate.days(text) == nil ? FieldError(field: name, message: "must be a calendar date such as 2026-07-01") : nil
+        case (.json, .text(let text)):
+            guard let canonical = CanonicalJSON.canonical(text) else {
+                return FieldError(field: name, message: "must be a JSON object or array, such as {\"stage\": \"MQL\"}")
+            }
+            if let maxLength, canonical.utf8.count > maxLength {
+                return FieldError(field: name, message: "must be at most \(maxLength) bytes of JSON")
+            }
+            // PostgreSQL's jsonb cannot hold NUL either.
+            if canonical.contains("\\u0000") {
+                return FieldError(field: name, message: "cannot contain the NUL character (U+0000)")
+            }
+            return nil
         case (.uuid, .text(let text)):
             return UUID(uuidString: text) == nil ? FieldError(field: name, message: "must be a UUID") : nil
         case (.reference, .text(let text)):
@@ -90,12 +114,15 @@ public struct CollectionSchema: Sendable {
     public var appendOnly: Bool
     /// Records only the server creates (such as conflicts); clients may still update them.
     public var serverCreated: Bool
+    /// Lookups the server makes besides by id, each an index on its table.
+    public var indexes: [CollectionIndex]
 
-    public init(name: String, fields: [FieldSchema], appendOnly: Bool = false, serverCreated: Bool = false) {
+    public init(name: String, fields: [FieldSchema], appendOnly: Bool = false, serverCreated: Bool = false, indexes: [CollectionIndex] = []) {
         self.name = name
         self.fields = fields
         self.appendOnly = appendOnly
         self.serverCreated = serverCreated
+        self.indexes = indexes
     }
 
     /// Column names every synced table carries besides the collection's own fields.
@@ -140,6 +167,8 @@ extension FieldSchema {
         case (.timestamp, .text(let text)):
             guard !CanonicalTime.isCanonical(text), let date = Self.parseTime(text) else { return value }
             return .text(Self.canonicalTime(date))
+        case (.json, .text(let text)):
+            return CanonicalJSON.canonical(text).map(FieldValue.text) ?? value
         default:
             return value
         }
@@ -150,6 +179,8 @@ extension FieldSchema {
         switch type {
         case .uuid, .reference: !bytes.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
         case .timestamp: CanonicalTime.isCanonical(bytes: bytes)
+        // Telling needs a parse; the caller then digests the text through `canonical`.
+        case .json: false
         default: true
         }
     }
@@ -173,5 +204,23 @@ extension CollectionSchema {
         values.reduce(into: [:]) { result, entry in
             result[entry.key] = field(entry.key)?.canonical(entry.value) ?? entry.value
         }
+    }
+}
+
+/// An index of a collection's table on some of its fields, within each organization, optionally only over the
+/// records whose `field` holds `value` (such as the open conflicts). Its table's index is `<collection>_<name>_idx`.
+public struct CollectionIndex: Sendable, Equatable {
+    public var name: String
+    public var fields: [String]
+    public var only: (field: String, value: String)?
+
+    public init(_ name: String, on fields: [String], only: (field: String, value: String)? = nil) {
+        self.name = name
+        self.fields = fields
+        self.only = only
+    }
+
+    public static func == (lhs: CollectionIndex, rhs: CollectionIndex) -> Bool {
+        lhs.name == rhs.name && lhs.fields == rhs.fields && lhs.only?.field == rhs.only?.field && lhs.only?.value == rhs.only?.value
     }
 }

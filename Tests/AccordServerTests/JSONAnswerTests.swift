@@ -1,0 +1,113 @@
+import AccordCore
+import AccordServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("JSON answers: one spelling of ids, one order of keys")
+struct JSONAnswerTests {
+    /// A UUID in any case, as it may appear anywhere in an answer.
+    static let uuidPattern = try! NSRegularExpression(pattern: "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+
+    static func uuids(in text: String) -> [String] {
+        uuidPattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+    }
+
+    /// One request for each documented operation, ordered so that nothing a later request needs is gone; every
+    /// id the caller supplies, in a path or a body, is spelled in upper case.
+    struct Call {
+        var operation: String
+        var uri: String
+        var body: String?
+        var token: String
+    }
+
+    @Test func everyAnswerSpellsIdsInLowerCaseAndUpperCaseIdsAreAccepted() async throws {
+        try await TestServer.with { server in
+            let (owner, _) = try await server.signup("owner@example.com", name: "Owner")
+            let (_, member) = try await server.signup("member@example.com", name: "Member")
+            let (leaving, _) = try await server.signup("leaving@example.com", name: "Leaving")
+            let org = try await server.createOrganization("Acme", slug: "acme", token: owner)
+            let team = try await server.send(.post, "/v1/orgs/acme/teams", token: owner, json: CreateTeamRequest(name: "Partnerships")).decode(Team.self)
+            let issued = try await server.send(.post, "/v1/tokens", token: owner, json: CreateTokenRequest(name: "to revoke")).decode(IssuedToken.self)
+            let (orgID, userID, teamID) = (org.id.uuidString, member.id.uuidString, team.id.uuidString)
+            #expect(orgID != orgID.lowercased(), "the ids below are sent in upper case")
+            let recordID = UUID().uuidString, clientID = UUID().uuidString
+            let stamp = HLCTimestamp(millis: Int64(Date().timeIntervalSince1970 * 1_000), node: clientID).description
+            let push = """
+                {"clientID": "\(clientID)", "mutations": [{"mutationID": 1, "collection": "notes", "recordID": "\(recordID)",
+                "operation": "create", "fields": {"title": "Upper", "subject": "notes/\(orgID)"}, "baseSeq": 0, "timestamp": "\(stamp)"}]}
+                """
+            let calls = [
+                Call(operation: "GET /health", uri: "/health", token: owner),
+                Call(operation: "GET /ready", uri: "/ready", token: owner),
+                Call(operation: "GET /openapi.yaml", uri: "/openapi.yaml", token: owner),
+                Call(operation: "POST /v1/auth/signup", uri: "/v1/auth/signup", body: #"{"email": "new@example.com", "password": "correct horse battery", "name": "New"}"#, token: owner),
+                Call(operation: "POST /v1/auth/login", uri: "/v1/auth/login", body: #"{"email": "owner@example.com", "password": "correct horse battery"}"#, token: owner),
+                Call(operation: "GET /v1/me", uri: "/v1/me", token: owner),
+                Call(operation: "GET /v1/tokens", uri: "/v1/tokens", token: owner),
+                Call(operation: "POST /v1/tokens", uri: "/v1/tokens", body: #"{"name": "laptop"}"#, token: owner),
+                Call(operation: "POST /v1/orgs", uri: "/v1/orgs", body: #"{"name": "Globex"}"#, token: owner),
+                Call(operation: "GET /v1/orgs/{org}", uri: "/v1/orgs/\(orgID)", token: owner),
+                Call(operation: "POST /v1/orgs/{org}/members", uri: "/v1/orgs/\(orgID)/members",
+                     body: #"{"email": "member@example.com", "role": "editor", "teams": ["\#(teamID)"]}"#, token: owner),
+                Call(operation: "GET /v1/orgs/{org}/members", uri: "/v1/orgs/\(orgID)/members", token: owner),
+                Call(operation: "PATCH /v1/orgs/{org}/members/{user}", uri: "/v1/orgs/\(orgID)/members/\(userID)",
+                     body: #"{"role": "admin", "teams": ["\#(teamID)"]}"#, token: owner),
+                Call(operation: "GET /v1/orgs/{org}/teams", uri: "/v1/orgs/\(orgID)/teams", token: owner),
+                Call(operation: "POST /v1/orgs/{org}/teams", uri: "/v1/orgs/\(orgID)/teams", body: #"{"name": "Field marketing"}"#, token: owner),
+                Call(operation: "POST /v1/orgs/{org}/sync/push", uri: "/v1/orgs/\(orgID)/sync/push", body: push, token: owner),
+                Call(operation: "GET /v1/orgs/{org}/sync/pull", uri: "/v1/orgs/\(orgID)/sync/pull?since=0", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/sync/snapshot", uri: "/v1/orgs/\(orgID)/sync/snapshot", token: owner),
+                Call(operation: "DELETE /v1/orgs/{org}/members/{user}", uri: "/v1/orgs/\(orgID)/members/\(userID)", token: owner),
+                Call(operation: "DELETE /v1/tokens/{id}", uri: "/v1/tokens/\(issued.info.id.uuidString)", token: owner),
+                Call(operation: "POST /v1/auth/logout", uri: "/v1/auth/logout", token: leaving),
+            ]
+            let documented = OpenAPITests.documentedOperations(String(buffer: try await server.send(.get, "/openapi.yaml").body))
+            // The realtime stream stays open and carries only change numbers, never an id.
+            let walked = Set(calls.map(\.operation) + ["GET /v1/orgs/{org}/sync/events"])
+            #expect(walked == documented, "every documented operation is walked: missing \(documented.subtracting(walked).sorted())")
+
+            var seen = 0
+            for call in calls {
+                let method = HTTPRequest.Method(rawValue: String(call.operation.prefix { $0 != " " }))!
+                let response = try await server.send(method, call.uri, token: call.token, json: call.body)
+                let text = String(buffer: response.body)
+                #expect((200..<300).contains(response.status.code), "\(call.operation) with upper-case ids: \(response.status) \(text)")
+                for id in Self.uuids(in: text) {
+                    seen += 1
+                    #expect(id == id.lowercased(), "\(call.operation) answered \(id)")
+                }
+            }
+            #expect(seen > 20, "the answers carry ids to check")
+
+            let pushed = try await server.send(.get, "/v1/orgs/acme/sync/snapshot", token: owner)
+            #expect(String(buffer: pushed.body).contains(recordID.lowercased()), "the upper-case record id was stored as the one id")
+            let subject = String(buffer: pushed.body).contains("notes/\(orgID.lowercased())")
+            #expect(subject, "a reference sent in upper case is stored in lower case")
+        }
+    }
+
+    @Test func theSameRequestTwiceGivesTheSameBytes() async throws {
+        try await TestServer.with { server in
+            let (owner, _) = try await server.signup("owner@example.com", name: "Owner")
+            _ = try await server.signup("member@example.com", name: "Member")
+            _ = try await server.createOrganization("Acme", slug: "acme", token: owner)
+            for name in ["Partnerships", "Field marketing", "Channel"] {
+                try await server.send(.post, "/v1/orgs/acme/teams", token: owner, json: CreateTeamRequest(name: name))
+            }
+            try await server.send(.post, "/v1/orgs/acme/members", token: owner, json: AddMemberRequest(email: "member@example.com", role: .editor, teams: ["RevOps", "Sales"]))
+            for uri in ["/v1/me", "/v1/orgs/acme", "/v1/orgs/acme/members", "/v1/orgs/acme/teams", "/v1/orgs/nowhere"] {
+                let first = try await server.send(.get, uri, token: owner)
+                let second = try await server.send(.get, uri, token: owner)
+                #expect(first.body == second.body, "\(uri): \(String(buffer: first.body)) then \(String(buffer: second.body))")
+                let parsed = try JSONSerialization.jsonObject(with: Data(first.body.readableBytesView))
+                let sorted = try JSONSerialization.data(withJSONObject: parsed, options: [.sortedKeys, .withoutEscapingSlashes])
+                #expect(Data(first.body.readableBytesView) == sorted, "\(uri) writes its keys in sorted order")
+            }
+        }
+    }
+}

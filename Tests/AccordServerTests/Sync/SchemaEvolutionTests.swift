@@ -1,0 +1,71 @@
+import AccordClient
+import AccordCore
+import AccordServer
+import Foundation
+import GRDB
+import Testing
+
+@Suite("A declaration that grows", .timeLimit(.minutes(5)))
+struct SchemaEvolutionTests {
+    static let version1 = CollectionSchema(name: "plays", fields: [FieldSchema("name", .text, .lww, required: true), FieldSchema("points", .integer, .lww)])
+    static var version2: CollectionSchema {
+        var schema = version1
+        schema.fields.append(FieldSchema("stop_on", .timestamp, .lww, added: true))
+        return schema
+    }
+
+    @Test func aFieldAddedToADeclarationSyncsBothWaysWithTheChecksumsIntact() async throws {
+        let (catalog1, catalog2) = (try Catalog.builtIn.adding(Self.version1), try Catalog.builtIn.adding(Self.version2))
+        try await TestDatabase.with { database in
+            let live = LiveServer(database: database)
+            try await live.start(catalog: catalog1)
+            do {
+                try await evolve(live, catalog1, catalog2)
+            } catch {
+                await live.stop()
+                throw error
+            }
+        }
+    }
+
+    private func evolve(_ live: LiveServer, _ catalog1: Catalog, _ catalog2: Catalog) async throws {
+        let (token, _) = try await live.signup("dana@example.com")
+        let org = try await live.createOrganization("acme", token: token)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("accord-evolution-\(UUID()).sqlite")
+        var a = try TestReplica(live, token: token, org: org.id, file: file, catalog: catalog1)
+        let first = try a.replica.create("plays", ["name": .text("EMEA webinars"), "points": .int(5)])
+        let second = try a.replica.create("plays", ["name": .text("Partner events"), "points": .int(3)])
+        #expect(try await a.sync().verified)
+        try a.replica.close()
+
+        // Both sides restart on version 2.
+        await live.stop()
+        try await live.start(catalog: catalog2)
+        a = try TestReplica(live, token: token, org: org.id, file: file, catalog: catalog2)
+        let b = try TestReplica(live, token: token, org: org.id, catalog: catalog2)
+        defer { a.remove(); b.remove() }
+        let columns = try await a.replica.database.read { db in try db.columns(in: "plays").map(\.name) }
+        #expect(columns.contains("stop_on"), "the replica's table has the new column: \(columns)")
+        #expect(try a.replica.record("plays", first)?["stop_on"] == .null, "a record that existed reads null")
+        #expect(try await a.sync().verified, "the checksums still agree without a resync")
+        #expect(try await b.sync().snapshotRecords == 2)
+
+        try a.replica.update("plays", first, ["stop_on": .text("2027-03-31T00:00:00.000Z")])
+        try b.replica.update("plays", second, ["stop_on": .text("2027-06-30T00:00:00.000Z"), "points": .int(8)])
+        #expect(try await a.sync().verified)
+        #expect(try await b.sync().verified)
+        #expect(try await a.sync().verified)
+        for replica in [a.replica, b.replica] {
+            #expect(try replica.record("plays", first)?["stop_on"] == .text("2027-03-31T00:00:00.000Z"))
+            #expect(try replica.record("plays", second)?["stop_on"] == .text("2027-06-30T00:00:00.000Z"))
+            #expect(try replica.record("plays", second)?["points"] == .int(8))
+        }
+        #expect(try await a.replica.compare(with: HTTPSyncTransport(server: live.url, token: token, organization: org.id)) == .equal)
+
+        // Going back to a declaration without the field is refused at start, and says what to do.
+        await live.stop()
+        await #expect { try await live.start(catalog: catalog1) } throws: { error in
+            "\(error)".contains("column 'stop_on' that the declaration no longer has") && "\(error)".contains("add a new field instead")
+        }
+    }
+}
