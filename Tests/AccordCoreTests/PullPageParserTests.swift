@@ -90,4 +90,11 @@ struct PullPageParserTests {
         #expect(throws: DecodingError.self) { try parse(#"{"changes":[{"seq":1}],"next":1,"more":false,"epoch":"x"}"#) }
         #expect(throws: DecodingError.self) { try parse(#"{"changes":[],"next":1,"more":false,"epoch":"#) }
     }
+
+    @Test func aHostileNestingIsRefusedWithoutExhaustingTheStack() throws {
+        let depth = 200_000
+        let page = #"{"changes":[],"next":1,"more":false,"epoch":"\#(UUID().lowercasedText)","x":"# + String(repeating: "[", count: depth)
+            + String(repeating: "]", count: depth) + "}"
+        #expect(throws: (any Error).self) { try parse(page) }
+    }
 }

@@ -46,6 +46,19 @@ struct ValidatorsTests {
 
 @Suite("Member roles")
 struct MemberRoleTests {
+    @Test func oneCharacterOfMegabytesIsRefusedByItsBytes() throws {
+        let zalgo = "a" + String(repeating: "\u{301}", count: 1_000)
+        #expect(zalgo.count == 1, "one grapheme cluster")
+        let title = FieldSchema("title", .text, .lww, maxLength: 200)
+        #expect(title.check(.text(zalgo))?.message == "is too large: at most 800 bytes")
+        #expect(title.check(.text(String(repeating: "日本", count: 100))) == nil, "200 characters of three bytes each fit")
+        let undeclared = FieldSchema("notes", .text, .lww)
+        #expect(undeclared.check(.text(String(repeating: "x", count: TextLimit.undeclaredBytes + 1)))?.message.contains("too large") == true)
+        #expect(throws: FieldError(field: "name", message: "is too large: at most 480 bytes")) { try Validators.name(zalgo) }
+        #expect(throws: FieldError.self) { try Validators.name("Acme\u{1B}[2J") }
+        #expect(throws: FieldError.self) { try Validators.password("correct horse\u{0}battery") }
+    }
+
     @Test func onlyOwnersAndAdminsManageMembers() {
         #expect(MemberRole.allCases.filter(\.managesMembers) == [.owner, .admin])
     }

@@ -33,6 +33,25 @@ struct AuthenticationTests {
         }
     }
 
+    @Test func aPasswordIsNeverComparedByAPrefix() async throws {
+        try await TestServer.with { server in
+            let withNUL = try await server.send(.post, "/v1/auth/signup", json: SignupRequest(email: "bo@example.com", password: "correct horse\u{0}battery", name: "Bo"))
+            #expect(withNUL.status == .unprocessableContent)
+            #expect(try withNUL.error.message.contains("NUL"))
+            let long = String(repeating: "é", count: 37)
+            let tooLong = try await server.send(.post, "/v1/auth/signup", json: SignupRequest(email: "bo@example.com", password: long, name: "Bo"))
+            #expect(tooLong.status == .unprocessableContent, "74 bytes: bcrypt would ignore the last two")
+
+            _ = try await server.signup("ana@example.com")
+            for guess in ["correct horse battery\u{0}", "correct horse battery\u{0}anything", "correct horse battery" + String(repeating: "x", count: 60)] {
+                let login = try await server.send(.post, "/v1/auth/login", json: LoginRequest(email: "ana@example.com", password: guess))
+                #expect(login.status == .unauthorized, "\(guess.utf8.count) bytes")
+            }
+            let right = try await server.send(.post, "/v1/auth/login", json: LoginRequest(email: "ana@example.com", password: "correct horse battery"))
+            #expect(right.status == .created || right.status == .ok)
+        }
+    }
+
     @Test func onlyTheTokenHashIsStored() async throws {
         try await TestServer.with { server in
             let (token, _) = try await server.signup("ana@example.com")
@@ -86,6 +105,20 @@ struct AuthenticationTests {
             #expect(revoked.status == .unauthorized)
             #expect(try revoked.error.code == "invalid_token")
             #expect(try await server.send(.get, "/v1/tokens", token: session).decode([TokenInfo].self).map(\.name) == ["signup"])
+        }
+    }
+
+    @Test func aPersonalTokenExpiresUnlessAskedNotTo() async throws {
+        try await TestServer.with { server in
+            let (session, _) = try await server.signup("ana@example.com")
+            let plain = try await server.send(.post, "/v1/tokens", token: session, json: CreateTokenRequest(name: "script")).decode(IssuedToken.self)
+            let expires = try #require(plain.info.expiresAt)
+            let days = expires.timeIntervalSince(plain.info.createdAt) / 86_400
+            #expect(abs(days - Double(CreateTokenRequest.defaultLifetimeDays)) < 0.01, "\(days) days")
+            let forever = try await server.send(.post, "/v1/tokens", token: session, json: CreateTokenRequest(name: "kiosk", neverExpires: true))
+            #expect(try forever.decode(IssuedToken.self).info.expiresAt == nil)
+            let both = try await server.send(.post, "/v1/tokens", token: session, json: CreateTokenRequest(name: "x", expiresInDays: 3, neverExpires: true))
+            #expect(both.status == .unprocessableContent)
         }
     }
 

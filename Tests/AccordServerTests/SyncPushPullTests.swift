@@ -134,12 +134,23 @@ struct SyncPushPullTests {
             #expect(bChange.fields == ["title": .text("b's title"), "pinned": .bool(true)], "lww: b's later title wins; pinned merges")
             #expect(bChange.previous["title"] == .text("a's title"), "the replaced value stays in the log")
 
+            // What a conflict is about, and who resolved it, only the server writes.
+            let forged = try await b.pushed([
+                b.mutation(.update, conflict.recordID, ["server_value": .text("\"b's body\"")], base: conflict.seq, in: "conflicts"),
+                b.mutation(.update, conflict.recordID, ["status": .text("resolved"), "resolved_by": .text(UUID().lowercasedText)], base: conflict.seq, in: "conflicts"),
+            ])
+            #expect(forged.map(\.outcome) == [.rejected, .rejected])
+            #expect(forged.allSatisfy { $0.reason?.contains("is set by the server and cannot be changed") == true }, "\(forged)")
+
             // Resolving is a normal mutation of the record and of the conflict.
             let resolved = try await b.pushed([
                 b.mutation(.update, id, ["body": .text("agreed body")], base: bChange.seq),
                 b.mutation(.update, conflict.recordID, ["status": .text("resolved"), "resolution": .text("value")], base: conflict.seq, in: "conflicts"),
             ])
             #expect(resolved.map(\.outcome) == [.applied, .applied])
+            let settled = try #require(try await b.pull(since: conflict.seq).changes.last { $0.collection == "conflicts" })
+            let dana = try await server.send(.get, "/v1/me", token: token).decode(MeResponse.self).user.id
+            #expect(settled.fields["resolved_by"] == .text(dana.lowercasedText), "the server records who resolved it")
         }
     }
 

@@ -57,6 +57,11 @@ struct CommandLineTests {
         let badURL = try Accord.run(["login", "not a url"], home: home)
         #expect(badURL.status != 0)
         #expect(badURL.standardError.contains("is not a server address"))
+
+        // Plain http to another machine would carry the password in clear.
+        let clear = try Accord.run(["login", "http://accord.example.com:8080", "--email", "a@example.com"], home: home, input: "a password\n")
+        #expect(clear.status == 2 && clear.standardError.contains("use https://accord.example.com:8080, or add --insecure"), "\(clear.standardError)")
+
     }
 }
 

@@ -35,16 +35,25 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
         case .invalidInput(let message), .notFound(let message), .integrity(let message):
             message
         case .accessLost(let org, let kept):
-            "you no longer have access to \(org); its local replica was removed"
-                + (kept.map { "; " + ($0.count == 1 ? "its unsynced change was" : "its \($0.count) unsynced changes were") + " kept in \($0.file)" } ?? "")
+            "you no longer have access to \(org); its local replica was removed" + (kept.map { "; " + $0.description } ?? "")
         case .unexpectedResponse(let detail):
             "the server's answer was not understood (\(detail)); is this an Accord server?"
         }
     }
 }
 
-/// Unsynced changes kept in a replica file set aside when its organization was lost.
-public struct SetAsideChanges: Sendable, Equatable {
-    public var count: Int
+/// Unsynced changes and rejections to review, kept in a replica file set aside when its organization was lost;
+/// a count is nil when the file could not be read to count it.
+public struct SetAsideChanges: Sendable, Equatable, CustomStringConvertible {
+    public var pending: Int?
+    public var rejected: Int?
     public var file: String
+
+    public var description: String {
+        guard let pending, let rejected else { return "it could not be read to count what it holds, so it was kept in \(file)" }
+        var parts: [String] = []
+        if pending > 0 { parts.append(pending == 1 ? "unsynced change" : "\(pending) unsynced changes") }
+        if rejected > 0 { parts.append(rejected == 1 ? "rejected change to review" : "\(rejected) rejected changes to review") }
+        return "its " + parts.joined(separator: " and its ") + (pending + rejected == 1 ? " was" : " were") + " kept in \(file)"
+    }
 }

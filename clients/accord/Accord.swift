@@ -69,10 +69,17 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Parses a server address argument, or says what one looks like.
-func serverURL(_ text: String) throws -> URL {
-    guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-        throw ValidationError("'\(text)' is not a server address; use one like http://127.0.0.1:8080")
+/// Parses a server address argument, or says what one looks like. Plain `http://` would send the password and
+/// every token in clear, so it is taken only for this machine unless the person says `--insecure`.
+func serverURL(_ text: String, insecure: Bool) throws -> URL {
+    guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), let host = url.host, !host.isEmpty else {
+        throw ValidationError("'\(text)' is not a server address; use one like https://accord.example.com or http://127.0.0.1:8080")
+    }
+    let loopback = ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
+    if url.scheme == "http", !loopback, !insecure {
+        throw ValidationError(
+            "\(text) is plain http, which would send your password and token in clear; use https://\(host)\(url.port.map { ":\($0)" } ?? ""), or add --insecure on a network you trust"
+        )
     }
     return url
 }

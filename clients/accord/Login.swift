@@ -20,15 +20,18 @@ struct Login: AsyncParsableCommand {
     @Flag(help: "Read an existing token (such as one from 'accord-server admin bootstrap') from standard input instead of logging in.")
     var tokenStdin = false
 
+    @Flag(help: "Allow plain http:// to a server on another machine, which sends the password in clear.")
+    var insecure = false
+
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
-        _ = try serverURL(server)
+        _ = try serverURL(server, insecure: insecure)
     }
 
     func run() async throws {
         try await reporting {
-            let url = try serverURL(server)
+            let url = try serverURL(server, insecure: insecure)
             let credentials: Credentials
             if tokenStdin {
                 guard let token = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), !token.isEmpty else {
@@ -97,15 +100,18 @@ struct Signup: AsyncParsableCommand {
     @Option(help: "Your name, as teammates see it (default: the email's local part).")
     var name: String?
 
+    @Flag(help: "Allow plain http:// to a server on another machine, which sends the password in clear.")
+    var insecure = false
+
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
-        _ = try serverURL(server)
+        _ = try serverURL(server, insecure: insecure)
     }
 
     func run() async throws {
         try await reporting {
-            let url = try serverURL(server)
+            let url = try serverURL(server, insecure: insecure)
             let password = try readSecret("Choose a password (at least 10 characters): ")
             let issued = try await ServerConnection(server: url).signup(
                 email: email, password: password, name: name ?? String(email.prefix { $0 != "@" })

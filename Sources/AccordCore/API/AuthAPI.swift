@@ -85,14 +85,19 @@ public struct TokenInfo: Codable, Sendable, Equatable {
     }
 }
 
-/// `POST /v1/tokens`.
+/// `POST /v1/tokens`. A personal token expires, after `defaultLifetimeDays` unless told otherwise, because a
+/// forgotten one in a script outlives the reason it was made; one that never expires must be asked for.
 public struct CreateTokenRequest: Codable, Sendable {
+    public static let defaultLifetimeDays = 90
     public var name: String
-    /// Days until the token expires; nil for a token that lasts until revoked.
+    /// Days until the token expires; `defaultLifetimeDays` when left out.
     public var expiresInDays: Int?
+    /// A token that lasts until revoked, instead of expiring.
+    public var neverExpires: Bool?
 
-    public init(name: String, expiresInDays: Int? = nil) {
+    public init(name: String, expiresInDays: Int? = nil, neverExpires: Bool? = nil) {
         self.name = name
         self.expiresInDays = expiresInDays
+        self.neverExpires = neverExpires
     }
 }

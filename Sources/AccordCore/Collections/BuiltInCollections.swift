@@ -13,24 +13,25 @@ extension CollectionSchema {
     )
 
     /// Concurrent edits a person must decide. The server creates them; a client resolves one by editing the
-    /// record it names and setting `status` to `resolved` with a `resolution`.
+    /// record it names and setting `status` to `resolved` with a `resolution`, the only fields it may change;
+    /// the server records who resolved it.
     public static let conflicts = CollectionSchema(
         name: "conflicts",
         fields: [
-            FieldSchema("collection", .text, .lww, required: true),
-            FieldSchema("record_id", .uuid, .lww, required: true),
-            FieldSchema("kind", .text, .lww, required: true, allowedValues: ConflictKind.allCases.map(\.rawValue)),
-            FieldSchema("field", .text, .lww),
+            FieldSchema("collection", .text, .lww, required: true, serverOwned: true),
+            FieldSchema("record_id", .uuid, .lww, required: true, serverOwned: true),
+            FieldSchema("kind", .text, .lww, required: true, allowedValues: ConflictKind.allCases.map(\.rawValue), serverOwned: true),
+            FieldSchema("field", .text, .lww, serverOwned: true),
             /// Values as JSON text, since they may be of any field's type.
-            FieldSchema("base_value", .text, .lww),
-            FieldSchema("server_value", .text, .lww),
-            FieldSchema("client_value", .text, .lww),
-            FieldSchema("client_actor", .uuid, .lww),
-            FieldSchema("client_id", .uuid, .lww),
-            FieldSchema("mutation_id", .integer, .lww),
+            FieldSchema("base_value", .text, .lww, serverOwned: true),
+            FieldSchema("server_value", .text, .lww, serverOwned: true),
+            FieldSchema("client_value", .text, .lww, serverOwned: true),
+            FieldSchema("client_actor", .uuid, .lww, serverOwned: true),
+            FieldSchema("client_id", .uuid, .lww, serverOwned: true),
+            FieldSchema("mutation_id", .integer, .lww, serverOwned: true),
             FieldSchema("status", .text, .lww, required: true, allowedValues: ["open", "resolved"]),
             FieldSchema("resolution", .text, .lww, maxLength: 200),
-            FieldSchema("resolved_by", .uuid, .lww),
+            FieldSchema("resolved_by", .uuid, .lww, serverOwned: true),
         ],
         serverCreated: true,
         // Named as the index databases made before declarations made tables already have.

@@ -40,11 +40,15 @@ public struct FieldSchema: Sendable {
     /// record's digest as it was before the field existed, so the checksums the server and every replica keep
     /// stay valid without a recount.
     public var added: Bool
+    /// Set by the server only (such as what a conflict is about); a client's write of it is refused, on the
+    /// client at once and on the server again.
+    public var serverOwned: Bool
 
     public init(
         _ name: String, _ type: FieldType, _ policy: MergePolicy, required: Bool = false, maxLength: Int? = nil,
-        allowedValues: [String]? = nil, added: Bool = false
+        allowedValues: [String]? = nil, added: Bool = false, serverOwned: Bool = false
     ) {
+        self.serverOwned = serverOwned
         self.name = name
         self.type = type
         self.policy = policy
@@ -66,6 +70,10 @@ public struct FieldSchema: Sendable {
             }
             if let maxLength, text.count > maxLength {
                 return FieldError(field: name, message: "must be at most \(maxLength) characters long")
+            }
+            let byteLimit = maxLength.map(TextLimit.bytes(forCharacters:)) ?? TextLimit.undeclaredBytes
+            if text.utf8.count > byteLimit {
+                return FieldError(field: name, message: "is too large: at most \(byteLimit) bytes")
             }
             // PostgreSQL text cannot hold NUL, so such a value could never be stored on the server.
             if text.utf8.contains(0) {
@@ -135,12 +143,17 @@ public struct CollectionSchema: Sendable {
         fields.first { $0.name == name }
     }
 
-    /// Checks the fields a mutation carries: known names, right types, and on create every required field.
+    /// Checks the fields a client's mutation carries: known names, right types, none the server owns, and on
+    /// create every required field.
     public func validate(_ values: RecordFields, creating: Bool) -> [FieldError] {
         var errors: [FieldError] = []
         for (name, value) in values.sorted(by: { $0.key < $1.key }) {
             guard let field = field(name) else {
                 errors.append(FieldError(field: name, message: "is not a field of \(self.name); its fields are \(fields.map(\.name).joined(separator: ", "))"))
+                continue
+            }
+            if field.serverOwned {
+                errors.append(FieldError(field: name, message: "is set by the server and cannot be changed"))
                 continue
             }
             if let error = field.check(value) { errors.append(error) }

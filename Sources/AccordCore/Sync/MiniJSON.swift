@@ -63,13 +63,17 @@ struct MiniJSON {
         }
     }
 
+    /// Values nested deeper than this are not read here: a hostile server could otherwise exhaust the stack.
+    /// The caller's fallback, `JSONDecoder`, has a limit of its own and explains.
+    static let maxDepth = 64
+
     /// Reads and discards a value of any kind.
-    mutating func skip() -> Bool {
+    mutating func skip(depth: Int = 0) -> Bool {
         skipSpace()
-        guard index < bytes.count else { return false }
+        guard index < bytes.count, depth < Self.maxDepth else { return false }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return object { parser, _ in parser.skip() }
-        case UInt8(ascii: "["): return array { $0.skip() }
+        case UInt8(ascii: "{"): return object { parser, _ in parser.skip(depth: depth + 1) }
+        case UInt8(ascii: "["): return array { $0.skip(depth: depth + 1) }
         case UInt8(ascii: "\""): return string() != nil
         case UInt8(ascii: "t"), UInt8(ascii: "f"): return bool() != nil
         case UInt8(ascii: "n"): return null()

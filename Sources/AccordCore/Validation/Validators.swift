@@ -30,6 +30,10 @@ public enum Validators {
         if password.utf8.count > maxPasswordBytes {
             throw FieldError(field: field, message: "must be at most \(maxPasswordBytes) bytes long")
         }
+        // bcrypt reads a password up to its first NUL, so everything after one would be ignored.
+        if password.utf8.contains(0) {
+            throw FieldError(field: field, message: "cannot contain the NUL character (U+0000)")
+        }
     }
 
     /// A slug names an organization in URLs: lowercase letters, digits and single hyphens.
@@ -71,6 +75,12 @@ public enum Validators {
         guard nameLength.contains(name.count) else {
             throw FieldError(field: field, message: "must be \(nameLength.lowerBound)-\(nameLength.upperBound) characters long")
         }
+        guard name.utf8.count <= TextLimit.bytes(forCharacters: nameLength.upperBound) else {
+            throw FieldError(field: field, message: "is too large: at most \(TextLimit.bytes(forCharacters: nameLength.upperBound)) bytes")
+        }
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw FieldError(field: field, message: "cannot contain control characters")
+        }
         return name
     }
 }
@@ -82,4 +92,18 @@ extension String {
         while let last = slice.last, last.isWhitespace { slice.removeLast() }
         return String(slice)
     }
+}
+
+/// Bounds on text in bytes as well as in characters: a character counts once however many code points it has,
+/// so one letter with a million combining accents is "one character" of megabytes, and a change that large
+/// would make the change log unpullable for every replica behind it.
+public enum TextLimit {
+    /// What a limit of `characters` allows in bytes: four per character, the most a code point takes, which any
+    /// text a person writes stays within.
+    public static func bytes(forCharacters characters: Int) -> Int {
+        characters.multipliedReportingOverflow(by: 4).overflow ? .max : characters * 4
+    }
+
+    /// The most a text field without a declared length may hold.
+    public static let undeclaredBytes = 256 << 10
 }

@@ -1,3 +1,4 @@
+import AccordCore
 import HummingbirdBcrypt
 import NIOPosix
 
@@ -18,8 +19,11 @@ struct PasswordHasher: Sendable {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
+    /// A password no account can have (with a NUL, or past bcrypt's 72 bytes) never matches, though bcrypt
+    /// would compare only a prefix of it; it still costs a hash, so its refusal takes as long as any other.
     func verify(_ password: String, against hash: String?) async throws -> Bool {
-        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash ?? decoyHash) }
-        return hash != nil && matches
+        let acceptable = !password.utf8.contains(0) && password.utf8.count <= Validators.maxPasswordBytes
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: acceptable ? hash ?? decoyHash : decoyHash) }
+        return acceptable && hash != nil && matches
     }
 }

@@ -37,10 +37,14 @@ extension AccordAPI {
             let body = try await request.decodeJSON(as: CreateTokenRequest.self, context: context)
             let name = try Validators.name(body.name)
             if let days = body.expiresInDays, !(1...3650).contains(days) {
-                throw APIError.invalid(FieldError(field: "expiresInDays", message: "must be 1-3650, or left out for no expiry"))
+                throw APIError.invalid(FieldError(field: "expiresInDays", message: "must be 1-3650, or left out for \(CreateTokenRequest.defaultLifetimeDays) days"))
+            }
+            if body.neverExpires == true, body.expiresInDays != nil {
+                throw APIError.invalid(FieldError(field: "neverExpires", message: "cannot be set with expiresInDays; choose one"))
             }
             let user = UserSummary(id: identity.userID, email: identity.email, name: identity.name)
-            let lifetime = body.expiresInDays.map { Duration.seconds($0 * 24 * 3600) }
+            let days = body.expiresInDays ?? CreateTokenRequest.defaultLifetimeDays
+            let lifetime = body.neverExpires == true ? nil : Duration.seconds(days * 24 * 3600)
             let issued = try await accounts.issueToken(for: user, kind: .personal, name: name, lifetime: lifetime, logger: context.logger)
             return EditedResponse(status: .created, response: issued)
         }

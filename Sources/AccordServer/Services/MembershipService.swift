@@ -103,9 +103,15 @@ public struct MembershipService: Sendable {
         }
     }
 
+    /// Locks the owners' memberships before counting them: two owners demoting each other at once would each
+    /// count the other and leave the organization with none. The second waits, then counts what the first left.
     private func requireAnotherOwner(besides user: UUID, in tx: Transaction, org: UUID) async throws {
         let owners = try await tx.first(
-            "SELECT count(*)::int FROM memberships WHERE org_id = \(org) AND role = 'owner' AND user_id <> \(user)", as: Int.self
+            """
+            SELECT count(*)::int FROM (SELECT user_id FROM memberships WHERE org_id = \(org) AND role = 'owner' FOR UPDATE) owners
+            WHERE user_id <> \(user)
+            """,
+            as: Int.self
         ) ?? 0
         guard owners > 0 else {
             throw APIError.conflict("last_owner", "An organization needs an owner; make another member owner first.")

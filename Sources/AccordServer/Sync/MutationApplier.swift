@@ -141,6 +141,9 @@ struct MutationApplier: Sendable {
         case .success(let merged): result = merged
         }
         result.accepted = schema.canonical(result.accepted)
+        if schema.name == CollectionSchema.conflicts.name, result.accepted["status"] != nil {
+            result.accepted["resolved_by"] = .text(access.userID.lowercasedText)
+        }
         let writes = !result.accepted.isEmpty || result.deletes || result.restores
         guard writes || result.outcome != .applied else {
             return MutationResult(mutationID: mutation.mutationID, outcome: .applied)

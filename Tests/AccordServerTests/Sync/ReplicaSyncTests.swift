@@ -78,13 +78,14 @@ struct ReplicaSyncTests {
                 #expect(conflict.mine == "\"b: budget cut\"")
             }
             let conflict = try #require(try b.replica.conflicts().first)
-            try b.replica.resolve(conflict.id, with: .mine, by: user.id)
+            try b.replica.resolve(conflict.id, with: .mine)
             try await b.sync()
             try await a.sync()
             for side in [a, b] {
                 #expect(try side.replica.record("notes", id)?["body"] == .text("b: budget cut"))
                 #expect(try side.replica.conflicts().isEmpty)
                 #expect(try side.replica.conflicts(includeResolved: true).first?.resolution == "mine")
+                #expect(try side.replica.record("conflicts", conflict.id)?["resolved_by"] == .text(user.id.lowercasedText))
             }
             #expect(try a.notes() == b.notes())
         }
@@ -110,6 +111,30 @@ struct ReplicaSyncTests {
             #expect(retried.applied == 1 && retried.rejected == 0)
             #expect(try viewer.replica.record("notes", id)?["title"] == .text("mine, again"))
             #expect(try viewer.replica.rejections().isEmpty)
+        }
+    }
+
+    @Test func aReplicaHoldingOnlyARejectionToReviewIsSetAsideNotDeleted() async throws {
+        try await LiveServer.with { live in
+            let (owner, _) = try await live.signup("owner@example.com")
+            let (viewerToken, viewerUser) = try await live.signup("viewer@example.com")
+            let org = try await live.createOrganization("acme", token: owner)
+            try await live.addMember("viewer@example.com", role: .viewer, to: "acme", token: owner)
+            let viewer = try TestReplica(live, token: viewerToken, org: org.id)
+            defer { viewer.remove() }
+            try viewer.replica.create("notes", ["title": .text("written at the booth")])
+            #expect(try await viewer.sync().rejected == 1)
+            #expect(try viewer.replica.pendingCount() == 0)
+            try await live.removeMember(viewerUser.id, from: "acme", token: owner)
+            await #expect { try await viewer.sync() } throws: { error in
+                guard case ClientError.accessLost(_, let kept?) = error else { return false }
+                defer { try? Replica.remove(at: URL(fileURLWithPath: kept.file)) }
+                let aside = try? Replica(at: URL(fileURLWithPath: kept.file), organization: org.id)
+                defer { try? aside?.close() }
+                return kept.pending == 0 && kept.rejected == 1 && (try? aside?.rejections().count) == 1
+                    && "\(error)".contains("its rejected change to review was kept in")
+            }
+            #expect(!FileManager.default.fileExists(atPath: viewer.replica.url.path))
         }
     }
 
@@ -159,7 +184,7 @@ struct ReplicaSyncTests {
                 Issue.record("expected the unsynced change to be kept, got \(String(describing: error))")
                 return
             }
-            #expect(kept.count == 1)
+            #expect(kept.pending == 1 && kept.rejected == 0)
             #expect(!FileManager.default.fileExists(atPath: replica.replica.url.path), "the next replica of acme starts fresh")
             let aside = try Replica(at: URL(fileURLWithPath: kept.file), organization: org.id)
             defer { try? aside.close(); try? Replica.remove(at: URL(fileURLWithPath: kept.file)) }

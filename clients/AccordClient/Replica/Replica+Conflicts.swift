@@ -61,8 +61,8 @@ extension Replica {
     }
 
     /// Settles a conflict with normal mutations: the record takes the chosen value, and the conflict is marked
-    /// resolved. Both are queued in one transaction.
-    public func resolve(_ id: UUID, with resolution: ConflictResolution, by user: UUID? = nil) throws {
+    /// resolved (the server records by whom). Both are queued in one transaction.
+    public func resolve(_ id: UUID, with resolution: ConflictResolution) throws {
         let conflict = try conflict(id)
         guard conflict.status == "open" else { throw ClientError.invalidInput("conflict \(id.uuidString.lowercased()) is already resolved") }
         let schema = try self.schema(conflict.collection)
@@ -99,8 +99,7 @@ extension Replica {
             case (_, .value):
                 throw ClientError.invalidInput("a record conflict is resolved with mine or theirs, not a value")
             }
-            var settled: RecordFields = ["status": .text("resolved"), "resolution": .text(resolution.name)]
-            if let user { settled["resolved_by"] = .text(user.uuidString.lowercased()) }
+            let settled: RecordFields = ["status": .text("resolved"), "resolution": .text(resolution.name)]
             let conflicts = CollectionSchema.conflicts
             let key = conflict.id.uuidString.lowercased()
             let base = try Self.ensureShadow(key, conflicts, db)

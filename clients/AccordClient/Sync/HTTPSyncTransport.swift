@@ -9,6 +9,10 @@ public struct HTTPSyncTransport: SyncTransport {
     public let server: URL
     let token: String
     let organization: UUID
+    /// The longest snapshot line read: many times the largest record the declarations allow, and a bound on
+    /// what a hostile server or proxy can make the client hold.
+    static let maxSnapshotLine = 32 << 20
+    static let maxEventLine = 64 << 10
 
     public init(server: URL, token: String, organization: UUID) {
         self.server = server
@@ -40,6 +44,12 @@ public struct HTTPSyncTransport: SyncTransport {
             for try await chunk in response.body {
                 var chunk = chunk
                 pending.writeBuffer(&chunk)
+                guard pending.readableBytes <= Self.maxSnapshotLine || pending.readableBytesView.contains(UInt8(ascii: "\n")) else {
+                    throw SyncError.refused(
+                        status: 200, code: "bad_snapshot",
+                        message: "the snapshot sent a line of more than \(Self.maxSnapshotLine >> 20) MiB, which no record can be; check that the address is an Accord server"
+                    )
+                }
                 while let newline = pending.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
                     let length = newline - pending.readerIndex
                     let line = pending.readSlice(length: length)!
@@ -82,6 +92,10 @@ public struct HTTPSyncTransport: SyncTransport {
                             }
                         }
                         pending.discardReadBytes()
+                        // A poke is a few dozen bytes; a line that never ends is not from an Accord server.
+                        if pending.readableBytes > Self.maxEventLine {
+                            throw SyncError.refused(status: 200, code: "bad_event_stream", message: "the realtime stream sent a line of more than 64 KiB")
+                        }
                     }
                     continuation.finish()
                 } catch {

@@ -38,14 +38,18 @@ public struct SyncEngine: Sendable {
             return summary
         } catch SyncError.accessLost {
             let url = replica.url
-            let pending = (try? replica.pendingCount()) ?? 0
+            let org = replica.organization.lowercasedText
+            // Only a replica known to hold nothing unsynced and no rejection to review is deleted; one that cannot
+            // be read is set aside too, since what it holds cannot be told.
+            let pending = try? replica.pendingCount()
+            let rejected = try? replica.rejections().count
             try? replica.close()
-            guard pending > 0 else {
+            if pending == 0 && rejected == 0 {
                 try Replica.remove(at: url)
-                throw ClientError.accessLost(replica.organization.uuidString.lowercased())
+                throw ClientError.accessLost(org)
             }
             let aside = try Replica.setAside(at: url)
-            throw ClientError.accessLost(replica.organization.uuidString.lowercased(), keptUnsynced: SetAsideChanges(count: pending, file: aside.path))
+            throw ClientError.accessLost(org, keptUnsynced: SetAsideChanges(pending: pending, rejected: rejected, file: aside.path))
         } catch {
             try? replica.recordFailure("\(error)")
             throw error

@@ -11,12 +11,6 @@ enum TextPart: Equatable, ExpressibleByStringInterpolation {
     init(stringInterpolation: DefaultStringInterpolation) {
         self = .prose(String(stringInterpolation: stringInterpolation))
     }
-
-    var text: String {
-        switch self {
-        case .prose(let text), .literal(let text): text
-        }
-    }
 }
 
 /// The one wrapping helper of every command: lines at most `width` columns wide, broken only between words,
