@@ -93,11 +93,7 @@ struct ReplicaSyncTests {
 
     @Test func aRejectedChangeWaitsInTheInboxAndCanBeRetriedOrDiscarded() async throws {
         try await LiveServer.with { live in
-            let (owner, _) = try await live.signup("owner@example.com")
-            let (viewerToken, viewerUser) = try await live.signup("viewer@example.com")
-            let org = try await live.createOrganization("acme", token: owner)
-            try await live.addMember("viewer@example.com", role: .viewer, to: "acme", token: owner)
-            let viewer = try TestReplica(live, token: viewerToken, org: org.id)
+            let (owner, viewerUser, _, viewer) = try await Self.viewerReplica(live)
             defer { viewer.remove() }
             let id = try viewer.replica.create("notes", ["title": .text("mine")])
             let summary = try await viewer.sync()
@@ -116,11 +112,7 @@ struct ReplicaSyncTests {
 
     @Test func aReplicaHoldingOnlyARejectionToReviewIsSetAsideNotDeleted() async throws {
         try await LiveServer.with { live in
-            let (owner, _) = try await live.signup("owner@example.com")
-            let (viewerToken, viewerUser) = try await live.signup("viewer@example.com")
-            let org = try await live.createOrganization("acme", token: owner)
-            try await live.addMember("viewer@example.com", role: .viewer, to: "acme", token: owner)
-            let viewer = try TestReplica(live, token: viewerToken, org: org.id)
+            let (owner, viewerUser, org, viewer) = try await Self.viewerReplica(live)
             defer { viewer.remove() }
             try viewer.replica.create("notes", ["title": .text("written at the booth")])
             #expect(try await viewer.sync().rejected == 1)
@@ -152,6 +144,15 @@ struct ReplicaSyncTests {
             #expect(try await after.sync().applied == 1)
             #expect(try after.replica.record("notes", id)?["title"] == .text("written before the crash"))
         }
+    }
+
+    /// A viewer's replica of acme, with the owner's token to change the viewer's role.
+    static func viewerReplica(_ live: LiveServer) async throws -> (owner: String, viewer: UserSummary, org: Organization, replica: TestReplica) {
+        let (owner, _) = try await live.signup("owner@example.com")
+        let (viewerToken, viewerUser) = try await live.signup("viewer@example.com")
+        let org = try await live.createOrganization("acme", token: owner)
+        try await live.addMember("viewer@example.com", role: .viewer, to: "acme", token: owner)
+        return (owner, viewerUser, org, try TestReplica(live, token: viewerToken, org: org.id))
     }
 
     /// An editor's replica of acme, synced, and a way for the owner to remove that editor.
