@@ -14,7 +14,7 @@ enum LatencyJobs {
         let writer = SyncEngine(replica: try Replica(at: a, organization: job.org, catalog: BenchCollection.catalog), transport: transport)
         let reader = SyncEngine(replica: try Replica(at: b, organization: job.org, catalog: BenchCollection.catalog), transport: transport)
         var generator = MeasurementGenerator(seed: job.seed)
-        let id = try writer.replica.create(BenchCollection.name, generator.fields(index: 0), id: generator.id())
+        let id = try await writer.replica.create(BenchCollection.name, generator.fields(index: 0), id: generator.id()).id
         try await writer.sync()
         try await reader.sync()
 
@@ -43,7 +43,7 @@ enum LatencyJobs {
         for sample in 1...job.count {
             let value = Int64(1_000_000 + sample)
             let start = ContinuousClock.now
-            try writer.replica.update(BenchCollection.name, id, ["sample_count": .int(value)])
+            try await writer.replica.update(BenchCollection.name, id, ["sample_count": .int(value)])
             let pushed = Locked<ContinuousClock.Instant?>(nil)
             let summary = try await writer.sync { progress in
                 if progress.phase == .pushing { pushed.withLock { $0 = .now } }

@@ -18,7 +18,7 @@ enum PushJobs {
             try await engine.sync()
             var generator = MeasurementGenerator(seed: job.seed &+ UInt64(client))
             for index in 0..<job.count {
-                _ = try replica.create(BenchCollection.name, generator.fields(index: index), id: generator.id())
+                _ = try await replica.create(BenchCollection.name, generator.fields(index: index), id: generator.id())
             }
             engines.append(engine)
         }

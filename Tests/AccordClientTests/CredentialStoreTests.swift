@@ -8,7 +8,7 @@ struct CredentialStoreTests {
 
     @Test func credentialsAreWrittenForTheOwnerOnlyAndReadBack() throws {
         defer { try? FileManager.default.removeItem(at: home.directory) }
-        let credentials = Credentials(server: URL(string: "http://127.0.0.1:8080")!, email: "ana@example.com", token: "acc_secret")
+        let credentials = Credentials(server: URL(string: "http://127.0.0.1:8080")!, email: "ana@example.com", token: "acc_secret", userID: UUID())
         try home.credentials.save(credentials)
         let attributes = try FileManager.default.attributesOfItem(atPath: home.credentials.file.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
@@ -16,7 +16,7 @@ struct CredentialStoreTests {
         #expect((directory[.posixPermissions] as? NSNumber)?.intValue == 0o700)
         #expect(try home.credentials.load() == credentials)
 
-        let replaced = Credentials(server: credentials.server, email: "bo@example.com", token: "acc_other")
+        let replaced = Credentials(server: credentials.server, email: "bo@example.com", token: "acc_other", userID: nil)
         try home.credentials.save(replaced)
         #expect(try home.credentials.load() == replaced)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: home.directory.path)

@@ -5,21 +5,21 @@ import Testing
 
 @Suite("The local replica, offline")
 struct ReplicaTests {
-    func withReplica(_ body: (Replica) throws -> Void) throws {
+    func withReplica(_ body: (Replica) async throws -> Void) async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("accord-replica-test-\(UUID()).sqlite")
         let replica = try Replica(at: url, organization: UUID())
         defer {
             try? replica.close()
             try? Replica.remove(at: url)
         }
-        try body(replica)
+        try await body(replica)
     }
 
-    @Test func everyLocalWriteIsQueuedWithIncreasingIdsAndTheRecordsBase() throws {
-        try withReplica { (replica: Replica) throws in
-            let id = try replica.create("notes", ["title": .text("Q3 dip")])
-            try replica.update("notes", id, ["pinned": .bool(true)])
-            try replica.delete("notes", id)
+    @Test func everyLocalWriteIsQueuedWithIncreasingIdsAndTheRecordsBase() async throws {
+        try await withReplica { (replica: Replica) async throws in
+            let id = try await replica.create("notes", ["title": .text("Q3 dip")]).id
+            try await replica.update("notes", id, ["pinned": .bool(true)])
+            try await replica.delete("notes", id)
             let pending = try replica.pending()
             #expect(pending.map(\.mutationID) == [1, 2, 3])
             #expect(pending.map(\.operation) == [.create, .update, .delete])
@@ -30,34 +30,34 @@ struct ReplicaTests {
         }
     }
 
-    @Test func invalidWritesAreRefusedBeforeTheOutboxAndChangeNothing() throws {
-        try withReplica { (replica: Replica) throws in
-            #expect(throws: ClientError.invalidInput("title is required")) { try replica.create("notes", ["body": .text("no title")]) }
-            #expect(throws: ClientError.self) { try replica.create("kpis", ["title": .text("x")]) }
-            #expect(throws: ClientError.self) { try replica.update("notes", UUID(), ["title": .text("x")]) }
-            #expect(throws: ClientError.self) { try replica.delete("conflicts", UUID()) }
+    @Test func invalidWritesAreRefusedBeforeTheOutboxAndChangeNothing() async throws {
+        try await withReplica { (replica: Replica) async throws in
+            await #expect(throws: ClientError.invalidInput("title is required")) { try await replica.create("notes", ["body": .text("no title")]) }
+            await #expect(throws: ClientError.self) { try await replica.create("kpis", ["title": .text("x")]) }
+            await #expect(throws: ClientError.self) { try await replica.update("notes", UUID(), ["title": .text("x")]) }
+            await #expect(throws: ClientError.self) { try await replica.delete("conflicts", UUID()) }
             #expect(try replica.pendingCount() == 0)
             #expect(try replica.records("notes").isEmpty)
         }
     }
 
-    @Test func aReplicaFileBelongsToOneOrganization() throws {
+    @Test func aReplicaFileBelongsToOneOrganization() async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("accord-replica-test-\(UUID()).sqlite")
         defer { try? Replica.remove(at: url) }
         try Replica(at: url, organization: UUID()).close()
         #expect(throws: ClientError.self) { try Replica(at: url, organization: UUID()) }
     }
 
-    @Test func shortIdsFindOneRecord() throws {
-        try withReplica { (replica: Replica) throws in
-            let id = try replica.create("notes", ["title": .text("one")])
+    @Test func shortIdsFindOneRecord() async throws {
+        try await withReplica { (replica: Replica) async throws in
+            let id = try await replica.create("notes", ["title": .text("one")]).id
             #expect(try replica.recordID("notes", matching: String(id.uuidString.lowercased().prefix(6))) == id)
             #expect(try replica.recordID("notes", matching: id.uuidString) == id)
             #expect(throws: ClientError.self) { try replica.recordID("notes", matching: "zzzz") }
         }
     }
 
-    @Test func assignmentsAreTypedByTheCollection() throws {
+    @Test func assignmentsAreTypedByTheCollection() async throws {
         let fields = try FieldAssignments.parse(["title=Q3 dip = trade show", "pinned=yes", "body="], for: CollectionSchema.notes)
         #expect(fields == ["title": .text("Q3 dip = trade show"), "pinned": .bool(true), "body": .null])
         #expect(throws: ClientError.invalidInput("pinned must be true or false, not 'maybe'")) {
@@ -67,7 +67,7 @@ struct ReplicaTests {
         #expect(throws: ClientError.self) { try FieldAssignments.parse(["title"], for: CollectionSchema.notes) }
     }
 
-    @Test func organizationsAreNamedBySlugIdOrPrefix() throws {
+    @Test func organizationsAreNamedBySlugIdOrPrefix() async throws {
         let acme = KnownOrganization(id: UUID(), slug: "acme", name: "Acme", role: .editor)
         let globex = KnownOrganization(id: UUID(), slug: "globex", name: "Globex", role: .owner)
         let config = ClientConfig(defaultOrganization: globex.id, organizations: [acme, globex])

@@ -34,18 +34,18 @@ struct RunningChecksumTests {
     }
 
     /// A new replica file, removed after `body`.
-    static func withReplica(_ body: (Replica) throws -> Void) throws {
+    static func withReplica(_ body: (Replica) async throws -> Void) async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("accord-checksums-\(UUID()).sqlite")
         let replica = try Replica(at: url, organization: UUID())
         defer {
             try? replica.close()
             try? Replica.remove(at: url)
         }
-        try body(replica)
+        try await body(replica)
     }
 
-    @Test mutating func theKeptSumFollowsPullsLocalEditsAndSnapshots() throws {
-        try Self.withReplica { replica in
+    @Test mutating func theKeptSumFollowsPullsLocalEditsAndSnapshots() async throws {
+        try await Self.withReplica { replica in
             let (a, b, c) = (UUID(), UUID(), UUID())
             var server: [UUID: (seq: Int64, fields: RecordFields)] = [:]
             let created = [a, b, c].map { change(.create, $0, ["title": .text("note \($0)")]) }
@@ -53,9 +53,9 @@ struct RunningChecksumTests {
             for each in created { server[each.recordID] = (each.seq, ["title": each.fields["title"]!]) }
             try expectKept(replica, server, "three pulled creates")
 
-            try replica.update("notes", a, ["pinned": .bool(true)])
-            _ = try replica.create("notes", ["title": .text("only here")])
-            try replica.delete("notes", b)
+            try await replica.update("notes", a, ["pinned": .bool(true)])
+            _ = try await replica.create("notes", ["title": .text("only here")])
+            try await replica.delete("notes", b)
             try expectKept(replica, server, "local edits leave the server's state alone")
 
             let edits = [change(.update, a, ["body": .text("from the server")]), change(.update, c, ["title": .text("renamed")]), change(.delete, b)]
@@ -77,8 +77,8 @@ struct RunningChecksumTests {
 
     /// The triggers' `accord_digest` reads SQLite's columns as the protocol's digest reads field values: integers
     /// as booleans where the field is one, ids and UUIDs lowercased, nulls for absent fields.
-    @Test func theTriggersDigestAgreesWithTheRecordDigest() throws {
-        try Self.withReplica { replica in
+    @Test func theTriggersDigestAgreesWithTheRecordDigest() async throws {
+        try await Self.withReplica { replica in
             let (id, record) = (UUID(), UUID())
             let cases: [(CollectionSchema, RecordFields)] = [
                 (CollectionSchema.conflicts, ["collection": .text("notes"), "record_id": .text(record.uuidString), "kind": .text("field"), "mutation_id": .int(42), "status": .text("open")]),
@@ -98,8 +98,8 @@ struct RunningChecksumTests {
     }
 
     /// Sums wrap around 64 bits instead of turning into floats, and what is not an integer counts as zero.
-    @Test func theTriggersArithmeticWraps() throws {
-        try Self.withReplica { replica in
+    @Test func theTriggersArithmeticWraps() async throws {
+        try await Self.withReplica { replica in
             let results = try replica.database.read { db in
                 try Row.fetchOne(db, sql: """
                     SELECT accord_add(9223372036854775807, 1), accord_subtract(-9223372036854775808, 1),
@@ -111,8 +111,8 @@ struct RunningChecksumTests {
         }
     }
 
-    @Test func aSumThatDriftedIsCountedAgainFromTheRows() throws {
-        try Self.withReplica { replica in
+    @Test func aSumThatDriftedIsCountedAgainFromTheRows() async throws {
+        try await Self.withReplica { replica in
             try replica.pool.write { db in try db.execute(sql: "UPDATE _checksums SET checksum = 42, rows = 7 WHERE collection = 'notes'") }
             #expect(try replica.maintainedChecksums()["notes"] == CollectionChecksum(checksum: 42, rows: 7))
             try replica.recountChecksums()

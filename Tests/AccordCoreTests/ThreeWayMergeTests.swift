@@ -43,7 +43,10 @@ struct ThreeWayMergeTests {
         try ThreeWayMerge.merge(mutation, into: state, schema: schema).get()
     }
 
+    /// Why the write path refuses the mutation from an editor's replica: the shared policy first, then the merge.
     func rejection(_ mutation: Mutation, _ state: RecordState?, schema: CollectionSchema = schema) -> Rejection? {
+        let editor = RuleActor(userID: UUID(), role: .editor)
+        if let refusal = WritePolicy.refusal(of: mutation.operation, fields: mutation.fields, in: schema, by: editor) { return refusal }
         if case .failure(let rejection) = ThreeWayMerge.merge(mutation, into: state, schema: schema) { return rejection }
         return nil
     }
@@ -94,13 +97,10 @@ struct ThreeWayMergeTests {
         resolve.operation = .update
         resolve.fields = ["status": .text("resolved")]
         let existing = RecordState(fields: ["status": .text("open")], fieldSeqs: ["status": 1], fieldStamps: ["status": early])
+        #expect(rejection(resolve, existing, schema: conflicts) == nil)
         #expect(try ThreeWayMerge.merge(resolve, into: existing, schema: conflicts).get().accepted == ["status": .text("resolved")])
         resolve.fields = ["status": .text("maybe")]
-        guard case .failure(let rejection) = ThreeWayMerge.merge(resolve, into: existing, schema: conflicts) else {
-            Issue.record("a status outside open and resolved is refused")
-            return
-        }
-        #expect(rejection.reason == "status must be one of open, resolved")
+        #expect(rejection(resolve, existing, schema: conflicts)?.reason == "status must be one of open, resolved")
     }
 
     @Test func canonicalValuesAreWhatEveryReplicaDigests() {

@@ -35,7 +35,8 @@ struct JSONAnswerTests {
             let issued = try await server.send(.post, "/v1/tokens", token: owner, json: CreateTokenRequest(name: "to revoke")).decode(IssuedToken.self)
             let (orgID, userID, teamID) = (org.id.uuidString, member.id.uuidString, team.id.uuidString)
             #expect(orgID != orgID.lowercased(), "the ids below are sent in upper case")
-            let recordID = UUID().uuidString, clientID = UUID().uuidString
+            let recordID = UUID().uuidString, clientID = UUID().uuidString, restID = UUID().uuidString
+            let record = "/v1/orgs/\(orgID)/records/notes/\(restID)"
             let stamp = HLCTimestamp(millis: Int64(Date().timeIntervalSince1970 * 1_000), node: clientID).description
             let push = """
                 {"clientID": "\(clientID)", "mutations": [{"mutationID": 1, "collection": "notes", "recordID": "\(recordID)",
@@ -62,6 +63,13 @@ struct JSONAnswerTests {
                 Call(operation: "POST /v1/orgs/{org}/sync/push", uri: "/v1/orgs/\(orgID)/sync/push", body: push, token: owner),
                 Call(operation: "GET /v1/orgs/{org}/sync/pull", uri: "/v1/orgs/\(orgID)/sync/pull?since=0", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/sync/snapshot", uri: "/v1/orgs/\(orgID)/sync/snapshot", token: owner),
+                Call(operation: "POST /v1/orgs/{org}/records/{collection}", uri: "/v1/orgs/\(orgID)/records/notes",
+                     body: #"{"id": "\#(restID)", "title": "Upper", "subject": "notes/\#(recordID)"}"#, token: owner),
+                Call(operation: "GET /v1/orgs/{org}/records/{collection}", uri: "/v1/orgs/\(orgID)/records/notes?subject=notes/\(recordID)", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/records/{collection}/{id}", uri: record, token: owner),
+                Call(operation: "PATCH /v1/orgs/{org}/records/{collection}/{id}", uri: record, body: #"{"pinned": true}"#, token: owner),
+                Call(operation: "GET /v1/orgs/{org}/records/{collection}/{id}/history", uri: record + "/history", token: owner),
+                Call(operation: "DELETE /v1/orgs/{org}/records/{collection}/{id}", uri: record, token: owner),
                 Call(operation: "DELETE /v1/orgs/{org}/members/{user}", uri: "/v1/orgs/\(orgID)/members/\(userID)", token: owner),
                 Call(operation: "DELETE /v1/tokens/{id}", uri: "/v1/tokens/\(issued.info.id.uuidString)", token: owner),
                 Call(operation: "POST /v1/auth/logout", uri: "/v1/auth/logout", token: leaving),

@@ -40,4 +40,30 @@ struct OpenAPITests {
             #expect(documented.subtracting(routes).isEmpty, "documented but not served: \(documented.subtracting(routes).sorted())")
         }
     }
+
+    /// The property names of the schema `name` under components/schemas.
+    static func schemaProperties(_ name: String, in yaml: String) -> [String]? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(of: "    \(name):"[...]) else { return nil }
+        var properties: [String] = []
+        for line in lines[(start + 1)...] {
+            let indent = line.prefix { $0 == " " }.count
+            if indent <= 4 { break }
+            if indent == 8, let colon = line.firstIndex(of: ":") { properties.append(line[..<colon].trimmingCharacters(in: .whitespaces)) }
+        }
+        return properties
+    }
+
+    @Test func theRecordRoutesDescribeEveryCollectionOfTheCatalog() throws {
+        let yaml = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/AccordServerTests/OpenAPITests.swift", with: "docs/openapi.yaml"), encoding: .utf8)
+        let lines = yaml.split(separator: "\n")
+        let parameter = try #require(lines.firstIndex(of: "    collection:"))
+        let enumLine = try #require(lines[parameter...].first { $0.contains("enum: [") })
+        let listed = enumLine.split(separator: "[").last?.split(separator: "]").first?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(listed == Catalog.builtIn.names, "the collection parameter lists the catalog's collections")
+        for schema in Catalog.builtIn.collections {
+            let documented = Self.schemaProperties("\(schema.name)_fields", in: yaml)
+            #expect(documented.map(Set.init) == Set(schema.fields.map(\.name)), "\(schema.name)_fields documents each field of \(schema.name)")
+        }
+    }
 }

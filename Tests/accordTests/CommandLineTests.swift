@@ -48,7 +48,7 @@ struct CommandLineTests {
         #expect(loggedOut.status == 1)
         #expect(loggedOut.standardError == "accord: not logged in: run accord login <server-url>\n")
 
-        try AccordHome(directory: home).credentials.save(Credentials(server: URL(string: "http://127.0.0.1:1")!, email: "a@example.com", token: "acc_x"))
+        try AccordHome(directory: home).credentials.save(Credentials(server: URL(string: "http://127.0.0.1:1")!, email: "a@example.com", token: "acc_x", userID: nil))
         let unreachable = try Accord.run(["orgs"], home: home)
         #expect(unreachable.status == 3)
         #expect(unreachable.standardError.hasPrefix("accord: server unreachable at http://127.0.0.1:1"))

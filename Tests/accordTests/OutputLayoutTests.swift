@@ -89,7 +89,7 @@ struct OutputLayoutTests {
         Layout.check(narrow, width: 40, rows: 2)
     }
 
-    @Test func aLongListShowsOneScreenOnATerminalAndEveryRowElsewhere() throws {
+    @Test func aLongListShowsOneScreenOnATerminalAndEveryRowElsewhere() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         let person = Person(home: workspace.directory.appendingPathComponent("offline"))
@@ -98,7 +98,7 @@ struct OutputLayoutTests {
         try home.saveConfig(ClientConfig(defaultOrganization: acme.id, organizations: [acme]))
         let replica = try Replica(at: home.replicaFile(for: acme.id), organization: acme.id)
         for index in 1...60 {
-            try replica.create("notes", ["title": .text(String(format: "note %03d", index)), "pinned": .bool(index % 3 == 0)])
+            try await replica.create("notes", ["title": .text(String(format: "note %03d", index)), "pinned": .bool(index % 3 == 0)])
         }
         try replica.close()
         func rows(_ output: String) -> [Substring] { output.split(separator: "\n").filter { $0.contains("note ") } }

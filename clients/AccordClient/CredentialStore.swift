@@ -8,11 +8,14 @@ public struct Credentials: Codable, Sendable, Equatable {
     public var server: URL
     public var email: String
     public var token: String
+    /// The account's id, which rules judging local writes need; absent in credentials saved by older clients.
+    public var userID: UUID?
 
-    public init(server: URL, email: String, token: String) {
+    public init(server: URL, email: String, token: String, userID: UUID?) {
         self.server = server
         self.email = email
         self.token = token
+        self.userID = userID
     }
 }
 

@@ -63,9 +63,13 @@ struct GlobalOptions: ParsableArguments {
         try replica(for: try organization())
     }
 
-    /// Opens (or creates) the organization's replica; no network needed.
+    /// Opens (or creates) the organization's replica; no network needed. Local writes are judged as the logged-in
+    /// member's, with the role and teams the server last listed.
     func replica(for organization: KnownOrganization) throws -> Replica {
-        try Replica(at: home.replicaFile(for: organization.id), organization: organization.id, catalog: catalog)
+        let actor = try home.credentials.load()?.userID.map {
+            RuleActor(userID: $0, role: organization.role, teams: Set(organization.teams))
+        }
+        return try Replica(at: home.replicaFile(for: organization.id), organization: organization.id, catalog: catalog, actor: actor)
     }
 }
 

@@ -121,7 +121,14 @@ struct Resolve: AsyncParsableCommand {
 }
 
 /// Confirms a queued local change and how many wait to sync.
-func printQueued(_ replica: Replica, _ what: String) throws {
+func printQueued(_ replica: Replica, _ what: String, warning: Rejection? = nil) throws {
     let pending = try replica.pendingCount()
     print("\(what); queued, \(pending) change\(pending == 1 ? "" : "s") waiting to sync")
+    if let warning { warn(about: warning) }
+}
+
+/// Tells the person on standard error that the server will probably refuse a change just queued, and why.
+func warn(about refusal: Rejection) {
+    let text = "warning: the server will probably refuse this change (\(refusal.code)): \(refusal.reason)"
+    FileHandle.standardError.write(Data("accord: \(text)\n".utf8))
 }

@@ -38,12 +38,12 @@ struct Login: AsyncParsableCommand {
                     throw ValidationError("no token on standard input; pipe one in, for example: accord login \(server) --token-stdin < token.txt")
                 }
                 let me = try await ServerConnection(server: url, token: token).me()
-                credentials = Credentials(server: url, email: me.user.email, token: token)
+                credentials = Credentials(server: url, email: me.user.email, token: token, userID: me.user.id)
             } else {
                 let email = try email ?? prompt("Email: ")
                 let password = try readSecret("Password: ")
                 let issued = try await ServerConnection(server: url).login(email: email, password: password)
-                credentials = Credentials(server: url, email: issued.user.email, token: issued.token)
+                credentials = Credentials(server: url, email: issued.user.email, token: issued.token, userID: issued.user.id)
             }
             try options.home.credentials.save(credentials)
             let memberships = try await ServerConnection(server: url, token: credentials.token).me().memberships
@@ -116,7 +116,7 @@ struct Signup: AsyncParsableCommand {
             let issued = try await ServerConnection(server: url).signup(
                 email: email, password: password, name: name ?? String(email.prefix { $0 != "@" })
             )
-            try options.home.credentials.save(Credentials(server: url, email: issued.user.email, token: issued.token))
+            try options.home.credentials.save(Credentials(server: url, email: issued.user.email, token: issued.token, userID: issued.user.id))
             _ = try options.home.remember([])
             print("Signed up and logged in to \(url.absoluteString) as \(issued.user.email).")
             print("Ask an owner to add you to their organization (accord members add), then run accord orgs.")

@@ -62,17 +62,21 @@ struct RecordsCommand: AsyncParsableCommand {
             switch action {
             case "show"?: try show(try replica.recordID(schema.name, matching: arguments[0]), schema, replica)
             case "new"?:
-                let id = try replica.create(schema.name, try FieldAssignments.parse(arguments, for: schema))
-                if options.json { return try printJSON(RecordOutput(id: id, fields: try replica.record(schema.name, id) ?? [:])) }
-                try printQueued(replica, "created \(schema.name)/\(id.lowercasedText)")
+                let written = try await replica.create(schema.name, try FieldAssignments.parse(arguments, for: schema))
+                let id = written.id
+                if options.json {
+                    if let warning = written.warning { warn(about: warning) }
+                    return try printJSON(RecordOutput(id: id, fields: try replica.record(schema.name, id) ?? [:]))
+                }
+                try printQueued(replica, "created \(schema.name)/\(id.lowercasedText)", warning: written.warning)
             case "set"?:
                 let id = try replica.recordID(schema.name, matching: arguments[0])
-                try replica.update(schema.name, id, try FieldAssignments.parse(Array(arguments.dropFirst()), for: schema))
-                try printQueued(replica, "updated \(schema.name)/\(id.lowercasedText.prefix(8))")
+                let written = try await replica.update(schema.name, id, try FieldAssignments.parse(Array(arguments.dropFirst()), for: schema))
+                try printQueued(replica, "updated \(schema.name)/\(id.lowercasedText.prefix(8))", warning: written.warning)
             case "delete"?:
                 let id = try replica.recordID(schema.name, matching: arguments[0])
-                try replica.delete(schema.name, id)
-                try printQueued(replica, "deleted \(schema.name)/\(id.lowercasedText.prefix(8))")
+                let written = try await replica.delete(schema.name, id)
+                try printQueued(replica, "deleted \(schema.name)/\(id.lowercasedText.prefix(8))", warning: written.warning)
             default:
                 try list(schema, replica)
             }

@@ -35,7 +35,13 @@ extension CollectionSchema {
         ],
         serverCreated: true,
         // Named as the index databases made before declarations made tables already have.
-        indexes: [CollectionIndex("open", on: ["collection", "record_id"], only: ("status", "open"))]
+        indexes: [CollectionIndex("open", on: ["collection", "record_id"], only: ("status", "open"))],
+        rules: [
+            CollectionRule("the resolver is recorded") { input in
+                guard input.operation == .update, input.changes["status"] != nil else { return .accept }
+                return .accept(stamping: ["resolved_by": .text(input.actor.userID.lowercasedText)])
+            },
+        ]
     )
 }
 

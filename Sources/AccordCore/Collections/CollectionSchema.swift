@@ -124,13 +124,19 @@ public struct CollectionSchema: Sendable {
     public var serverCreated: Bool
     /// Lookups the server makes besides by id, each an index on its table.
     public var indexes: [CollectionIndex]
+    /// Checks beyond the fields' own, run by `WritePolicy` on the server and on the replica alike.
+    public var rules: [CollectionRule]
 
-    public init(name: String, fields: [FieldSchema], appendOnly: Bool = false, serverCreated: Bool = false, indexes: [CollectionIndex] = []) {
+    public init(
+        name: String, fields: [FieldSchema], appendOnly: Bool = false, serverCreated: Bool = false, indexes: [CollectionIndex] = [],
+        rules: [CollectionRule] = []
+    ) {
         self.name = name
         self.fields = fields
         self.appendOnly = appendOnly
         self.serverCreated = serverCreated
         self.indexes = indexes
+        self.rules = rules
     }
 
     /// Column names every synced table carries besides the collection's own fields.
@@ -143,16 +149,16 @@ public struct CollectionSchema: Sendable {
         fields.first { $0.name == name }
     }
 
-    /// Checks the fields a client's mutation carries: known names, right types, none the server owns, and on
-    /// create every required field.
-    public func validate(_ values: RecordFields, creating: Bool) -> [FieldError] {
+    /// Checks the fields a change carries: known names, right types, on create every required field, and unless
+    /// the server makes the change, none the server owns.
+    public func validate(_ values: RecordFields, creating: Bool, serverMade: Bool = false) -> [FieldError] {
         var errors: [FieldError] = []
         for (name, value) in values.sorted(by: { $0.key < $1.key }) {
             guard let field = field(name) else {
                 errors.append(FieldError(field: name, message: "is not a field of \(self.name); its fields are \(fields.map(\.name).joined(separator: ", "))"))
                 continue
             }
-            if field.serverOwned {
+            if field.serverOwned && !serverMade {
                 errors.append(FieldError(field: name, message: "is set by the server and cannot be changed"))
                 continue
             }

@@ -72,20 +72,10 @@ public enum MergeOutcome: String, Sendable, Codable {
 }
 
 /// The three-way merge: the mutation's base seq says what the client had seen; a field changed on the
-/// server after that base is a concurrent edit, resolved by the field's policy.
+/// server after that base is a concurrent edit, resolved by the field's policy. It merges changes that
+/// `WritePolicy.refusal` admitted.
 public enum ThreeWayMerge {
     public static func merge(_ mutation: Mutation, into state: RecordState?, schema: CollectionSchema) -> Result<MergeResult, Rejection> {
-        if schema.appendOnly && mutation.operation != .create {
-            return .failure(Rejection(code: "append_only", reason: "\(schema.name) records cannot be changed or deleted once created"))
-        }
-        if schema.serverCreated && mutation.operation != .update {
-            return .failure(Rejection(code: "server_managed", reason: "\(schema.name) records are created by the server; clients may only update them"))
-        }
-        let errors = mutation.operation == .delete ? [] : schema.validate(mutation.fields, creating: mutation.operation == .create)
-        if !errors.isEmpty {
-            let reason = errors.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
-            return .failure(Rejection(code: "invalid", reason: reason))
-        }
         switch mutation.operation {
         case .create:
             guard let state else {

@@ -9,3 +9,6 @@ extension Organization: ResponseEncodable {}
 extension OrganizationDetail: ResponseEncodable {}
 extension Member: ResponseEncodable {}
 extension Team: ResponseEncodable {}
+extension RecordResponse: ResponseEncodable {}
+extension RecordPage: ResponseEncodable {}
+extension RecordHistory: ResponseEncodable {}

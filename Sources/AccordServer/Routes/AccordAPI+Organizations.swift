@@ -29,6 +29,7 @@ extension AccordAPI {
             let member = try await inOrganization(request, context) { tx, access in
                 try await memberships.add(body, in: tx, access: access)
             }
+            organizations.accessChanged()
             return EditedResponse(status: .created, response: member)
         }
         v1.patch("orgs/:org/members/:user") { request, context -> Member in

@@ -16,6 +16,7 @@ public struct AccordAPI: Sendable {
     let organizations: OrganizationService
     let memberships = MembershipService()
     let applier: MutationApplier
+    let records: RecordService
     let syncLog: SyncLog
     let notifier: ChangeNotifier
     let heads: HeadCache
@@ -30,7 +31,9 @@ public struct AccordAPI: Sendable {
     ) {
         self.configuration = configuration
         self.catalog = catalog
-        self.applier = MutationApplier(catalog: catalog)
+        let path = WritePath(catalog: catalog)
+        self.applier = MutationApplier(path: path)
+        self.records = RecordService(path: path)
         self.syncLog = SyncLog(catalog: catalog)
         let access = AccessCache()
         let heads = HeadCache()
@@ -58,6 +61,7 @@ public struct AccordAPI: Sendable {
         addMemberRoutes(to: authenticated)
         addTeamRoutes(to: authenticated)
         addSyncRoutes(to: authenticated)
+        addRecordRoutes(to: authenticated)
         return router
     }
 }

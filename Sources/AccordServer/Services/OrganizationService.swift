@@ -8,6 +8,13 @@ public struct OrganizationAccess: Sendable {
     public var organization: Organization
     public var role: MemberRole
     public var userID: UUID
+    /// The names of the caller's teams in the organization, which collection rules may ask about.
+    public var teams: Set<String>
+
+    /// The caller as collection rules see them, acting from `origin`.
+    func actor(_ origin: RuleActor.Origin) -> RuleActor {
+        RuleActor(userID: userID, role: role, teams: teams, origin: origin)
+    }
 }
 
 /// Organizations and the caller's access to them.
@@ -60,7 +67,15 @@ public struct OrganizationService: Sendable {
             guard let row = found, let role = MemberRole(rawValue: row.4)
             else { throw APIError.organizationNotFound(reference) }
             let organization = Organization(id: row.0, slug: row.1, name: row.2, createdAt: row.3)
-            let access = OrganizationAccess(organization: organization, role: role, userID: identity.userID)
+            // Read once the transaction is scoped, so row-level security lets it see the organization's teams.
+            let teams = try await tx.rows(
+                """
+                SELECT t.name FROM team_members tm JOIN teams t ON t.org_id = tm.org_id AND t.id = tm.team_id
+                WHERE tm.org_id = \(organization.id) AND tm.user_id = \(identity.userID)
+                """,
+                as: String.self
+            )
+            let access = OrganizationAccess(organization: organization, role: role, userID: identity.userID, teams: Set(teams))
             cache.remember(access, reference: reference, ticket: ticket)
             return try await body(tx, access)
         }

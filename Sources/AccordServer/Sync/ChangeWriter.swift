@@ -55,9 +55,10 @@ struct ChangeWriter {
         pending.append(change)
     }
 
-    /// Writes everything the batch produced in one statement: the client's outcomes and progress, and when there
-    /// are new changes, the changes, the head, the checksums and the poke (a batch of retries has none).
-    mutating func finish(_ progress: ClientProgress) async throws {
+    /// Writes everything the batch produced in one statement: the client's outcomes and progress (none for
+    /// changes the server makes), and when there are new changes, the changes, the head, the checksums and the
+    /// poke (a batch of retries has none).
+    mutating func finish(_ progress: ClientProgress? = nil) async throws {
         let collections = deltas.keys.sorted()
         let sums = collections.map { deltas[$0] ?? CollectionChecksum() }
         _ = try await tx.rows(FinishStatement(
@@ -96,7 +97,7 @@ struct ChangeWriter {
             """
 
         var org: UUID
-        var progress: ClientProgress
+        var progress: ClientProgress?
         var changes: [Change]
         var head: Int64
         var sumCollections: [String]
@@ -104,18 +105,19 @@ struct ChangeWriter {
         var poke: Bool
 
         func makeBindings() throws -> PostgresBindings {
-            let results = progress.outcomes
+            let results = progress?.outcomes ?? []
             // Arrays cannot carry nulls here: -1 stands for a missing seq (a rejection) or mutation id, and empty
             // text for a missing actor or client.
             let uuid = { (id: UUID?) in id?.uuidString.lowercased() ?? "" }
             var bindings = PostgresBindings(capacity: 25)
             bindings.append(org)
-            bindings.append(progress.client)
+            // No client matches a null id, so a server-made batch records no progress.
+            bindings.append(progress?.client)
             bindings.append(results.map(\.mutationID))
             bindings.append(results.map(\.outcome.rawValue))
             bindings.append(results.map { $0.seq ?? -1 })
             bindings.append(try results.map { try SyncJSON.text($0) })
-            bindings.append(progress.lastApplied)
+            bindings.append(progress?.lastApplied ?? 0)
             bindings.append(changes.map(\.seq))
             bindings.append(changes.map(\.collection))
             bindings.append(changes.map(\.recordID))

@@ -2,11 +2,11 @@ import AccordCore
 import Foundation
 import PostgresNIO
 
-/// The one write path for synced records: it takes a client's batch, skips what it already applied,
-/// merges each new mutation with `ThreeWayMerge`, writes the records, logs every change, raises conflicts
-/// and records each outcome, all in the caller's transaction.
+/// Takes a client's push: skips what it already applied, hands each new mutation to the write path, and
+/// records each outcome and the client's progress, all in the caller's transaction.
 struct MutationApplier: Sendable {
-    let catalog: Catalog
+    let path: WritePath
+    var catalog: Catalog { path.catalog }
 
     func push(_ request: PushRequest, access: OrganizationAccess, in tx: Transaction) async throws -> PushResponse {
         try Self.checkOrder(request.mutations)
@@ -16,6 +16,8 @@ struct MutationApplier: Sendable {
         var results: [MutationResult] = []
         var newOutcomes: [MutationResult] = []
         var prefetched = try await prefetch(request.mutations.filter { $0.mutationID > lastApplied }, org: org, in: tx)
+        let view = ServerRecordView(catalog: catalog, org: org, tx: tx)
+        let actor = access.actor(.member)
         for mutation in request.mutations {
             if mutation.mutationID <= lastApplied {
                 results.append(try await recordedOutcome(of: mutation, client: request.clientID, org: org, in: tx))
@@ -30,7 +32,15 @@ struct MutationApplier: Sendable {
             }
             // Only a record's first mutation in the batch may use the prefetched state; later ones load what it wrote.
             let known = prefetched.removeValue(forKey: RecordKey(collection: mutation.collection, id: mutation.recordID))
-            let result = try await apply(mutation, client: request.clientID, access: access, known: known, writer: &writer)
+            let result: MutationResult
+            switch try await path.apply(.pushed(mutation, client: request.clientID), actor: actor, known: known, view: view, writer: &writer) {
+            case .success(let written):
+                // What follow-ups changed may be prefetched for later mutations of the batch.
+                if written.followedUp { prefetched = [:] }
+                result = MutationResult(mutationID: mutation.mutationID, outcome: written.outcome, seq: written.seq, conflictIDs: written.conflictIDs)
+            case .failure(let rejection):
+                result = MutationResult(mutationID: mutation.mutationID, outcome: .rejected, code: rejection.code, reason: rejection.reason)
+            }
             newOutcomes.append(result)
             results.append(result)
             lastApplied = mutation.mutationID
@@ -111,100 +121,5 @@ struct MutationApplier: Sendable {
             for id in ids { known[RecordKey(collection: collection, id: id)] = .some(records[id]) }
         }
         return known
-    }
-
-    private func apply(
-        _ mutation: Mutation, client: UUID, access: OrganizationAccess, known: StoredRecord??, writer: inout ChangeWriter
-    ) async throws -> MutationResult {
-        func rejected(_ code: String, _ reason: String) -> MutationResult {
-            MutationResult(mutationID: mutation.mutationID, outcome: .rejected, code: code, reason: reason)
-        }
-        guard let schema = catalog.named(mutation.collection) else {
-            return rejected("unknown_collection", "There is no collection '\(mutation.collection)'; the collections are \(catalog.names.joined(separator: ", ")).")
-        }
-        guard access.role.canEdit else {
-            return rejected("forbidden", "Your role in \(access.organization.slug) is \(access.role.rawValue), which cannot change records; ask an owner or admin for the editor role.")
-        }
-        if let reason = Self.refusedStamp(mutation.timestamp, client: client) {
-            return rejected("invalid_timestamp", reason)
-        }
-        // The stamp names the client in its one lower-case spelling, as replicas compare stamps as text.
-        var mutation = mutation
-        mutation.timestamp = HLCTimestamp(millis: mutation.timestamp.millis, counter: mutation.timestamp.counter, node: client.lowercasedText)
-        let table = CollectionTable(schema: schema)
-        let org = access.organization.id
-        let stored: StoredRecord?
-        if let known { stored = known } else { stored = try await table.load(mutation.recordID, org: org, in: writer.tx) }
-        var result: MergeResult
-        switch ThreeWayMerge.merge(mutation, into: stored?.state, schema: schema) {
-        case .failure(let rejection): return rejected(rejection.code, rejection.reason)
-        case .success(let merged): result = merged
-        }
-        result.accepted = schema.canonical(result.accepted)
-        if schema.name == CollectionSchema.conflicts.name, result.accepted["status"] != nil {
-            result.accepted["resolved_by"] = .text(access.userID.lowercasedText)
-        }
-        let writes = !result.accepted.isEmpty || result.deletes || result.restores
-        guard writes || result.outcome != .applied else {
-            return MutationResult(mutationID: mutation.mutationID, outcome: .applied)
-        }
-        let seq = writer.nextSeq()
-        let author = CollectionTable.Author(actor: access.userID, clientID: client, timestamp: mutation.timestamp)
-        if writes {
-            try await write(result, of: mutation, stored: stored, seq: seq, table: table, author: author, writer: &writer)
-        }
-        try await writer.log(Change(
-            seq: seq, collection: schema.name, recordID: mutation.recordID,
-            operation: Self.loggedOperation(result, stored: stored), outcome: result.outcome,
-            fields: result.accepted, previous: result.accepted.keys.reduce(into: [:]) { $0[$1] = stored?.state.fields[$1] ?? .null },
-            overridden: result.overridden, actor: access.userID, clientID: client, mutationID: mutation.mutationID,
-            timestamp: mutation.timestamp, at: Date()
-        ))
-        let conflictIDs = try await ConflictRecorder.raise(for: result, of: mutation, stored: stored, author: author, writer: &writer)
-        return MutationResult(mutationID: mutation.mutationID, outcome: result.outcome, seq: seq, conflictIDs: conflictIDs)
-    }
-
-    /// What the change did to the record, which is not always what the client asked: a create of an id that
-    /// already exists only updates it, and replicas must not replace the record with the create's fields.
-    private static func loggedOperation(_ result: MergeResult, stored: StoredRecord?) -> MutationOperation {
-        if result.restores || stored == nil { return .create }
-        return result.deletes ? .delete : .update
-    }
-
-    /// Why an edit's clock stamp cannot be trusted, or nil. The merge treats a client's own earlier stamps as
-    /// seen, so a stamp must name the client that pushes it; and a stamp far in the future would win every
-    /// last-writer-wins field until that day.
-    private static func refusedStamp(_ stamp: HLCTimestamp, client: UUID) -> String? {
-        guard UUID(uuidString: stamp.node) == client else {
-            return "The edit is stamped by client '\(stamp.node)' but was pushed by client \(client.uuidString.lowercased()); each replica stamps its edits with its own client id."
-        }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        guard stamp.millis - now <= HybridLogicalClock.maxLeadMillis else {
-            let when = Date(timeIntervalSince1970: Double(stamp.millis) / 1000).formatted(.iso8601)
-            return "The edit is stamped \(when), more than a day ahead of the server's clock; set this device's clock right, then retry the change."
-        }
-        return nil
-    }
-
-    private func write(
-        _ result: MergeResult, of mutation: Mutation, stored: StoredRecord?, seq: Int64, table: CollectionTable,
-        author: CollectionTable.Author, writer: inout ChangeWriter
-    ) async throws {
-        let schema = table.schema
-        let id = mutation.recordID
-        let oldDigest = stored.flatMap { $0.isLive ? RecordDigest.digest(id: id, seq: $0.seq, fields: $0.state.fields, schema: schema) : nil }
-        var newFields = stored?.state.fields ?? [:]
-        if result.deletes {
-            try await table.delete(id, org: writer.org, seq: seq, by: author, in: writer.tx)
-            writer.replaceDigest(in: schema.name, old: oldDigest, new: nil)
-            return
-        }
-        if stored == nil {
-            try await table.insert(id, org: writer.org, seq: seq, fields: result.accepted, by: author, in: writer.tx)
-        } else {
-            try await table.update(id, org: writer.org, seq: seq, fields: result.accepted, restoring: result.restores, by: author, in: writer.tx)
-        }
-        newFields.merge(result.accepted) { $1 }
-        writer.replaceDigest(in: schema.name, old: oldDigest, new: RecordDigest.digest(id: id, seq: seq, fields: newFields, schema: schema))
     }
 }

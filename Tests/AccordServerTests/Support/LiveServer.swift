@@ -121,6 +121,10 @@ final class LiveServer: Sendable {
         let _: Member = try await request("PATCH", "v1/orgs/\(org)/members/\(user.uuidString)", token: token, body: UpdateMemberRequest(role: role))
     }
 
+    func setTeams(_ teams: [String], of user: UUID, in org: String, token: String) async throws {
+        let _: Member = try await request("PATCH", "v1/orgs/\(org)/members/\(user.uuidString)", token: token, body: UpdateMemberRequest(teams: teams))
+    }
+
     func removeMember(_ user: UUID, from org: String, token: String) async throws {
         var request = HTTPClientRequest(url: url.appendingPathComponent("v1/orgs/\(org)/members/\(user.uuidString)").absoluteString)
         request.method = .DELETE

@@ -17,10 +17,13 @@ struct TestServer {
     static func with(
         loginLimits: LoginLimits = LoginLimits(),
         maxBodySize: Int = 8 << 20,
+        catalog: Catalog = .builtIn,
         _ body: @escaping @Sendable (TestServer) async throws -> Void
     ) async throws {
         try await TestDatabase.with { database in
-            let server = try await AccordServer.prepare(database.configuration(loginLimits: loginLimits, maxBodySize: maxBodySize), logger: testLogger)
+            let server = try await AccordServer.prepare(
+                database.configuration(loginLimits: loginLimits, maxBodySize: maxBodySize), catalog: catalog, logger: testLogger
+            )
             try await server.application().test(.router) { client in
                 try await body(TestServer(client: client, server: server, database: database))
             }
@@ -29,8 +32,10 @@ struct TestServer {
 
     /// Sends `json` (already encoded when it is a String) with an optional bearer token.
     @discardableResult
-    func send(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: (any Encodable)? = nil) async throws -> TestResponse {
-        var headers: HTTPFields = [:]
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: (any Encodable)? = nil, headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         var body: ByteBuffer?
         if let raw = json as? String {

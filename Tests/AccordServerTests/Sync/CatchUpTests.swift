@@ -14,7 +14,7 @@ struct CatchUpTests {
             defer { writer.remove(); offline.remove() }
             try await offline.sync()
             for index in 0..<10_000 {
-                try writer.replica.create("notes", ["title": .text("note \(index)"), "pinned": .bool(index % 3 == 0)])
+                try await writer.replica.create("notes", ["title": .text("note \(index)"), "pinned": .bool(index % 3 == 0)])
             }
             let pushed = try await writer.sync()
             #expect(pushed.applied == 10_000)
@@ -32,21 +32,21 @@ struct CatchUpTests {
             let writer = try TestReplica(live, token: token, org: org.id)
             let offline = try TestReplica(live, token: token, org: org.id)
             defer { writer.remove(); offline.remove() }
-            let shared = try writer.replica.create("notes", ["title": .text("shared"), "body": .text("v1")])
+            let shared = try await writer.replica.create("notes", ["title": .text("shared"), "body": .text("v1")]).id
             try await writer.sync()
             try await offline.sync()
 
             // Offline: a new note and an edit. Meanwhile the server moves on and prunes its log.
-            let local = try offline.replica.create("notes", ["title": .text("written offline")])
-            try offline.replica.update("notes", shared, ["pinned": .bool(true)])
+            let local = try await offline.replica.create("notes", ["title": .text("written offline")]).id
+            try await offline.replica.update("notes", shared, ["pinned": .bool(true)])
             var removed: [UUID] = []
             for index in 0..<20 {
-                let id = try writer.replica.create("notes", ["title": .text("server \(index)")])
+                let id = try await writer.replica.create("notes", ["title": .text("server \(index)")]).id
                 if index % 4 == 0 { removed.append(id) }
             }
-            try writer.replica.update("notes", shared, ["title": .text("renamed on the server")])
+            try await writer.replica.update("notes", shared, ["title": .text("renamed on the server")])
             try await writer.sync()
-            for id in removed { try writer.replica.delete("notes", id) }
+            for id in removed { try await writer.replica.delete("notes", id) }
             try await writer.sync()
             let head = try writer.replica.status().cursor
             #expect(try await live.server.pruneChanges(org: "acme", through: head) > 0)

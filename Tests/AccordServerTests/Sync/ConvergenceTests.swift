@@ -96,7 +96,7 @@ struct ConvergenceRun {
                 restarts += 1
             case 15..<16: try await pruneSomeHistory()
             default:
-                try localOperation(index)
+                try await localOperation(index)
                 clients[index].operations += 1
             }
         }
@@ -122,7 +122,7 @@ struct ConvergenceRun {
 
     /// The process dies between a local write and its push: the file is reopened by a new replica object.
     mutating func crashAndReopen(_ index: Int) async throws {
-        try localOperation(index)
+        try await localOperation(index)
         clients[index].operations += 1
         let url = clients[index].replica.url
         try clients[index].replica.close()
@@ -137,22 +137,22 @@ struct ConvergenceRun {
         _ = try await live.server.pruneChanges(org: org.slug, through: Int64.random(in: 0...head, using: &random))
     }
 
-    mutating func localOperation(_ index: Int) throws {
+    mutating func localOperation(_ index: Int) async throws {
         let replica = clients[index].replica
         let notes = try replica.recordIDs("notes")
         let conflicts = try replica.conflicts()
         let roll = Int.random(in: 0..<100, using: &random)
         if roll < 30 || notes.isEmpty {
-            try replica.create("notes", ["title": .text(word()), "body": .text(word()), "pinned": .bool(Bool.random(using: &random))])
+            try await replica.create("notes", ["title": .text(word()), "body": .text(word()), "pinned": .bool(Bool.random(using: &random))])
         } else if roll < 80, let id = notes.randomElement(using: &random) {
             var fields: RecordFields = [:]
             // Few distinct words make same-value and same-field edits common.
             if Bool.random(using: &random) { fields["title"] = .text(word()) }
             if Bool.random(using: &random) { fields["body"] = .text(word()) }
             if fields.isEmpty || Bool.random(using: &random) { fields["pinned"] = .bool(Bool.random(using: &random)) }
-            try replica.update("notes", id, fields)
+            try await replica.update("notes", id, fields)
         } else if roll < 90, let id = notes.randomElement(using: &random) {
-            try replica.delete("notes", id)
+            try await replica.delete("notes", id)
         } else if let conflict = conflicts.randomElement(using: &random) {
             let choice: ConflictResolution = switch Int.random(in: 0..<3, using: &random) {
             case 0: .mine
@@ -165,7 +165,7 @@ struct ConvergenceRun {
                 try replica.resolve(conflict.id, with: .theirs)
             }
         } else {
-            try replica.create("notes", ["title": .text(word())])
+            try await replica.create("notes", ["title": .text(word())])
         }
     }
 

@@ -26,7 +26,7 @@ struct FieldTypeSyncTests {
 
             let phasing = #"{ "weights": [0.3, 0.3, 0.4], "method": "weighted" }"#
             let canonical = #"{"method":"weighted","weights":[0.3,0.3,0.4]}"#
-            let id = try a.replica.create("targets", ["kpi": .text("mql"), "period_start": .text("2026-07-01"), "phasing": .text(phasing)])
+            let id = try await a.replica.create("targets", ["kpi": .text("mql"), "period_start": .text("2026-07-01"), "phasing": .text(phasing)]).id
             #expect(try a.replica.record("targets", id)?["phasing"] == .text(canonical), "a local write keeps the canonical spelling")
             #expect(try await a.sync().verified)
             let pulled = try await b.sync()
@@ -41,13 +41,13 @@ struct FieldTypeSyncTests {
                 #expect(record?["period_start"] == .text("2026-07-01"))
             }
 
-            try b.replica.update("targets", id, ["phasing": .text(#"{"method": "even"}"#), "period_start": .text("2026-10-01")])
+            try await b.replica.update("targets", id, ["phasing": .text(#"{"method": "even"}"#), "period_start": .text("2026-10-01")])
             #expect(try await b.sync().verified)
             #expect(try await a.sync().verified)
             #expect(try a.replica.record("targets", id)?["phasing"] == .text(#"{"method":"even"}"#))
             #expect(try a.replica.record("targets", id)?["period_start"] == .text("2026-10-01"))
-            #expect(throws: ClientError.self, "a date that is no day is refused at once") {
-                try a.replica.create("targets", ["kpi": .text("sql"), "period_start": .text("2026-02-30")])
+            await #expect(throws: ClientError.self, "a date that is no day is refused at once") {
+                try await a.replica.create("targets", ["kpi": .text("sql"), "period_start": .text("2026-02-30")])
             }
         }
     }

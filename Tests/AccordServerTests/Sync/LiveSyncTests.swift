@@ -26,17 +26,17 @@ struct LiveSyncTests {
             let following = Task { try await engine.live(fallbackInterval: .milliseconds(300)) { _ in } }
             defer { following.cancel() }
 
-            let fromWriter = try writer.replica.create("notes", ["title": .text("pushed by the writer")])
+            let fromWriter = try await writer.replica.create("notes", ["title": .text("pushed by the writer")]).id
             try await writer.sync()
             #expect(try await eventually { try follower.replica.record("notes", fromWriter) != nil }, "a poke brought the change")
 
-            let fromFollower = try follower.replica.create("notes", ["title": .text("written while live")])
+            let fromFollower = try await follower.replica.create("notes", ["title": .text("written while live")]).id
             #expect(try await eventually { try follower.replica.pendingCount() == 0 }, "the local write was pushed without a sync call")
             try await writer.sync()
             #expect(try writer.replica.record("notes", fromFollower) != nil)
 
             try await live.restart()
-            let afterRestart = try writer.replica.create("notes", ["title": .text("after the stream dropped")])
+            let afterRestart = try await writer.replica.create("notes", ["title": .text("after the stream dropped")]).id
             try await writer.sync()
             #expect(try await eventually { try follower.replica.record("notes", afterRestart) != nil }, "the follower caught up after the drop")
             following.cancel()
@@ -60,11 +60,11 @@ struct LiveSyncTests {
             defer { mine.remove(); theirs.remove() }
             var updates = try mine.replica.observeRecords("notes").makeAsyncIterator()
 
-            let local = try mine.replica.create("notes", ["title": .text("mine")])
+            let local = try await mine.replica.create("notes", ["title": .text("mine")]).id
             let afterWrite = try await awaitValue(&updates) { $0.contains { $0.id == local } }
             #expect(afterWrite?.map(\.id) == [local])
 
-            let pulled = try theirs.replica.create("notes", ["title": .text("theirs")])
+            let pulled = try await theirs.replica.create("notes", ["title": .text("theirs")]).id
             try await theirs.sync()
             try await mine.sync()
             let afterPull = try await awaitValue(&updates) { $0.contains { $0.id == pulled } }

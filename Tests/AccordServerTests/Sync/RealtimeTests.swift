@@ -56,7 +56,7 @@ struct RealtimeTests {
 
                 let writer = try TestReplica(first, token: token, org: org.id)
                 defer { writer.remove() }
-                try writer.replica.create("notes", ["title": .text("poke")])
+                try await writer.replica.create("notes", ["title": .text("poke")])
                 try await writer.sync()
                 #expect(await pokes.waitFor { $0 >= 1 } == 1, "the write on the first instance reached the second's stream")
             }
@@ -68,7 +68,7 @@ struct RealtimeTests {
             let (token, org) = try await live.acme(owner: "dana@example.com")
             let writer = try TestReplica(live, token: token, org: org.id)
             defer { writer.remove() }
-            try writer.replica.create("notes", ["title": .text("before")])
+            try await writer.replica.create("notes", ["title": .text("before")])
             try await writer.sync()
             let pokes = PokeCollector(HTTPSyncTransport(server: live.url, token: token, organization: org.id))
             defer { pokes.stop() }
@@ -87,7 +87,7 @@ struct RealtimeTests {
             while pokes.count == before && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             #expect(pokes.count > before, "after reconnecting, the listener re-poked with the head")
 
-            try writer.replica.create("notes", ["title": .text("after")])
+            try await writer.replica.create("notes", ["title": .text("after")])
             try await writer.sync()
             #expect(await pokes.waitFor { $0 == 2 } == 2, "new writes poke through the new connection")
         }
@@ -98,7 +98,7 @@ struct RealtimeTests {
             let (token, org) = try await live.acme(owner: "dana@example.com")
             let writer = try TestReplica(live, token: token, org: org.id)
             defer { writer.remove() }
-            try writer.replica.create("notes", ["title": .text("first")])
+            try await writer.replica.create("notes", ["title": .text("first")])
             try await writer.sync()
             // The first streams go through the route and fill the caches; once they are warm, the connection
             // handler answers the next ones itself.
@@ -109,7 +109,7 @@ struct RealtimeTests {
                 streams.append(stream)
                 #expect(await stream.waitFor { $0 == 1 } == 1, "a stream opens with the current head")
             }
-            try writer.replica.create("notes", ["title": .text("second")])
+            try await writer.replica.create("notes", ["title": .text("second")])
             try await writer.sync()
             for stream in streams {
                 #expect(await stream.waitFor { $0 == 2 } == 2, "every stream hears of the new write")

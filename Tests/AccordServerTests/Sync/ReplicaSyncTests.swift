@@ -11,10 +11,11 @@ struct TestReplica {
     var engine: SyncEngine
 
     init(
-        _ live: LiveServer, token: String, org: UUID, file: URL? = nil, transport: (any SyncTransport)? = nil, catalog: Catalog = .builtIn
+        _ live: LiveServer, token: String, org: UUID, file: URL? = nil, transport: (any SyncTransport)? = nil, catalog: Catalog = .builtIn,
+        actor: RuleActor? = nil
     ) throws {
         let url = file ?? FileManager.default.temporaryDirectory.appendingPathComponent("accord-replica-\(UUID()).sqlite")
-        replica = try Replica(at: url, organization: org, catalog: catalog)
+        replica = try Replica(at: url, organization: org, catalog: catalog, actor: actor)
         engine = SyncEngine(replica: replica, transport: transport ?? HTTPSyncTransport(server: live.url, token: token, organization: org))
         engine.backoff = Backoff(initial: .milliseconds(5), maximum: .milliseconds(50), attempts: 6)
     }
@@ -42,7 +43,7 @@ struct ReplicaSyncTests {
             let b = try TestReplica(live, token: token, org: org.id)
             defer { a.remove(); b.remove() }
 
-            let id = try a.replica.create("notes", ["title": .text("Q3 dip"), "body": .text("trade show cancelled")])
+            let id = try await a.replica.create("notes", ["title": .text("Q3 dip"), "body": .text("trade show cancelled")]).id
             #expect(try a.replica.pendingCount() == 1)
             let first = try await a.sync()
             #expect(first.pushed == 1 && first.applied == 1 && first.verified)
@@ -56,9 +57,9 @@ struct ReplicaSyncTests {
             }
 
             // Both edit offline: the same review field, the same lww field, and different fields.
-            try a.replica.update("notes", id, ["body": .text("a: the show moved to Q4"), "title": .text("a title")])
+            try await a.replica.update("notes", id, ["body": .text("a: the show moved to Q4"), "title": .text("a title")])
             try await Task.sleep(for: .milliseconds(5))
-            try b.replica.update("notes", id, ["body": .text("b: budget cut"), "title": .text("b title"), "pinned": .bool(true)])
+            try await b.replica.update("notes", id, ["body": .text("b: budget cut"), "title": .text("b title"), "pinned": .bool(true)])
             #expect(try b.replica.record("notes", id)?["body"] == .text("b: budget cut"), "local edits show at once")
             let fromA = try await a.sync()
             #expect(fromA.applied == 1)
@@ -95,7 +96,7 @@ struct ReplicaSyncTests {
         try await LiveServer.with { live in
             let (owner, viewerUser, _, viewer) = try await Self.viewerReplica(live)
             defer { viewer.remove() }
-            let id = try viewer.replica.create("notes", ["title": .text("mine")])
+            let id = try await viewer.replica.create("notes", ["title": .text("mine")]).id
             let summary = try await viewer.sync()
             #expect(summary.rejected == 1)
             let rejection = try #require(try viewer.replica.rejections().first)
@@ -114,7 +115,7 @@ struct ReplicaSyncTests {
         try await LiveServer.with { live in
             let (owner, viewerUser, org, viewer) = try await Self.viewerReplica(live)
             defer { viewer.remove() }
-            try viewer.replica.create("notes", ["title": .text("written at the booth")])
+            try await viewer.replica.create("notes", ["title": .text("written at the booth")])
             #expect(try await viewer.sync().rejected == 1)
             #expect(try viewer.replica.pendingCount() == 0)
             try await live.removeMember(viewerUser.id, from: "acme", token: owner)
@@ -135,7 +136,7 @@ struct ReplicaSyncTests {
             let (token, org) = try await live.acme(owner: "dana@example.com")
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("accord-crash-\(UUID()).sqlite")
             let before = try TestReplica(live, token: token, org: org.id, file: file)
-            let id = try before.replica.create("notes", ["title": .text("written before the crash")])
+            let id = try await before.replica.create("notes", ["title": .text("written before the crash")]).id
             try before.replica.close()
             let after = try TestReplica(live, token: token, org: org.id, file: file)
             defer { after.remove() }
@@ -178,7 +179,7 @@ struct ReplicaSyncTests {
     @Test func unsyncedWorkOfARemovedMemberIsSetAsideNotDeleted() async throws {
         try await LiveServer.with { live in
             let (replica, org, removeMember) = try await Self.syncedMemberReplica(live)
-            let id = try replica.replica.create("notes", ["title": .text("written on the plane")])
+            let id = try await replica.replica.create("notes", ["title": .text("written on the plane")]).id
             try await removeMember()
             let error = await #expect(throws: ClientError.self) { try await replica.sync() }
             guard case .accessLost(_, let kept?) = error else {
@@ -200,7 +201,7 @@ struct ReplicaSyncTests {
             let replica = try TestReplica(live, token: token, org: org.id)
             defer { replica.remove() }
             let body = String(repeating: "field notes from the trade show. ", count: 600)
-            for index in 0..<20 { _ = try replica.replica.create("notes", ["title": .text("day \(index)"), "body": .text(body)]) }
+            for index in 0..<20 { _ = try await replica.replica.create("notes", ["title": .text("day \(index)"), "body": .text(body)]) }
             let summary = try await replica.sync()
             #expect(summary.pushed == 20 && summary.applied == 20)
             #expect(try replica.replica.pendingCount() == 0)
@@ -213,12 +214,12 @@ struct ReplicaSyncTests {
             let a = try TestReplica(live, token: token, org: org.id)
             let b = try TestReplica(live, token: token, org: org.id)
             defer { a.remove(); b.remove() }
-            let id = try a.replica.create("notes", ["title": .text("old")])
+            let id = try await a.replica.create("notes", ["title": .text("old")]).id
             try await a.sync()
-            for index in 0..<3 { _ = try b.replica.create("notes", ["title": .text("b's \(index)")]) }
+            for index in 0..<3 { _ = try await b.replica.create("notes", ["title": .text("b's \(index)")]) }
             try await b.sync()
 
-            try a.replica.update("notes", id, ["title": .text("mine")])
+            try await a.replica.update("notes", id, ["title": .text("mine")])
             let seen = Mutex<[FieldValue?]>([])
             let observing = ObservingTransport(inner: a.engine.transport) {
                 seen.withLock { $0.append(try? a.replica.record("notes", id)?["title"]) }
@@ -252,7 +253,7 @@ struct ReplicaSyncTests {
             let wrong = HTTPSyncTransport(server: live.url.appendingPathComponent("elsewhere"), token: token, organization: org.id)
             let replica = try TestReplica(live, token: token, org: org.id, transport: wrong)
             defer { replica.remove() }
-            _ = try replica.replica.create("notes", ["title": .text("keep me")])
+            _ = try await replica.replica.create("notes", ["title": .text("keep me")])
             await #expect(throws: SyncError.self) { try await replica.sync() }
             #expect(try replica.replica.pendingCount() == 1)
             #expect(FileManager.default.fileExists(atPath: replica.replica.url.path))

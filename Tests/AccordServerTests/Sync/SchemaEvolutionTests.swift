@@ -33,8 +33,8 @@ struct SchemaEvolutionTests {
         let org = try await live.createOrganization("acme", token: token)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("accord-evolution-\(UUID()).sqlite")
         var a = try TestReplica(live, token: token, org: org.id, file: file, catalog: catalog1)
-        let first = try a.replica.create("plays", ["name": .text("EMEA webinars"), "points": .int(5)])
-        let second = try a.replica.create("plays", ["name": .text("Partner events"), "points": .int(3)])
+        let first = try await a.replica.create("plays", ["name": .text("EMEA webinars"), "points": .int(5)]).id
+        let second = try await a.replica.create("plays", ["name": .text("Partner events"), "points": .int(3)]).id
         #expect(try await a.sync().verified)
         try a.replica.close()
 
@@ -50,8 +50,8 @@ struct SchemaEvolutionTests {
         #expect(try await a.sync().verified, "the checksums still agree without a resync")
         #expect(try await b.sync().snapshotRecords == 2)
 
-        try a.replica.update("plays", first, ["stop_on": .text("2027-03-31T00:00:00.000Z")])
-        try b.replica.update("plays", second, ["stop_on": .text("2027-06-30T00:00:00.000Z"), "points": .int(8)])
+        try await a.replica.update("plays", first, ["stop_on": .text("2027-03-31T00:00:00.000Z")])
+        try await b.replica.update("plays", second, ["stop_on": .text("2027-06-30T00:00:00.000Z"), "points": .int(8)])
         #expect(try await a.sync().verified)
         #expect(try await b.sync().verified)
         #expect(try await a.sync().verified)

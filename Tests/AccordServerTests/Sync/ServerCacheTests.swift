@@ -82,11 +82,11 @@ struct ServerCacheTests {
                 defer { [reader, local, remote].forEach { $0.remove() } }
                 for _ in 0..<3 { try await reader.sync() }
 
-                try local.replica.create("notes", ["title": .text("written here")])
+                try await local.replica.create("notes", ["title": .text("written here")])
                 try await local.sync()
                 #expect(try await reader.sync().pulled == 1, "a push on this instance is seen by the very next pull")
 
-                try remote.replica.create("notes", ["title": .text("written elsewhere")])
+                try await remote.replica.create("notes", ["title": .text("written elsewhere")])
                 try await remote.sync()
                 var pulled = 0
                 #expect(try await eventually {

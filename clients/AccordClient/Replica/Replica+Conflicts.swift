@@ -75,7 +75,7 @@ extension Replica {
                 guard let field = conflict.field else { break }
                 let value: FieldValue
                 if case .value(let chosen) = resolution { value = chosen } else { value = try ReplicaJSON.decode(FieldValue.self, conflict.mine ?? "null") }
-                let fields = try Self.checked([field: value], for: schema, creating: false)
+                let fields = try Self.checked(.update, [field: value], for: schema)
                 guard try Self.exists(record, in: schema, db) else {
                     throw ClientError.notFound("\(conflict.collection) \(record) no longer exists; resolve with --theirs")
                 }
@@ -86,7 +86,7 @@ extension Replica {
                 // Restores the record as it was at its deletion, with this client's edit over it.
                 let deleted = try conflict.theirs.map { try ReplicaJSON.decode(RecordFields.self, $0) } ?? [:]
                 let edits = try conflict.mine.map { try ReplicaJSON.decode(RecordFields.self, $0) } ?? [:]
-                let fields = try Self.checked(deleted.merging(edits) { $1 }, for: schema, creating: true)
+                let fields = try Self.checked(.create, deleted.merging(edits) { $1 }, for: schema)
                 let cursor = try Int64.fetchOne(db, sql: "SELECT cursor FROM sync_state") ?? 0
                 try Self.ensureShadow(record, schema, db)
                 try Self.writeVisible(record, schema.fields.reduce(into: [:]) { $0[$1.name] = fields[$1.name] ?? .null }, seq: 0, schema, db)

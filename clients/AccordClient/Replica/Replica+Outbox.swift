@@ -88,7 +88,7 @@ extension Replica {
         }
         let fields = rejected.fields.merging(edits) { $1 }
         let schema = try self.schema(rejected.collection)
-        let checked = rejected.operation == .delete ? [:] : try Self.checked(fields, for: schema, creating: rejected.operation == .create)
+        let checked = rejected.operation == .delete ? [:] : try Self.checked(rejected.operation, fields, for: schema)
         try pool.write { db in
             let key = rejected.recordID.uuidString.lowercased()
             let base = try Self.ensureShadow(key, schema, db)

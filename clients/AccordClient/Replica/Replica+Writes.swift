@@ -2,16 +2,22 @@ public import AccordCore
 public import Foundation
 import GRDB
 
+/// What a local write did: the record's id, and why the server will probably refuse it, when the rules the
+/// server runs refuse it here. The write is queued all the same: the server judges, and this replica's copy
+/// of the records it read may be out of date.
+public struct LocalWrite: Sendable, Equatable {
+    public var id: UUID
+    public var warning: Rejection?
+}
+
 extension Replica {
-    /// Creates a record locally and queues it; returns its id.
+    /// Creates a record locally and queues it.
     @discardableResult
-    public func create(_ collection: String, _ fields: RecordFields, id: UUID = UUID()) throws -> UUID {
+    public func create(_ collection: String, _ fields: RecordFields, id: UUID = UUID()) async throws -> LocalWrite {
         let schema = try self.schema(collection)
-        guard !schema.serverCreated else {
-            throw ClientError.invalidInput("\(collection) records are created by the server; you can only update them")
-        }
-        let fields = try Self.checked(fields, for: schema, creating: true)
-        try pool.write { db in
+        let fields = try Self.checked(.create, fields, for: schema)
+        let warning = try await warning(.create, of: id, fields, in: schema)
+        try await pool.write { db in
             let key = id.uuidString.lowercased()
             guard try !Self.exists(key, in: schema, db) else { throw ClientError.invalidInput("\(collection) \(key) already exists") }
             try Self.ensureShadow(key, schema, db)
@@ -19,38 +25,58 @@ extension Replica {
             try Self.enqueue(.create, collection: schema.name, id: key, fields: fields, base: 0, db)
         }
         notifyLocalWrite()
-        return id
+        return LocalWrite(id: id, warning: warning)
     }
 
     /// Changes some fields of a record locally and queues the change.
-    public func update(_ collection: String, _ id: UUID, _ fields: RecordFields) throws {
+    @discardableResult
+    public func update(_ collection: String, _ id: UUID, _ fields: RecordFields) async throws -> LocalWrite {
         let schema = try self.schema(collection)
-        let fields = try Self.checked(fields, for: schema, creating: false)
         guard !fields.isEmpty else { throw ClientError.invalidInput("name at least one field to change, as field=value") }
-        try pool.write { db in
-            let key = id.uuidString.lowercased()
+        let fields = try Self.checked(.update, fields, for: schema)
+        let key = id.uuidString.lowercased()
+        guard try record(collection, id) != nil else { throw ClientError.notFound("there is no \(collection) record \(key) in this replica") }
+        let warning = try await warning(.update, of: id, fields, in: schema)
+        try await pool.write { db in
             guard try Self.exists(key, in: schema, db) else { throw ClientError.notFound("there is no \(collection) record \(key) in this replica") }
             let base = try Self.ensureShadow(key, schema, db)
             try Self.writeVisible(key, fields, seq: nil, schema, db)
             try Self.enqueue(.update, collection: schema.name, id: key, fields: fields, base: base, db)
         }
         notifyLocalWrite()
+        return LocalWrite(id: id, warning: warning)
     }
 
     /// Deletes a record locally and queues the delete.
-    public func delete(_ collection: String, _ id: UUID) throws {
+    @discardableResult
+    public func delete(_ collection: String, _ id: UUID) async throws -> LocalWrite {
         let schema = try self.schema(collection)
-        guard !schema.serverCreated, !schema.appendOnly else {
-            throw ClientError.invalidInput("\(collection) records cannot be deleted")
-        }
-        try pool.write { db in
-            let key = id.uuidString.lowercased()
+        _ = try Self.checked(.delete, [:], for: schema)
+        let key = id.uuidString.lowercased()
+        guard try record(collection, id) != nil else { throw ClientError.notFound("there is no \(collection) record \(key) in this replica") }
+        let warning = try await warning(.delete, of: id, [:], in: schema)
+        try await pool.write { db in
             guard try Self.exists(key, in: schema, db) else { throw ClientError.notFound("there is no \(collection) record \(key) in this replica") }
             let base = try Self.ensureShadow(key, schema, db)
             try db.cachedStatement(sql: "DELETE FROM \(schema.quotedTable) WHERE id = ?").execute(arguments: [key])
             try Self.enqueue(.delete, collection: schema.name, id: key, fields: [:], base: base, db)
         }
         notifyLocalWrite()
+        return LocalWrite(id: id, warning: warning)
+    }
+
+    /// Why the server will probably refuse the change, judged as it will judge it: the member's role, then the
+    /// collection's rules over this replica's records. Nil when they accept it or no member is known.
+    private func warning(_ operation: MutationOperation, of id: UUID, _ fields: RecordFields, in schema: CollectionSchema) async throws -> Rejection? {
+        guard let actor else { return nil }
+        if let refusal = WritePolicy.roleRefusal(actor) { return refusal }
+        guard !schema.rules.isEmpty else { return nil }
+        let stored = try record(schema.name, id)
+        let input = RuleInput(
+            collection: schema, recordID: id, operation: operation, changes: fields, stored: stored,
+            merged: operation == .delete ? nil : (stored ?? [:]).merging(fields) { $1 }, actor: actor, view: ReplicaRecordView(replica: self)
+        )
+        return try await WritePolicy.judge(input).rejection
     }
 
     /// One record's current local fields, or nil.
@@ -105,10 +131,11 @@ extension Replica {
 
     // MARK: - Building blocks, inside a write transaction
 
-    static func checked(_ fields: RecordFields, for schema: CollectionSchema, creating: Bool) throws -> RecordFields {
-        let errors = schema.validate(fields, creating: creating)
-        guard errors.isEmpty else {
-            throw ClientError.invalidInput(errors.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
+    /// The fields in their canonical spelling, or the error for a change the collection never takes, whatever
+    /// the server holds: nothing is queued for it.
+    static func checked(_ operation: MutationOperation, _ fields: RecordFields, for schema: CollectionSchema) throws -> RecordFields {
+        if let refusal = WritePolicy.shapeRefusal(of: operation, fields: fields, in: schema, origin: .member) {
+            throw ClientError.invalidInput(refusal.reason)
         }
         return schema.canonical(fields)
     }

@@ -19,6 +19,7 @@ public final class Replica: Sendable {
     let pool: DatabasePool
     let counting: ReplicaChecksums.Counting
     private let writeListeners = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
+    private let acting: Mutex<RuleActor?>
 
     /// Bytes the write-ahead log file keeps after a checkpoint, once a catch-up grew it.
     static let logSizeLimit = 8 << 20
@@ -26,8 +27,9 @@ public final class Replica: Sendable {
     /// Readers for queries and GRDB `ValueObservation`.
     public var database: any DatabaseReader { pool }
 
-    /// Opens the replica at `url`, creating it for `organization` when the file is new.
-    public init(at url: URL, organization: UUID, catalog: Catalog = .builtIn) throws {
+    /// Opens the replica at `url`, creating it for `organization` when the file is new. `actor` is the member
+    /// whose local writes the collections' rules judge; without one, only what no rule decides is checked.
+    public init(at url: URL, organization: UUID, catalog: Catalog = .builtIn, actor: RuleActor? = nil) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -58,7 +60,16 @@ public final class Replica: Sendable {
         self.url = url
         self.pool = pool
         self.counting = counting
+        self.acting = Mutex(actor)
         self.clientID = UUID(uuidString: clientID) ?? UUID()
+    }
+
+    /// The member whose local writes the collections' rules judge, when known.
+    public var actor: RuleActor? { acting.withLock { $0 } }
+
+    /// Judges later local writes as `actor`'s, as when the member's role or teams changed.
+    public func act(as actor: RuleActor?) {
+        acting.withLock { $0 = actor }
     }
 
     /// Closes the file; the replica cannot be used afterwards.

@@ -7,12 +7,27 @@ public struct KnownOrganization: Codable, Sendable, Equatable {
     public var slug: String
     public var name: String
     public var role: MemberRole
+    /// The names of the user's teams there, which rules judging local writes ask about.
+    public var teams: [String]
 
-    public init(id: UUID, slug: String, name: String, role: MemberRole) {
+    public init(id: UUID, slug: String, name: String, role: MemberRole, teams: [String] = []) {
         self.id = id
         self.slug = slug
         self.name = name
         self.role = role
+        self.teams = teams
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, slug, name, role, teams }
+
+    /// Reads configurations older clients wrote, which did not keep the teams.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(UUID.self, forKey: .id), slug: try container.decode(String.self, forKey: .slug),
+            name: try container.decode(String.self, forKey: .name), role: try container.decode(MemberRole.self, forKey: .role),
+            teams: try container.decodeIfPresent([String].self, forKey: .teams) ?? []
+        )
     }
 }
 
@@ -83,7 +98,7 @@ extension AccordHome {
     public func remember(_ memberships: [Membership]) throws -> ClientConfig {
         var config = try loadConfig()
         config.organizations = memberships.map {
-            KnownOrganization(id: $0.organization.id, slug: $0.organization.slug, name: $0.organization.name, role: $0.role)
+            KnownOrganization(id: $0.organization.id, slug: $0.organization.slug, name: $0.organization.name, role: $0.role, teams: $0.teams)
         }
         if let chosen = config.defaultOrganization, !config.organizations.contains(where: { $0.id == chosen }) {
             config.defaultOrganization = nil
