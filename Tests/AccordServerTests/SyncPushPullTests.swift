@@ -61,7 +61,7 @@ extension TestServer {
 @Suite("Sync push and pull")
 struct SyncPushPullTests {
     @Test func aPushedCreateIsLoggedPulledAndCheckedSummed() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let (token, user) = try await server.signup("dana@example.com")
             _ = try await server.createOrganization("Acme", slug: "acme", token: token)
             var client = SyncTestClient(server: server, token: token, org: "acme")
@@ -81,7 +81,7 @@ struct SyncPushPullTests {
     }
 
     @Test func aRetriedPushReturnsTheRecordedOutcomesAndAppliesNothingTwice() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let token = try await server.acmeOwner()
             var client = SyncTestClient(server: server, token: token, org: "acme")
             let id = UUID()
@@ -107,7 +107,7 @@ struct SyncPushPullTests {
     }
 
     @Test func concurrentEditsMergePerFieldPolicy() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let token = try await server.acmeOwner()
             var a = SyncTestClient(server: server, token: token, org: "acme")
             var b = SyncTestClient(server: server, token: token, org: "acme")
@@ -155,7 +155,7 @@ struct SyncPushPullTests {
     }
 
     @Test func anEarlierLwwEditLosesButStaysInTheLog() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let token = try await server.acmeOwner()
             var a = SyncTestClient(server: server, token: token, org: "acme")
             var b = SyncTestClient(server: server, token: token, org: "acme")
@@ -172,7 +172,7 @@ struct SyncPushPullTests {
     }
 
     @Test func successiveOfflineEditsOfOneClientNeverConflictWithEachOther() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let token = try await server.acmeOwner()
             var a = SyncTestClient(server: server, token: token, org: "acme")
             let kept = UUID(), dropped = UUID()
@@ -193,7 +193,7 @@ struct SyncPushPullTests {
     }
 
     @Test func aCreateOfAnExistingIdIsLoggedAsTheUpdateItWas() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let token = try await server.acmeOwner()
             var a = SyncTestClient(server: server, token: token, org: "acme")
             var b = SyncTestClient(server: server, token: token, org: "acme")
@@ -209,7 +209,7 @@ struct SyncPushPullTests {
     }
 
     @Test func aStampNamingAnotherClientOrFarInTheFutureIsRefused() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let token = try await server.acmeOwner()
             var a = SyncTestClient(server: server, token: token, org: "acme")
             var borrowed = a.mutation(.create, UUID(), ["title": .text("t")], base: 0)
@@ -224,7 +224,7 @@ struct SyncPushPullTests {
     }
 
     @Test func rejectionsCarryACodeAndAReasonAndTheQueueMovesOn() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let (owner, _) = try await server.signup("owner@example.com")
             let (viewer, _) = try await server.signup("viewer@example.com")
             _ = try await server.createOrganization("Acme", slug: "acme", token: owner)
@@ -245,7 +245,7 @@ struct SyncPushPullTests {
     }
 
     @Test func aClientIDBelongsToTheUserWhoFirstPushedUnderIt() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let (owner, _) = try await server.signup("owner@example.com")
             let (editor, _) = try await server.signup("editor@example.com")
             _ = try await server.createOrganization("Acme", slug: "acme", token: owner)
@@ -261,7 +261,7 @@ struct SyncPushPullTests {
     }
 
     @Test func aCursorBehindTheHorizonOrFromAnotherEpochMustResync() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let (token, _) = try await server.signup("dana@example.com")
             let org = try await server.createOrganization("Acme", slug: "acme", token: token)
             var client = SyncTestClient(server: server, token: token, org: "acme")
@@ -280,7 +280,7 @@ struct SyncPushPullTests {
     }
 
     @Test func pullsPageInOrder() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let token = try await server.acmeOwner()
             var client = SyncTestClient(server: server, token: token, org: "acme")
             var batch: [Mutation] = []
@@ -303,7 +303,7 @@ struct SyncPushPullTests {
     }
 
     @Test func aClientSpeakingAnotherProtocolIsToldWhatTheServerSpeaks() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let token = try await server.acmeOwner()
             let response = try await server.client.execute(
                 uri: "/v1/orgs/acme/sync/pull", method: .get,
@@ -322,7 +322,7 @@ struct SyncSnapshotTests {
     static let awkwardText = "line one\nline two\t\"quoted\" back\\slash / \u{1} ünïcødé 😀"
 
     @Test func aSnapshotStreamsEveryLiveRecordWithTheChecksumsOfItsSeq() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let token = try await server.acmeOwner()
             var client = SyncTestClient(server: server, token: token, org: "acme")
             let kept = UUID()

@@ -74,7 +74,7 @@ struct Doctor: AsyncParsableCommand {
             defer { try? replica.close() }
             let integrity = try replica.integrityCheck()
             record("replica file", integrity == "ok", integrity == "ok" ? [.literal(replica.url.path)] : ["\(integrity): move the file away and run", .literal("accord sync")])
-            let transport = HTTPSyncTransport(server: credentials.server, token: credentials.token, organization: organization.id)
+            let transport = HTTPSyncTransport(server: credentials.server, token: credentials.token, organization: organization.id, catalog: options.catalog)
             do {
                 let comparison = try await replica.compare(with: transport)
                 record("protocol", true, ["sync protocol \(SyncProtocol.version)"])

@@ -47,7 +47,7 @@ struct SyncCommand: AsyncParsableCommand {
         defer { try? replica.close() }
         let engine = SyncEngine(
             replica: replica,
-            transport: HTTPSyncTransport(server: credentials.server, token: credentials.token, organization: organization.id)
+            transport: HTTPSyncTransport(server: credentials.server, token: credentials.token, organization: organization.id, catalog: options.catalog)
         )
         if watch { try await follow(engine, organization) }
         let summary: SyncSummary

@@ -45,6 +45,34 @@ extension CollectionSchema {
     )
 }
 
+extension CollectionSchema {
+    /// The organization's members, so a replica can show names and judge rules offline. The server keeps them
+    /// equal to the memberships; they change through the member endpoints only. The record id is the user id.
+    public static let members = CollectionSchema(
+        name: "members",
+        fields: [
+            FieldSchema("name", .text, .lww, required: true, maxLength: Validators.nameLength.upperBound, serverOwned: true),
+            FieldSchema("email", .text, .lww, required: true, maxLength: Validators.maxEmailLength, serverOwned: true),
+            FieldSchema("role", .text, .lww, required: true, allowedValues: MemberRole.allCases.map(\.rawValue), serverOwned: true),
+            /// The names of the member's teams, sorted, as a JSON array.
+            FieldSchema("teams", .json, .lww, required: true, serverOwned: true),
+        ],
+        serverCreated: true
+    )
+
+    /// The organization's teams with their members, kept by the server like `members`. The record id is the
+    /// team's id.
+    public static let teamRosters = CollectionSchema(
+        name: "team_rosters",
+        fields: [
+            FieldSchema("name", .text, .lww, required: true, maxLength: Validators.nameLength.upperBound, serverOwned: true),
+            /// The user ids of the team's members, sorted, as a JSON array.
+            FieldSchema("members", .json, .lww, required: true, serverOwned: true),
+        ],
+        serverCreated: true
+    )
+}
+
 /// What a conflict record is about.
 public enum ConflictKind: String, Sendable, Codable, CaseIterable {
     /// Two edits of one `review` field.

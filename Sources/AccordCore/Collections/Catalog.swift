@@ -8,7 +8,7 @@ public struct Catalog: Sendable {
     /// Every production collection.
     public static let builtIn: Catalog = {
         do {
-            return try Catalog([.notes, .conflicts])
+            return try Catalog([.notes, .conflicts, .members, .teamRosters])
         } catch {
             preconditionFailure("the built-in collections are declared wrongly: \(error)")
         }
@@ -97,6 +97,9 @@ extension CollectionSchema {
                 problems.append("collection '\(name)': field '\(field.name)' needs a name of lower-case letters, digits and underscores, starting with a letter")
             } else if Self.reservedNames.contains(field.name) {
                 problems.append("collection '\(name)': field '\(field.name)' is the name of a bookkeeping column every synced table has; rename the field")
+            }
+            if !field.added, fields.prefix(while: { $0.name != field.name }).contains(where: \.added) {
+                problems.append("collection '\(name)': field '\(field.name)' comes after a field added later; declare added fields last, in the order they were added")
             }
             if field.added && field.required {
                 problems.append("collection '\(name)': field '\(field.name)' was added after records existed, so it cannot be required")

@@ -7,7 +7,8 @@ public enum WritePolicy {
     public static func refusal(
         of operation: MutationOperation, fields: RecordFields, in schema: CollectionSchema, by actor: RuleActor
     ) -> Rejection? {
-        roleRefusal(actor) ?? shapeRefusal(of: operation, fields: fields, in: schema, origin: actor.origin)
+        // A change the server makes was caused by one the member's role already allowed.
+        (actor.origin == .member ? roleRefusal(actor) : nil) ?? shapeRefusal(of: operation, fields: fields, in: schema, origin: actor.origin)
     }
 
     /// Why the member's role cannot change records, or nil.

@@ -7,6 +7,9 @@ public enum SyncProtocol {
     /// The versions a server of this build serves.
     public static let supportedVersions = [1]
     public static let versionHeader = "Accord-Protocol"
+    /// The fields a client knows, as `Catalog.declaredFields` spells them; a server with more fields in one of
+    /// those collections answers `client_outdated` rather than let the client drop their values.
+    public static let fieldsHeader = "Accord-Fields"
     /// Changes per pull page unless the client asks for fewer.
     public static let defaultPullLimit = 1_000
     public static let maxPullLimit = 10_000

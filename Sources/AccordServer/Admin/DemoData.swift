@@ -29,6 +29,7 @@ extension AccordAPI {
         let dana = users[DemoData.consultantEmail]!
         let identity = Identity(userID: dana.id, tokenID: UUID(), email: dana.email, name: dana.name)
         _ = try await organizations.create(name: "Northwind Advisory", slug: "northwind", as: identity, logger: logger)
+        try await directoryChanged("northwind", as: identity, logger: logger)
         let clients: [(name: String, slug: String, member: DemoData.Person, role: MemberRole, team: StandardTeam)] = [
             ("Acme Robotics", "acme", DemoData.acmeMarketer, .editor, .marketing),
             ("Globex Health", "globex", DemoData.globexFinance, .admin, .finance),
@@ -41,6 +42,7 @@ extension AccordAPI {
                     AddMemberRequest(email: client.member.email, role: client.role, teams: [client.team.rawValue]), in: tx, access: access
                 )
             }
+            try await directoryChanged(client.slug, as: identity, logger: logger)
         }
         return true
     }

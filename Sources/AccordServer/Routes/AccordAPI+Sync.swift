@@ -8,6 +8,7 @@ extension AccordAPI {
     func addSyncRoutes(to v1: RouterGroup<Context>) {
         v1.post("orgs/:org/sync/push") { request, context -> Response in
             try Self.checkProtocol(request)
+            try checkFields(request)
             let push = try await request.decodeJSON(as: PushRequest.self, context: context)
             let (response, org) = try await inOrganization(request, context) { tx, access in
                 (try await applier.push(push, access: access, in: tx), access.organization.id)
@@ -17,6 +18,7 @@ extension AccordAPI {
         }
         v1.get("orgs/:org/sync/pull") { request, context -> Response in
             try Self.checkProtocol(request)
+            try checkFields(request)
             let since = try Self.integer("since", in: request, default: 0, range: 0...Int64.max)
             let limit = try Self.integer("limit", in: request, default: Int64(SyncProtocol.defaultPullLimit), range: 1...Int64(SyncProtocol.maxPullLimit))
             let epoch = try request.uri.queryParameters.get("epoch").map { text in
@@ -39,6 +41,7 @@ extension AccordAPI {
         }
         v1.get("orgs/:org/sync/snapshot") { request, context -> Response in
             try Self.checkProtocol(request)
+            try checkFields(request)
             let identity = try context.requireIdentity()
             let reference = try context.parameters.require("org")
             // Membership is checked before the response starts, so a non-member gets a proper 404.
@@ -111,6 +114,21 @@ extension AccordAPI {
     }
 
     static let protocolHeader = HTTPField.Name(SyncProtocol.versionHeader)!
+    static let fieldsHeader = HTTPField.Name(SyncProtocol.fieldsHeader)!
+
+    /// A client that does not know fields this server's collections have would drop their values from its
+    /// replica, and its checksums would never match: it is told to update instead.
+    func checkFields(_ request: Request) throws {
+        guard let declared = request.headers[Self.fieldsHeader] else { return }
+        let unknown = catalog.fieldsUnknown(to: declared)
+        guard !unknown.isEmpty else { return }
+        let missing = unknown.keys.sorted().map { "\($0) (\(unknown[$0]!.joined(separator: ", ")))" }.joined(separator: "; ")
+        throw APIError(
+            .badRequest, code: "client_outdated",
+            message: "This client does not know fields the server's collections have: \(missing). Update the client to a version that knows them, then sync again; changes made meanwhile stay queued.",
+            details: ["needs": catalog.declaredFields]
+        )
+    }
 
     static func headers(contentType: String) -> HTTPFields {
         var headers: HTTPFields = [.contentType: contentType]

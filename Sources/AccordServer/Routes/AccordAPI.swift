@@ -17,6 +17,7 @@ public struct AccordAPI: Sendable {
     let memberships = MembershipService()
     let applier: MutationApplier
     let records: RecordService
+    let directory: DirectoryRecords
     let syncLog: SyncLog
     let notifier: ChangeNotifier
     let heads: HeadCache
@@ -34,6 +35,7 @@ public struct AccordAPI: Sendable {
         let path = WritePath(catalog: catalog)
         self.applier = MutationApplier(path: path)
         self.records = RecordService(path: path)
+        self.directory = DirectoryRecords(path: path)
         self.syncLog = SyncLog(catalog: catalog)
         let access = AccessCache()
         let heads = HeadCache()

@@ -159,3 +159,15 @@ struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+extension Catalog {
+    /// The built-in collections without the members and teams the server writes for every organization, for
+    /// tests of the sync engine that count seqs and records from an empty change log.
+    static let withoutDirectory: Catalog = {
+        do {
+            return try Catalog([.notes, .conflicts])
+        } catch {
+            preconditionFailure("\(error)")
+        }
+    }()
+}

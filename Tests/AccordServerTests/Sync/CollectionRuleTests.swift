@@ -90,6 +90,15 @@ struct CollectionRuleTests {
             #expect(inbox.map(\.code) == ["frozen"])
             #expect(inbox.first?.reason == frozen.warning?.reason, "the rejection in the inbox carries the rule's reason")
             #expect(try fran.replica.record("budgets", budget.id)?["amount"] == .int(100), "the refused amount is gone from the replica")
+
+            try await fran.replica.delete("freezes", try #require(fran.replica.records("freezes").first).id)
+            #expect(try await fran.sync().rejected == 0)
+            try await live.setTeams(["Finance"], of: sam.id, in: org.slug, token: token)
+            _ = try await samReplica.sync()
+            #expect(try samReplica.replica.record("members", sam.id)?["teams"] == .text(#"["Finance"]"#), "the directory syncs")
+            let joined = try await samReplica.replica.update("budgets", budget.id, ["amount": .int(6)])
+            #expect(joined.warning == nil, "the replica judges by the teams it synced, not the ones it was opened with")
+            #expect(try await samReplica.sync().rejected == 0)
         }
     }
 

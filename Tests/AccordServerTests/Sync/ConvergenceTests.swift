@@ -32,10 +32,10 @@ struct ConvergenceTests {
     @Test(.serialized, arguments: batches)
     func everyReplicaConvergesWithTheServer(seeds: Range<Int>) async throws {
         try await LiveServer.with { live in
-            let (token, _) = try await live.signup("dana@example.com")
+            let (token, dana) = try await live.signup("dana@example.com")
             for seed in seeds {
                 let org = try await live.createOrganization("seed-\(seed)", token: token)
-                var run = try ConvergenceRun(seed: UInt64(seed), live: live, token: token, org: org)
+                var run = try ConvergenceRun(seed: UInt64(seed), live: live, token: token, user: dana.id, org: org)
                 defer { run.remove() }
                 try await run.play()
                 try await run.settle()
@@ -56,16 +56,18 @@ struct ConvergenceRun {
     let seed: UInt64
     let live: LiveServer
     let token: String
+    let user: UUID
     let org: Organization
     var random: SeededGenerator
     var clients: [Client] = []
     var restarts = 0
     var crashes = 0
 
-    init(seed: UInt64, live: LiveServer, token: String, org: Organization) throws {
+    init(seed: UInt64, live: LiveServer, token: String, user: UUID, org: Organization) throws {
         self.seed = seed
         self.live = live
         self.token = token
+        self.user = user
         self.org = org
         random = SeededGenerator(seed: seed)
         for _ in 0..<ConvergenceTests.clients {
@@ -95,6 +97,7 @@ struct ConvergenceRun {
                 try await live.restart()
                 restarts += 1
             case 15..<16: try await pruneSomeHistory()
+            case 16..<18: try await changeTeams()
             default:
                 try await localOperation(index)
                 clients[index].operations += 1
@@ -128,6 +131,12 @@ struct ConvergenceRun {
         try clients[index].replica.close()
         clients[index].replica = try Replica(at: url, organization: org.id)
         crashes += 1
+    }
+
+    /// The member endpoints change who is in which team, which the server writes to `members` and `team_rosters`.
+    mutating func changeTeams() async throws {
+        let teams = StandardTeam.allCases.map(\.rawValue).filter { _ in Bool.random(using: &random) }
+        try await live.setTeams(teams, of: user, in: org.slug, token: token)
     }
 
     /// The server's retention drops old changes; replicas behind the horizon must resync by snapshot.
@@ -236,7 +245,11 @@ struct ConvergenceRun {
     func serverRecords() async throws -> [String: [UUID: RecordFields]] {
         let collected = RecordsBox()
         try await HTTPSyncTransport(server: live.url, token: token, organization: org.id).snapshot { line in
-            if case .record(let record) = line { collected.add(record) }
+            // Snapshots carry json values in PostgreSQL's spelling; replicas keep the canonical one.
+            if case .record(var record) = line, let schema = Catalog.builtIn.named(record.collection) {
+                record.fields = schema.canonical(record.fields)
+                collected.add(record)
+            }
         }
         return collected.records
     }

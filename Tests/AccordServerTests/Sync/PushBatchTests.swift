@@ -8,7 +8,7 @@ import Testing
 @Suite("Push batches")
 struct PushBatchTests {
     @Test func mutationsOfOneRecordInABatchBuildOnEachOther() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let token = try await server.acmeOwner()
             var client = SyncTestClient(server: server, token: token, org: "acme")
             let (kept, other) = (UUID(), UUID())
@@ -38,7 +38,7 @@ struct PushBatchTests {
     }
 
     @Test func concurrentPushesToOneOrganizationKeepItsChecksumsExact() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(catalog: .withoutDirectory) { server in
             let token = try await server.acmeOwner()
             let created = try await withThrowingTaskGroup(of: [(UUID, Int64, String)].self) { group in
                 for writer in 0..<6 {

@@ -46,7 +46,7 @@ private final class PokeBox: Sendable {
 @Suite("Realtime pokes", .timeLimit(.minutes(5)))
 struct RealtimeTests {
     @Test func aWriteOnOneInstancePokesAClientConnectedToAnother() async throws {
-        try await LiveServer.with { first in
+        try await LiveServer.with(catalog: .withoutDirectory) { first in
             try await first.withSecondInstance { second in
                 let (token, _) = try await first.signup("dana@example.com")
                 let org = try await first.createOrganization("acme", token: token)
@@ -64,7 +64,7 @@ struct RealtimeTests {
     }
 
     @Test func theListenerReconnectsAndPokesAgainAfterLosingItsConnection() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (token, org) = try await live.acme(owner: "dana@example.com")
             let writer = try TestReplica(live, token: token, org: org.id)
             defer { writer.remove() }
@@ -94,7 +94,7 @@ struct RealtimeTests {
     }
 
     @Test func streamsAnsweredFromTheCachesCarryTheSameEventsAsTheFirst() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (token, org) = try await live.acme(owner: "dana@example.com")
             let writer = try TestReplica(live, token: token, org: org.id)
             defer { writer.remove() }
@@ -118,7 +118,7 @@ struct RealtimeTests {
     }
 
     @Test func aStreamForARevokedTokenIsRefusedInTheUsualShape() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (token, org) = try await live.acme(owner: "dana@example.com")
             for _ in 0..<3 {
                 let stream = PokeCollector(HTTPSyncTransport(server: live.url, token: token, organization: org.id))
@@ -131,7 +131,7 @@ struct RealtimeTests {
     }
 
     @Test func aNewRequestOnAStreamingConnectionEndsTheStreamAndIsAnswered() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (token, _) = try await live.acme(owner: "dana@example.com")
             // The first connection's stream comes through the route, the later ones from the warm caches.
             for attempt in 1...3 {

@@ -16,7 +16,7 @@ struct TestReplica {
     ) throws {
         let url = file ?? FileManager.default.temporaryDirectory.appendingPathComponent("accord-replica-\(UUID()).sqlite")
         replica = try Replica(at: url, organization: org, catalog: catalog, actor: actor)
-        engine = SyncEngine(replica: replica, transport: transport ?? HTTPSyncTransport(server: live.url, token: token, organization: org))
+        engine = SyncEngine(replica: replica, transport: transport ?? HTTPSyncTransport(server: live.url, token: token, organization: org, catalog: catalog))
         engine.backoff = Backoff(initial: .milliseconds(5), maximum: .milliseconds(50), attempts: 6)
     }
 
@@ -36,7 +36,7 @@ struct TestReplica {
 @Suite("Replica sync against a live server", .timeLimit(.minutes(5)))
 struct ReplicaSyncTests {
     @Test func offlineEditsOnTwoReplicasMergeConflictAndResolve() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (token, user) = try await live.signup("dana@example.com")
             let org = try await live.createOrganization("acme", token: token)
             let a = try TestReplica(live, token: token, org: org.id)
@@ -93,7 +93,7 @@ struct ReplicaSyncTests {
     }
 
     @Test func aRejectedChangeWaitsInTheInboxAndCanBeRetriedOrDiscarded() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (owner, viewerUser, _, viewer) = try await Self.viewerReplica(live)
             defer { viewer.remove() }
             let id = try await viewer.replica.create("notes", ["title": .text("mine")]).id
@@ -112,7 +112,7 @@ struct ReplicaSyncTests {
     }
 
     @Test func aReplicaHoldingOnlyARejectionToReviewIsSetAsideNotDeleted() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (owner, viewerUser, org, viewer) = try await Self.viewerReplica(live)
             defer { viewer.remove() }
             try await viewer.replica.create("notes", ["title": .text("written at the booth")])
@@ -132,7 +132,7 @@ struct ReplicaSyncTests {
     }
 
     @Test func aReplicaReopenedAfterACrashStillHoldsItsOutbox() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (token, org) = try await live.acme(owner: "dana@example.com")
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("accord-crash-\(UUID()).sqlite")
             let before = try TestReplica(live, token: token, org: org.id, file: file)
@@ -168,7 +168,7 @@ struct ReplicaSyncTests {
     }
 
     @Test func aRemovedMemberLosesTheReplicaOnTheNextSync() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (replica, org, removeMember) = try await Self.syncedMemberReplica(live)
             try await removeMember()
             await #expect(throws: ClientError.accessLost(org.id.uuidString.lowercased())) { try await replica.sync() }
@@ -177,7 +177,7 @@ struct ReplicaSyncTests {
     }
 
     @Test func unsyncedWorkOfARemovedMemberIsSetAsideNotDeleted() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (replica, org, removeMember) = try await Self.syncedMemberReplica(live)
             let id = try await replica.replica.create("notes", ["title": .text("written on the plane")]).id
             try await removeMember()
@@ -196,7 +196,7 @@ struct ReplicaSyncTests {
     }
 
     @Test func aBacklogLargerThanTheServersBodyLimitIsPushedInSmallerBatches() async throws {
-        try await LiveServer.with(tune: { $0.maxBodySize = 64 << 10 }) { live in
+        try await LiveServer.with(tune: { $0.maxBodySize = 64 << 10 }, catalog: .withoutDirectory) { live in
             let (token, org) = try await live.acme(owner: "owner@example.com")
             let replica = try TestReplica(live, token: token, org: org.id)
             defer { replica.remove() }
@@ -209,7 +209,7 @@ struct ReplicaSyncTests {
     }
 
     @Test func aPushedEditStaysVisibleWhileEarlierPagesOfThePullArrive() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (token, org) = try await live.acme(owner: "owner@example.com")
             let a = try TestReplica(live, token: token, org: org.id)
             let b = try TestReplica(live, token: token, org: org.id)
@@ -235,7 +235,7 @@ struct ReplicaSyncTests {
     }
 
     @Test func eachFinishedSnapshotGivesItsPlaceBack() async throws {
-        try await LiveServer.with(tune: { $0.concurrentSnapshots = 1 }) { live in
+        try await LiveServer.with(tune: { $0.concurrentSnapshots = 1 }, catalog: .withoutDirectory) { live in
             let (token, org) = try await live.acme(owner: "owner@example.com")
             for _ in 0..<3 {
                 let replica = try TestReplica(live, token: token, org: org.id)
@@ -247,7 +247,7 @@ struct ReplicaSyncTests {
     }
 
     @Test func aNotFoundFromSomethingOtherThanTheServerKeepsTheReplica() async throws {
-        try await LiveServer.with { live in
+        try await LiveServer.with(catalog: .withoutDirectory) { live in
             let (token, org) = try await live.acme(owner: "owner@example.com")
             // An address with a wrong path prefix, as when the URL of another service behind the same host is used.
             let wrong = HTTPSyncTransport(server: live.url.appendingPathComponent("elsewhere"), token: token, organization: org.id)

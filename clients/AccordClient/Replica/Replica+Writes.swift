@@ -68,7 +68,7 @@ extension Replica {
     /// Why the server will probably refuse the change, judged as it will judge it: the member's role, then the
     /// collection's rules over this replica's records. Nil when they accept it or no member is known.
     private func warning(_ operation: MutationOperation, of id: UUID, _ fields: RecordFields, in schema: CollectionSchema) async throws -> Rejection? {
-        guard let actor else { return nil }
+        guard let actor = try currentActor() else { return nil }
         if let refusal = WritePolicy.roleRefusal(actor) { return refusal }
         guard !schema.rules.isEmpty else { return nil }
         let stored = try record(schema.name, id)
@@ -127,6 +127,16 @@ extension Replica {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM \(schema.quotedTable) ORDER BY id")).compactMap { row in
             UUID(uuidString: row["id"]).map { LocalRecord(id: $0, seq: row["_seq"], fields: schema.fields(of: row)) }
         }
+    }
+
+    /// The member as this replica's copy of the `members` collection last saw them, which is fresher than the
+    /// role and teams the session remembered when the replica was opened.
+    func currentActor() throws -> RuleActor? {
+        guard var actor else { return nil }
+        guard catalog.named(CollectionSchema.members.name) != nil, let me = try record(CollectionSchema.members.name, actor.userID) else { return actor }
+        if case .text(let role)? = me["role"], let known = MemberRole(rawValue: role) { actor.role = known }
+        if case .text(let teams)? = me["teams"], let names = try? ReplicaJSON.decode([String].self, teams) { actor.teams = Set(names) }
+        return actor
     }
 
     // MARK: - Building blocks, inside a write transaction

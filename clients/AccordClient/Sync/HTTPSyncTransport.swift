@@ -9,15 +9,18 @@ public struct HTTPSyncTransport: SyncTransport {
     public let server: URL
     let token: String
     let organization: UUID
+    /// The collections the replica keeps, whose fields every request declares.
+    let catalog: Catalog
     /// The longest snapshot line read: many times the largest record the declarations allow, and a bound on
     /// what a hostile server or proxy can make the client hold.
     static let maxSnapshotLine = 32 << 20
     static let maxEventLine = 64 << 10
 
-    public init(server: URL, token: String, organization: UUID) {
+    public init(server: URL, token: String, organization: UUID, catalog: Catalog = .builtIn) {
         self.server = server
         self.token = token
         self.organization = organization
+        self.catalog = catalog
     }
 
     private var base: String {
@@ -120,6 +123,7 @@ public struct HTTPSyncTransport: SyncTransport {
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: SyncProtocol.versionHeader, value: String(SyncProtocol.version))
+        request.headers.add(name: SyncProtocol.fieldsHeader, value: catalog.declaredFields)
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
