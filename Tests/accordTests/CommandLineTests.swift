@@ -1,4 +1,5 @@
 import AccordClient
+import AccordCore
 import Foundation
 import Testing
 
@@ -62,6 +63,27 @@ struct CommandLineTests {
         let clear = try Accord.run(["login", "http://accord.example.com:8080", "--email", "a@example.com"], home: home, input: "a password\n")
         #expect(clear.status == 2 && clear.standardError.contains("use https://accord.example.com:8080, or add --insecure"), "\(clear.standardError)")
 
+    }
+}
+
+extension CommandLineTests {
+    @Test func aChangeTheServerWillRefuseIsQueuedWithAWarningThatSaysWhy() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let home = workspace.directory.appendingPathComponent("home-viewer")
+        let accordHome = AccordHome(directory: home)
+        try accordHome.credentials.save(Credentials(server: URL(string: "http://127.0.0.1:1")!, email: "v@example.com", token: "acc_x", userID: UUID()))
+        let acme = KnownOrganization(id: UUID(), slug: "acme", name: "Acme", role: .viewer)
+        try accordHome.saveConfig(ClientConfig(defaultOrganization: acme.id, organizations: [acme]))
+
+        let queued = try Accord.run(["records", "notes", "new", "title=written at the booth"], home: home)
+        #expect(queued.status == 0, "\(queued.standardError)")
+        #expect(queued.standardOutput.contains("queued, 1 change waiting to sync"))
+        #expect(queued.standardError.hasPrefix("accord: warning: the server will probably refuse this change (forbidden): Your role is viewer"))
+        #expect(queued.standardError.contains("ask an owner or admin"))
+
+        let refused = try Accord.run(["records", "conflicts", "new", "status=open"], home: home)
+        #expect(refused.status == 1 && refused.standardError.contains("created by the server"), "a change no server takes is not queued")
     }
 }
 

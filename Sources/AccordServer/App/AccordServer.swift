@@ -1,6 +1,7 @@
 public import AccordCore
 public import Hummingbird
 public import Logging
+import Foundation
 import NIOCore
 public import PostgresNIO
 import ServiceLifecycle
@@ -14,6 +15,8 @@ public struct AccordServer: Sendable {
     public let logger: Logger
     /// The migration versions this start applied; empty when the database was already current.
     public let appliedMigrations: [Int]
+    /// Organizations made before the server kept members and teams as synced collections; filled in at start.
+    let missingDirectory: [UUID]
 
     /// Starts the embedded cluster when configured so, and applies pending migrations.
     /// `catalog` is what the server syncs; the migrator makes each collection's table match its declaration.
@@ -21,9 +24,12 @@ public struct AccordServer: Sendable {
         let setup = try DatabaseSetup.resolve(configuration, logger: logger)
         let migrations: [Migration]
         let applied: [Int]
+        let missingDirectory: [UUID]
         do {
             migrations = try Migration.bundled()
-            applied = try await Migrator(endpoint: setup.owner, migrations: migrations, catalog: catalog, logger: logger).migrate()
+            let migrator = Migrator(endpoint: setup.owner, migrations: migrations, catalog: catalog, logger: logger)
+            applied = try await migrator.migrate()
+            missingDirectory = try await migrator.organizationsMissingDirectory()
         } catch {
             setup.embedded?.stop()
             throw error
@@ -36,7 +42,7 @@ public struct AccordServer: Sendable {
                 configuration: configuration, catalog: catalog, database: database, listener: setup.application.connectionConfiguration,
                 knownMigrations: migrations.count, logger: logger
             ),
-            logger: logger, appliedMigrations: applied
+            logger: logger, appliedMigrations: applied, missingDirectory: missingDirectory
         )
     }
 
@@ -59,7 +65,10 @@ public struct AccordServer: Sendable {
             application.addServices(EmbeddedPostgresService(cluster: embedded))
         }
         application.addServices(client, api.notifier)
-        application.beforeServerStarts(perform: beforeStart)
+        application.beforeServerStarts { [api, missingDirectory, logger] in
+            try await api.backfillDirectories(missingDirectory, logger: logger)
+            try await beforeStart()
+        }
         return application
     }
 

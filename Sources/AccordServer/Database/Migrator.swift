@@ -45,6 +45,28 @@ public struct Migrator: Sendable {
         }
     }
 
+    /// The organizations whose `members` collection has no records yet: those made before the server kept
+    /// the directory as synced collections, which `AccordAPI.backfillDirectories` fills in. Read as the owner,
+    /// which sees every organization.
+    func organizationsMissingDirectory() async throws -> [UUID] {
+        guard catalog.named(CollectionSchema.members.name) != nil else { return [] }
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration, id: 0, logger: logger
+        )
+        do {
+            var missing: [UUID] = []
+            let rows = try await connection.query(
+                "SELECT o.id FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id) ORDER BY o.id", logger: logger
+            )
+            for try await id in rows.decode(UUID.self) { missing.append(id) }
+            try await connection.close()
+            return missing
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     private func migrate(on connection: PostgresConnection) async throws -> [Int] {
         // Held until the connection closes, which `migrate()` always does. Taken before creating the
         // bookkeeping table, because concurrent CREATE TABLE IF NOT EXISTS can still collide.

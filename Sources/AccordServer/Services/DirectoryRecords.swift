@@ -1,5 +1,6 @@
 import AccordCore
 import Foundation
+import Logging
 import PostgresNIO
 
 /// Keeps the `members` and `team_rosters` collections equal to the organization's memberships and teams, so
@@ -72,6 +73,23 @@ struct DirectoryRecords: Sendable {
 
     private static func jsonArray(_ values: [String]) throws -> String {
         CanonicalJSON.canonical(try SyncJSON.text(values)) ?? "[]"
+    }
+}
+
+extension AccordAPI {
+    /// Writes the members and team rosters of organizations made before the server kept them, as changes made
+    /// for one of each organization's owners.
+    func backfillDirectories(_ organizations: [UUID], logger: Logger) async throws {
+        for org in organizations {
+            let head = try await database.transaction(org: org, logger: logger) { tx -> Int64? in
+                guard let owner = try await tx.first(
+                    "SELECT user_id FROM memberships WHERE org_id = \(org) AND role = 'owner' ORDER BY created_at LIMIT 1", as: UUID.self
+                ) else { return nil }
+                return try await directory.reconcile(org: org, actor: RuleActor(userID: owner, role: .owner, origin: .server), in: tx)
+            }
+            if let head { heads.advance(org, to: head) }
+        }
+        if !organizations.isEmpty { logger.info("wrote the members and teams of organizations made before they synced", metadata: ["organizations": "\(organizations.count)"]) }
     }
 }
 
