@@ -41,4 +41,16 @@ struct CatalogTests {
         #expect(throws: CatalogError.self) { try Catalog.builtIn.adding(CollectionSchema.notes) }
         #expect(throws: CatalogError.self) { try Catalog([CollectionSchema.notes]) }
     }
+
+    @Test func addedFieldsComeLastSoTheirCountTellsAClientsVersion() throws {
+        let misplaced = CollectionSchema(name: "plays", fields: [FieldSchema("stop_on", .date, .lww, added: true), FieldSchema("name", .text, .lww)])
+        #expect(misplaced.declarationProblems == ["collection 'plays': field 'name' comes after a field added later; declare added fields last, in the order they were added"])
+        let grown = try Catalog.builtIn.adding(CollectionSchema(name: "plays", fields: [
+            FieldSchema("name", .text, .lww), FieldSchema("points", .integer, .lww, added: true), FieldSchema("stop_on", .date, .lww, added: true),
+        ]))
+        #expect(grown.fieldsUnknown(to: grown.declaredFields).isEmpty)
+        #expect(grown.fieldsUnknown(to: "notes=4;plays=1") == ["plays": ["points", "stop_on"]])
+        #expect(grown.fieldsUnknown(to: "notes=4") == [:], "a client without the collection keeps none of its records")
+        #expect(grown.fieldsUnknown(to: "garbage;plays=x") == [:])
+    }
 }

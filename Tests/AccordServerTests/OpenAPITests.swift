@@ -66,4 +66,11 @@ struct OpenAPITests {
             #expect(documented.map(Set.init) == Set(schema.fields.map(\.name)), "\(schema.name)_fields documents each field of \(schema.name)")
         }
     }
+
+    @Test func theProtocolsTableOfCollectionsIsTheCatalog() throws {
+        let text = try String(contentsOfFile: #filePath.replacingOccurrences(of: "Tests/AccordServerTests/OpenAPITests.swift", with: "docs/sync-protocol.md"), encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "## Collections and records").dropFirst().first?.components(separatedBy: "\n## ").first)
+        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { $0.split(separator: "`").dropFirst().first.map(String.init) }
+        #expect(rows == Catalog.builtIn.names, "docs/sync-protocol.md lists the built-in catalog's collections")
+    }
 }
