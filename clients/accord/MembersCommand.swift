@@ -12,21 +12,50 @@ struct MembersCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the members and their roles.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the members, their roles and teams: from the replica once it has synced them, so offline too."
+        )
 
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
             try await reporting {
-                let (connection, organization) = try options.connection()
-                let members = try await connection.members(of: organization.id.lowercasedText)
+                let organization = try options.organization()
+                var members = try localMembers(organization)
+                if members.isEmpty {
+                    let (connection, _) = try options.connection()
+                    members = try await connection.members(of: organization.id.lowercasedText).map {
+                        MemberRow(id: $0.user.id, email: $0.user.email, name: $0.user.name, role: $0.role.rawValue, teams: $0.teams.map(\.name))
+                    }
+                }
+                members.sort { ($0.name, $0.email) < ($1.name, $1.email) }
                 if options.json { return try printJSON(members) }
                 TableWriter.show(
                     [.literal("EMAIL"), .text("ROLE", minimum: 6), .text("NAME", minimum: 12, maximum: 40), .text("TEAMS", maximum: 40)],
-                    members.map { [$0.user.email, $0.role.rawValue, $0.user.name, $0.teams.map(\.name).joined(separator: ", ")] }
+                    members.map { [$0.email, $0.role, $0.name, $0.teams.joined(separator: ", ")] }
                 )
             }
         }
+
+        /// The members the replica synced; none before its first sync.
+        private func localMembers(_ organization: KnownOrganization) throws -> [MemberRow] {
+            let replica = try options.replica(for: organization)
+            defer { try? replica.close() }
+            return try replica.records(CollectionSchema.members.name).map { record in
+                func text(_ name: String) -> String { if case .text(let value)? = record.fields[name] { value } else { "" } }
+                let teams = (try? JSONDecoder().decode([String].self, from: Data(text("teams").utf8))) ?? []
+                return MemberRow(id: record.id, email: text("email"), name: text("name"), role: text("role"), teams: teams)
+            }
+        }
+    }
+
+    /// A member as the list shows them, from the replica or the server alike.
+    struct MemberRow: Encodable {
+        var id: UUID
+        var email: String
+        var name: String
+        var role: String
+        var teams: [String]
     }
 
     struct Add: AsyncParsableCommand {
