@@ -63,6 +63,7 @@ struct OutputLayoutTests {
             let notes = try place.run(["records", "notes"], lena)
             Layout.check(notes, width: place.width, rows: 2)
             #expect(!notes.contains("null"), "an empty subject shows nothing on \(place)")
+            #expect(notes.contains("Q3 MQL dip"), "the demo's notes came with the snapshot: \(notes)")
             #expect(notes.split(separator: "\n").first?.contains("PINNED") == true, "every field fits on \(place): \(notes)")
             #expect(notes.contains(String(id.prefix(8)) + "  "), "the short id is whole on \(place)")
 

@@ -15,6 +15,17 @@ public enum DemoData {
     static let consultant = Person(email: consultantEmail, name: "Dana Whitfield")
     static let acmeMarketer = Person(email: "marco@acme.example", name: "Marco Silva")
     static let globexFinance = Person(email: "sofia@globex.example", name: "Sofia Lindqvist")
+
+    /// Notes each client organization starts with, as the people there would write them.
+    static let notes: [String: [RecordFields]] = [
+        "acme": [
+            ["title": .text("Q3 MQL dip: the Lyon trade show was cancelled"), "body": .text("About 140 MQLs a quarter came from the show; the partner webinars replace part of them."), "pinned": .bool(true)],
+            ["title": .text("Sales and Marketing count MQLs differently"), "body": .text("Marketing counts form fills; Sales counts only leads that match the ICP. Propose one definition.")],
+        ],
+        "globex": [
+            ["title": .text("Pipeline excludes renewals from this quarter on"), "body": .text("Finance asked for new business only; renewals are reported beside it."), "pinned": .bool(true)],
+        ],
+    ]
 }
 
 extension AccordAPI {
@@ -43,6 +54,12 @@ extension AccordAPI {
                 )
             }
             try await directoryChanged(client.slug, as: identity, logger: logger)
+            for fields in DemoData.notes[client.slug] ?? [] {
+                let (org, head) = try await organizations.inOrganization(client.slug, as: identity, logger: logger) { tx, access in
+                    (access.organization.id, try await records.write(FollowUp(.create, "notes", UUID(), fields), ifMatch: nil, access: access, in: tx).head)
+                }
+                heads.advance(org, to: head)
+            }
         }
         return true
     }
