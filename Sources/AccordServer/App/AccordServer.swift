@@ -35,7 +35,7 @@ public struct AccordServer: Sendable {
             throw error
         }
         let client = PostgresClient(configuration: setup.application.clientConfiguration, backgroundLogger: logger)
-        let database = Database(client: client, assumesApplicationRole: setup.assumesApplicationRole)
+        let database = Database(client: client, assumesApplicationRole: setup.assumesApplicationRole, timeouts: configuration.databaseTimeouts)
         return AccordServer(
             configuration: configuration, setup: setup, client: client,
             api: AccordAPI(

@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var loginLimits: LoginLimits
     /// Snapshots that may stream at once; each holds a database connection while it does.
     public var concurrentSnapshots: Int
+    /// How long a request's statements, lock waits and idle moments inside a transaction may last.
+    public var databaseTimeouts = DatabaseTimeouts()
 
     public init(
         databaseURL: String? = nil,
@@ -82,6 +84,26 @@ public struct ServerConfiguration: Sendable {
         guard maxBodySize >= 1024 else { throw ConfigurationError("ACCORD_BODY_LIMIT is \(maxBodySize) bytes; use at least 1024") }
         guard concurrentSnapshots >= 1 else { throw ConfigurationError("ACCORD_SNAPSHOT_LIMIT is \(concurrentSnapshots); use at least 1") }
         guard (4...31).contains(bcryptCost) else { throw ConfigurationError("ACCORD_BCRYPT_COST is \(bcryptCost); use 4-31") }
+    }
+}
+
+/// Bounds on what one request may hold in PostgreSQL, so a slow query, a wait behind a lock or a transaction
+/// left open cannot tie up the connections every other request needs. Snapshots set their own statement limit.
+public struct DatabaseTimeouts: Sendable {
+    public var statement: Duration
+    public var lock: Duration
+    public var idleInTransaction: Duration
+
+    public init(statement: Duration = .seconds(30), lock: Duration = .seconds(10), idleInTransaction: Duration = .seconds(60)) {
+        self.statement = statement
+        self.lock = lock
+        self.idleInTransaction = idleInTransaction
+    }
+
+    /// The settings as PostgreSQL reads them: milliseconds, as text.
+    var settings: (statement: String, lock: String, idleInTransaction: String) {
+        func millis(_ duration: Duration) -> String { String(duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000) }
+        return (millis(statement), millis(lock), millis(idleInTransaction))
     }
 }
 

@@ -8,10 +8,12 @@ public struct Database: Sendable {
     public let client: PostgresClient
     /// Connected with the owner's login, switch to the application role per transaction so RLS applies.
     let assumesApplicationRole: Bool
+    let timeouts: DatabaseTimeouts
 
-    public init(client: PostgresClient, assumesApplicationRole: Bool) {
+    public init(client: PostgresClient, assumesApplicationRole: Bool, timeouts: DatabaseTimeouts = DatabaseTimeouts()) {
         self.client = client
         self.assumesApplicationRole = assumesApplicationRole
+        self.timeouts = timeouts
     }
 
     /// Runs `body` in one transaction scoped to `user` and `org` with `SET LOCAL` semantics, which end with
@@ -30,7 +32,7 @@ public struct Database: Sendable {
             try await connection.query(isolation.begin, logger: logger)
             do {
                 let transaction = Transaction(connection: connection, logger: logger)
-                try await transaction.scope(user: user, org: org, role: assumesApplicationRole ? "accord_app" : nil)
+                try await transaction.scope(user: user, org: org, role: assumesApplicationRole ? "accord_app" : nil, timeouts: timeouts)
                 let result = try await body(transaction)
                 try await connection.query("COMMIT", logger: logger)
                 return result
@@ -72,36 +74,30 @@ public struct Transaction: Sendable {
     public let connection: PostgresConnection
     public let logger: Logger
 
-    /// Sets the tenant and user that RLS policies read, and the role when the login is not the application's
-    /// own; local to this transaction.
-    public func scope(user: UUID?, org: UUID?, role: String? = nil) async throws {
+    /// Sets the tenant and user that RLS policies read, the role when the login is not the application's own,
+    /// and the transaction's timeouts; all local to this transaction.
+    public func scope(user: UUID?, org: UUID?, role: String? = nil, timeouts: DatabaseTimeouts = DatabaseTimeouts()) async throws {
         let (user, org) = (user?.uuidString ?? "", org?.uuidString ?? "")
-        if let role {
-            _ = try await rows(ScopeAsRoleStatement(user: user, org: org, role: role))
-        } else {
-            _ = try await rows(ScopeStatement(user: user, org: org))
-        }
+        // An empty role leaves the login's own in place.
+        _ = try await rows(ScopeStatement(user: user, org: org, role: role ?? "", settings: timeouts.settings))
     }
 
     private struct ScopeStatement: PostgresPreparedStatement {
         typealias Row = ()
-        static let sql = "SELECT set_config('accord.user_id', $1, true), set_config('accord.org_id', $2, true)"
-        var user: String
-        var org: String
-
-        func makeBindings() throws -> PostgresBindings { PostgresBindings(user, org) }
-
-        func decodeRow(_ row: PostgresRow) throws -> Row {}
-    }
-
-    private struct ScopeAsRoleStatement: PostgresPreparedStatement {
-        typealias Row = ()
-        static let sql = "SELECT set_config('accord.user_id', $1, true), set_config('accord.org_id', $2, true), set_config('role', $3, true)"
+        static let sql = """
+            SELECT set_config('accord.user_id', $1, true), set_config('accord.org_id', $2, true),
+                   CASE WHEN $3 <> '' THEN set_config('role', $3, true) END,
+                   set_config('statement_timeout', $4, true), set_config('lock_timeout', $5, true),
+                   set_config('idle_in_transaction_session_timeout', $6, true)
+            """
         var user: String
         var org: String
         var role: String
+        var settings: (statement: String, lock: String, idleInTransaction: String)
 
-        func makeBindings() throws -> PostgresBindings { PostgresBindings(user, org, role) }
+        func makeBindings() throws -> PostgresBindings {
+            PostgresBindings(user, org, role, settings.statement, settings.lock, settings.idleInTransaction)
+        }
 
         func decodeRow(_ row: PostgresRow) throws -> Row {}
     }

@@ -36,6 +36,14 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return .invalid(error)
         case let error as HTTPError:
             return translate(error, request: request)
+        case let error as PSQLError where ["57014", "55P03"].contains(error.serverInfo?[.sqlState]):
+            // The statement or lock timeout: the database is busy, and the request changed nothing.
+            context.logger.warning("request ran out of database time: \(error.serverInfo?[.message] ?? "")", metadata: ["hb.request.id": "\(context.id)"])
+            return APIError(
+                .serviceUnavailable, code: "busy",
+                message: "The server is busy and gave up waiting for the database; nothing was changed. Try again in a moment.",
+                headers: [.retryAfter: "2"]
+            )
         default:
             context.logger.error("unexpected error: \(String(reflecting: error))", metadata: ["hb.request.id": "\(context.id)"])
             return APIError(

@@ -133,6 +133,18 @@ final class LiveServer: Sendable {
         guard response.status == .noContent || response.status == .ok else { throw TestFailure("remove member answered \(response.status)") }
     }
 
+    /// The status and body `method path` answers for `token`, sending `json` as the body.
+    func answer(_ method: String, _ path: String, token: String, json: String) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url.appendingPathComponent(path).absoluteString)
+        request.method = .init(rawValue: method)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: json))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), String(buffer: body))
+    }
+
     /// The HTTP status `method path` answers for `token`.
     func status(_ method: String, _ path: String, token: String) async throws -> Int {
         var request = HTTPClientRequest(url: url.appendingPathComponent(path).absoluteString)
