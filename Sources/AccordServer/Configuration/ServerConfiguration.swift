@@ -80,6 +80,17 @@ public struct ServerConfiguration: Sendable {
         maxBodySize = accord.int(forKey: "body.limit", default: defaults.maxBodySize)
         bcryptCost = accord.int(forKey: "bcrypt.cost", default: defaults.bcryptCost)
         concurrentSnapshots = accord.int(forKey: "snapshot.limit", default: defaults.concurrentSnapshots)
+        let limits = defaults.databaseTimeouts
+        func seconds(_ key: ConfigKey, _ variable: String, _ fallback: Duration) throws(ConfigurationError) -> Duration {
+            let value = accord.int(forKey: key, default: Int(fallback.components.seconds))
+            guard value >= 1 else { throw ConfigurationError("\(variable) is \(value); use a number of seconds, at least 1") }
+            return .seconds(value)
+        }
+        databaseTimeouts = DatabaseTimeouts(
+            statement: try seconds("statement.timeout", "ACCORD_STATEMENT_TIMEOUT", limits.statement),
+            lock: try seconds("lock.timeout", "ACCORD_LOCK_TIMEOUT", limits.lock),
+            idleInTransaction: try seconds("idle.transaction.timeout", "ACCORD_IDLE_TRANSACTION_TIMEOUT", limits.idleInTransaction)
+        )
         guard (0...65535).contains(port) else { throw ConfigurationError("ACCORD_PORT is \(port); use 1-65535, or 0 for any free port") }
         guard maxBodySize >= 1024 else { throw ConfigurationError("ACCORD_BODY_LIMIT is \(maxBodySize) bytes; use at least 1024") }
         guard concurrentSnapshots >= 1 else { throw ConfigurationError("ACCORD_SNAPSHOT_LIMIT is \(concurrentSnapshots); use at least 1") }

@@ -1,0 +1,18 @@
+import AccordServer
+import Configuration
+import Testing
+
+@Suite("Server settings")
+struct ServerConfigurationTests {
+    func configuration(_ values: [AbsoluteConfigKey: ConfigValue]) throws -> ServerConfiguration {
+        try ServerConfiguration(reader: ConfigReader(providers: [InMemoryProvider(name: "test", values: values)]))
+    }
+
+    @Test func databaseTimeoutsAreSecondsWithSafeDefaults() throws {
+        let defaults = try configuration([:]).databaseTimeouts
+        #expect(defaults.statement == .seconds(30) && defaults.lock == .seconds(10) && defaults.idleInTransaction == .seconds(60))
+        let set = try configuration([["accord", "lock", "timeout"]: ConfigValue(.int(3), isSecret: false)]).databaseTimeouts
+        #expect(set.lock == .seconds(3) && set.statement == .seconds(30))
+        #expect(throws: ConfigurationError.self) { try configuration([["accord", "statement", "timeout"]: ConfigValue(.int(0), isSecret: false)]) }
+    }
+}
