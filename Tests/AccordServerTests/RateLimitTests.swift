@@ -53,4 +53,24 @@ struct RateLimitTests {
             }
         }
     }
+
+    @Test func oneAddressSignsUpOnlyItsShareOfAccountsAndConcurrentSignupsCannotSlipPast() async throws {
+        try await TestServer.with(loginLimits: LoginLimits(signupsPerAddress: 3)) { server in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<6 {
+                    group.addTask {
+                        try await server.send(.post, "/v1/auth/signup", json: SignupRequest(email: "user\(index)@example.com", password: "correct horse battery", name: "User"))
+                            .status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 3, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 3, "\(statuses)")
+            let refused = try await server.send(.post, "/v1/auth/signup", json: SignupRequest(email: "late@example.com", password: "correct horse battery", name: "Late"))
+            #expect(try refused.error.code == "rate_limited")
+            #expect(try refused.error.details["scope"] == "signup")
+            #expect(refused.headers[.retryAfter] != nil)
+        }
+    }
 }

@@ -118,15 +118,18 @@ public struct DatabaseTimeouts: Sendable {
     }
 }
 
-/// How many failed logins are allowed in a window before login answers 429.
+/// How many failed logins, and signups, are allowed in a window before the server answers 429.
 public struct LoginLimits: Sendable {
     public var window: Duration
     public var perAccount: Int
     public var perAddress: Int
+    /// Accounts one address may sign up in a window.
+    public var signupsPerAddress: Int
 
-    public init(window: Duration = .seconds(15 * 60), perAccount: Int = 5, perAddress: Int = 30) {
+    public init(window: Duration = .seconds(15 * 60), perAccount: Int = 5, perAddress: Int = 30, signupsPerAddress: Int = 25) {
         self.window = window
         self.perAccount = perAccount
         self.perAddress = perAddress
+        self.signupsPerAddress = signupsPerAddress
     }
 }

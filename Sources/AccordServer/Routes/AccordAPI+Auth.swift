@@ -9,7 +9,9 @@ extension AccordAPI {
                 throw APIError.forbidden("Sign-up is by invitation on this server; ask its administrator for an account.")
             }
             let body = try await request.decodeJSON(as: SignupRequest.self, context: context)
-            let user = try await accounts.createUser(email: body.email, password: body.password, name: body.name, logger: context.logger)
+            let user = try await accounts.createUser(
+                email: body.email, password: body.password, name: body.name, address: context.remoteAddress ?? "unknown", logger: context.logger
+            )
             let issued = try await accounts.issueToken(
                 for: user, kind: .session, name: "signup", lifetime: AccountService.sessionLifetime, logger: context.logger
             )

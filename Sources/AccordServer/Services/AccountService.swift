@@ -24,10 +24,16 @@ public struct AccountService: Sendable {
     }
 
     /// Creates a user; 409 when the email is taken.
-    public func createUser(email rawEmail: String, password: String, name rawName: String, logger: Logger) async throws -> UserSummary {
+    /// Makes an account. A signup from `address` counts towards that address's limit; the password is hashed
+    /// last, once the email is known to be free, so refused signups cost no hashing.
+    public func createUser(email rawEmail: String, password: String, name rawName: String, address: String? = nil, logger: Logger) async throws -> UserSummary {
         let email = try Validators.email(rawEmail)
         let name = try Validators.name(rawName)
         try Validators.password(password)
+        if let address { try await rateLimiter.admitSignup(address: address, logger: logger) }
+        if try await user(email: email, logger: logger) != nil {
+            throw APIError.conflict("email_taken", "An account with \(email) already exists; log in instead.", details: ["field": "email"])
+        }
         let hash = try await hasher.hash(password)
         let user = UserSummary(id: UUID(), email: email, name: name)
         do {
