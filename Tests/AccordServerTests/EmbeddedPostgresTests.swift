@@ -37,4 +37,26 @@ struct EmbeddedPostgresTests {
         #expect(result.token.hasPrefix("acc_"))
         #expect(!cluster.isRunning)
     }
+
+    /// Root's home directory is the usual place on a fresh machine, and the `postgres` account cannot enter it.
+    @Test(.enabled(if: getuid() == 0, "only root hands the cluster to the postgres account"))
+    func asRootInAPrivateHomeTheClusterMovesWhereThePostgresAccountCanReachIt() async throws {
+        let home = URL(fileURLWithPath: "/tmp/accord-private-home-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let configuration = ServerConfiguration(dataDirectory: home.appendingPathComponent(".accord"), bcryptCost: 4)
+        let first = try await AccordServer.prepare(configuration, logger: testLogger)
+        let cluster = try #require(first.setup.embedded)
+        defer {
+            try? FileManager.default.removeItem(at: home)
+            try? FileManager.default.removeItem(at: cluster.dataDirectory.deletingLastPathComponent())
+        }
+        #expect(cluster.dataDirectory.path.hasPrefix("/var/lib/accord/clusters/"), "\(cluster.dataDirectory.path)")
+        #expect(FileManager.default.fileExists(atPath: cluster.dataDirectory.appendingPathComponent("PG_VERSION").path))
+        try await first.withDatabase { _ in }
+
+        let second = try await AccordServer.prepare(configuration, logger: testLogger)
+        #expect(second.setup.embedded?.dataDirectory.path == cluster.dataDirectory.path, "a later start finds the same cluster")
+        #expect(second.appliedMigrations.isEmpty)
+        try await second.withDatabase { _ in }
+    }
 }

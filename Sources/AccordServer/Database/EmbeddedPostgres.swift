@@ -20,21 +20,48 @@ public struct EmbeddedPostgres: Sendable {
     let logger: Logger
     private let runner = CommandRunner()
 
+    /// Where clusters live whose data directory the `postgres` account cannot reach, such as one under root's
+    /// own home directory: one folder per requested directory, so a later start finds the same cluster.
+    static let reachableRoot = URL(fileURLWithPath: "/var/lib/accord/clusters")
+
     /// Finds the PostgreSQL programs and decides where the cluster lives; starts nothing.
     public init(dataDirectory: URL, logger: Logger) throws {
-        self.dataDirectory = dataDirectory.standardizedFileURL
+        let requested = dataDirectory.standardizedFileURL
         self.logger = logger
         self.binDirectory = try Self.findBinDirectory()
         self.clusterUser = getuid() == 0 ? "postgres" : nil
+        self.dataDirectory = clusterUser.map { Self.placement(of: requested, reachableBy: $0, runner: CommandRunner(), logger: logger) } ?? requested
         let socketInDataDirectory = self.dataDirectory.appendingPathComponent(".s.PGSQL.\(Self.port)").path
         // A unix socket path is limited to about 107 bytes; a deep data directory falls back to /tmp.
         if socketInDataDirectory.utf8.count < 100 {
             socketDirectory = self.dataDirectory
         } else {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in self.dataDirectory.path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            socketDirectory = URL(fileURLWithPath: "/tmp/accord-pg-\(String(hash, radix: 16))")
+            socketDirectory = URL(fileURLWithPath: "/tmp/accord-pg-\(Self.digest(self.dataDirectory.path))")
         }
+    }
+
+    /// `requested`, unless the cluster's account could not reach it (a parent it may not traverse) and no
+    /// cluster is there yet: then a folder of its own under `reachableRoot`, named after `requested`.
+    static func placement(of requested: URL, reachableBy account: String, runner: CommandRunner, logger: Logger) -> URL {
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: requested.appendingPathComponent("PG_VERSION").path) { return requested }
+        var existing = requested.deletingLastPathComponent()
+        while !fileManager.fileExists(atPath: existing.path), existing.path != "/" { existing = existing.deletingLastPathComponent() }
+        // Directories made later get the default mode, so reaching the nearest existing one is enough.
+        guard runner.status("/bin/sh", ["-c", "cd \"$1\"", "sh", existing.path], as: account) != 0 else { return requested }
+        let moved = reachableRoot.appendingPathComponent(digest(requested.path)).appendingPathComponent("postgres")
+        logger.notice(
+            "the \(account) account cannot reach \(requested.path), so the embedded PostgreSQL cluster lives at \(moved.path)",
+            metadata: ["requested": "\(requested.path)", "data": "\(moved.path)"]
+        )
+        return moved
+    }
+
+    /// A short stable name for a path (FNV-1a, in hexadecimal).
+    static func digest(_ path: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
     }
 
     /// The owner role's endpoint, which runs migrations.
