@@ -66,7 +66,10 @@ struct WritePath: Sendable {
         let changes = !result.accepted.isEmpty || result.deletes || result.restores
         guard changes || result.outcome != .applied else { return .success(Written(outcome: .applied)) }
 
-        let decision = try await WritePolicy.judge(Self.ruleInput(mutation, result, stored: stored, schema: schema, actor: actor, view: view))
+        // Most collections declare no rules; their changes skip building the rules' view of the record.
+        let decision = schema.rules.isEmpty
+            ? RuleDecision.accept
+            : try await WritePolicy.judge(Self.ruleInput(mutation, result, stored: stored, schema: schema, actor: actor, view: view))
         if let rejection = decision.rejection { return .failure(rejection) }
         result.accepted.merge(schema.canonical(decision.stamps)) { $1 }
         guard !decision.followUps.isEmpty else {
