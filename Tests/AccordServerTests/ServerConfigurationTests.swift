@@ -15,4 +15,11 @@ struct ServerConfigurationTests {
         #expect(set.lock == .seconds(3) && set.statement == .seconds(30))
         #expect(throws: ConfigurationError.self) { try configuration([["accord", "statement", "timeout"]: ConfigValue(.int(0), isSecret: false)]) }
     }
+
+    @Test func noProxyHeaderIsTrustedUnlessOneIsNamed() throws {
+        #expect(try configuration([:]).trustedProxyHeader == nil)
+        let key: AbsoluteConfigKey = ["accord", "trusted", "proxy", "header"]
+        #expect(try configuration([key: ConfigValue(.string("X-Real-IP"), isSecret: false)]).trustedProxyHeader == "X-Real-IP")
+        #expect(throws: ConfigurationError.self) { try configuration([key: ConfigValue(.string("not a header"), isSecret: false)]) }
+    }
 }

@@ -1,4 +1,5 @@
 public import Configuration
+import HTTPTypes
 public import Foundation
 public import Logging
 
@@ -30,6 +31,9 @@ public struct ServerConfiguration: Sendable {
     public var concurrentSnapshots: Int
     /// How long a request's statements, lock waits and idle moments inside a transaction may last.
     public var databaseTimeouts = DatabaseTimeouts()
+    /// The header a reverse proxy in front of the server sets to the client's address (`X-Forwarded-For`,
+    /// `X-Real-IP`); nil trusts no header, so a client cannot pick the address its limits are counted against.
+    public var trustedProxyHeader: String?
 
     public init(
         databaseURL: String? = nil,
@@ -80,6 +84,10 @@ public struct ServerConfiguration: Sendable {
         maxBodySize = accord.int(forKey: "body.limit", default: defaults.maxBodySize)
         bcryptCost = accord.int(forKey: "bcrypt.cost", default: defaults.bcryptCost)
         concurrentSnapshots = accord.int(forKey: "snapshot.limit", default: defaults.concurrentSnapshots)
+        trustedProxyHeader = accord.string(forKey: "trusted.proxy.header").flatMap { $0.isEmpty ? nil : $0 }
+        if let header = trustedProxyHeader, HTTPField.Name(header) == nil {
+            throw ConfigurationError("ACCORD_TRUSTED_PROXY_HEADER is \(header), which is not a header name; use one like X-Forwarded-For")
+        }
         let limits = defaults.databaseTimeouts
         func seconds(_ key: ConfigKey, _ variable: String, _ fallback: Duration) throws(ConfigurationError) -> Duration {
             let value = accord.int(forKey: key, default: Int(fallback.components.seconds))
@@ -119,17 +127,29 @@ public struct DatabaseTimeouts: Sendable {
 }
 
 /// How many failed logins, and signups, are allowed in a window before the server answers 429.
+///
+/// An address that fails `perAddress` times waits for the window to pass. An account is never shut out: after
+/// `perAccount` failures each further attempt waits twice as long as the one before, up to `longestAccountWait`,
+/// so guessing slows to a crawl while the rightful user, who knows the password, gets in after one wait.
 public struct LoginLimits: Sendable {
     public var window: Duration
     public var perAccount: Int
     public var perAddress: Int
+    public var longestAccountWait: Duration
     /// Accounts one address may sign up in a window.
     public var signupsPerAddress: Int
+    /// The time the limits are counted in; tests pass their own.
+    public var clock: @Sendable () -> Date
 
-    public init(window: Duration = .seconds(15 * 60), perAccount: Int = 5, perAddress: Int = 30, signupsPerAddress: Int = 25) {
+    public init(
+        window: Duration = .seconds(15 * 60), perAccount: Int = 5, perAddress: Int = 30, longestAccountWait: Duration = .seconds(60),
+        signupsPerAddress: Int = 25, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.window = window
         self.perAccount = perAccount
         self.perAddress = perAddress
+        self.longestAccountWait = longestAccountWait
         self.signupsPerAddress = signupsPerAddress
+        self.clock = clock
     }
 }

@@ -10,7 +10,7 @@ extension AccordAPI {
             }
             let body = try await request.decodeJSON(as: SignupRequest.self, context: context)
             let user = try await accounts.createUser(
-                email: body.email, password: body.password, name: body.name, address: context.remoteAddress ?? "unknown", logger: context.logger
+                email: body.email, password: body.password, name: body.name, address: clientAddress(of: request, context: context), logger: context.logger
             )
             let issued = try await accounts.issueToken(
                 for: user, kind: .session, name: "signup", lifetime: AccountService.sessionLifetime, logger: context.logger
@@ -20,7 +20,7 @@ extension AccordAPI {
         v1.post("auth/login") { request, context -> IssuedToken in
             let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
             return try await accounts.login(
-                email: body.email, password: body.password, address: context.remoteAddress ?? "unknown", logger: context.logger
+                email: body.email, password: body.password, address: clientAddress(of: request, context: context), logger: context.logger
             )
         }
     }

@@ -23,7 +23,6 @@ public struct AccountService: Sendable {
         self.rateLimiter = LoginRateLimiter(database: database, limits: configuration.loginLimits)
     }
 
-    /// Creates a user; 409 when the email is taken.
     /// Makes an account. A signup from `address` counts towards that address's limit; the password is hashed
     /// last, once the email is known to be free, so refused signups cost no hashing.
     public func createUser(email rawEmail: String, password: String, name rawName: String, address: String? = nil, logger: Logger) async throws -> UserSummary {
@@ -49,15 +48,14 @@ public struct AccountService: Sendable {
     /// Checks the password and issues a session token, within the login rate limits.
     public func login(email rawEmail: String, password: String, address: String, logger: Logger) async throws -> IssuedToken {
         let email = try Validators.email(rawEmail)
-        try await rateLimiter.check(email: email, address: address, logger: logger)
+        let attempt = try await rateLimiter.admitLogin(email: email, address: address, logger: logger)
         let found = try await database.transaction(logger: logger) { tx in
             try await tx.first("SELECT id, email, name, password_hash FROM users WHERE lower(email) = \(email)", as: (UUID, String, String, String).self)
         }
         guard try await hasher.verify(password, against: found?.3), case let (id, storedEmail, name, _)? = found else {
-            try await rateLimiter.recordFailure(email: email, address: address, logger: logger)
             throw APIError(.unauthorized, code: "invalid_credentials", message: "The email or password is wrong.")
         }
-        try await rateLimiter.recordSuccess(email: email, logger: logger)
+        try await rateLimiter.recordSuccess(email: email, attempt: attempt, logger: logger)
         let user = UserSummary(id: id, email: storedEmail, name: name)
         return try await issueToken(for: user, kind: .session, name: "login", lifetime: Self.sessionLifetime, logger: logger)
     }

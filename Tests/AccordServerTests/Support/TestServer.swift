@@ -18,12 +18,13 @@ struct TestServer {
         loginLimits: LoginLimits = LoginLimits(),
         maxBodySize: Int = 8 << 20,
         catalog: Catalog = .builtIn,
+        adjust: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (TestServer) async throws -> Void
     ) async throws {
         try await TestDatabase.with { database in
-            let server = try await AccordServer.prepare(
-                database.configuration(loginLimits: loginLimits, maxBodySize: maxBodySize), catalog: catalog, logger: testLogger
-            )
+            var configuration = database.configuration(loginLimits: loginLimits, maxBodySize: maxBodySize)
+            adjust(&configuration)
+            let server = try await AccordServer.prepare(configuration, catalog: catalog, logger: testLogger)
             try await server.application().test(.router) { client in
                 try await body(TestServer(client: client, server: server, database: database))
             }
