@@ -103,6 +103,26 @@ struct SyncPushPullTests {
             #expect(gap.status == .conflict)
             #expect(try gap.error.code == "mutation_gap")
             #expect(try gap.error.details["expected"] == "5")
+            #expect(try gap.error.details["from"] == "9")
+        }
+    }
+
+    @Test func aDifferentMutationUnderAnIdAlreadyUsedIsRefusedNotAnsweredWithTheOldOutcome() async throws {
+        try await TestServer.with(catalog: .withoutDirectory) { server in
+            let token = try await server.acmeOwner()
+            var client = SyncTestClient(server: server, token: token, org: "acme")
+            let first = client.mutation(.create, UUID(), ["title": .text("before the backup")], base: 0)
+            let second = client.mutation(.create, UUID(), ["title": .text("after the backup")], base: 0)
+            #expect(try await client.pushed([first, second]).map(\.outcome) == [.applied, .applied])
+
+            var restored = second
+            restored.fields = ["title": .text("written after the restore")]
+            let reused = try await client.push([first, restored])
+            #expect(reused.status == .conflict)
+            #expect(try reused.error.code == "mutation_reused")
+            #expect(try reused.error.details["expected"] == "3" && reused.error.details["from"] == "2")
+            #expect(try await client.pull().changes.count == 2, "nothing of the refused batch was applied")
+            #expect(try await client.pushed([first, second]).map(\.outcome) == [.applied, .applied], "a true retry still gets its outcomes")
         }
     }
 
@@ -235,12 +255,16 @@ struct SyncPushPullTests {
                 client.mutation(.create, UUID(), ["title": .text("hi")], base: 0, in: "kpis"),
             ])
             #expect(results.map(\.outcome) == [.rejected, .rejected])
-            #expect(results.map(\.code) == ["forbidden", "unknown_collection"])
+            #expect(results.map(\.code) == ["forbidden", "forbidden"], "a viewer's push is refused whole, before anything else is judged")
             #expect(results[0].reason?.contains("viewer") == true)
 
             var ownerClient = SyncTestClient(server: server, token: owner, org: "acme")
-            let conflictCreate = try await ownerClient.pushed([ownerClient.mutation(.create, UUID(), ["status": .text("open")], base: 0, in: "conflicts")])
-            #expect(conflictCreate.first?.code == "server_managed")
+            let refused = try await ownerClient.pushed([
+                ownerClient.mutation(.create, UUID(), ["status": .text("open")], base: 0, in: "conflicts"),
+                ownerClient.mutation(.create, UUID(), ["title": .text("hi")], base: 0, in: "kpis"),
+                ownerClient.mutation(.create, UUID(), ["title": .text("hi")], base: 0),
+            ])
+            #expect(refused.map(\.code) == ["server_managed", "unknown_collection", nil], "the queue moves on past refusals")
         }
     }
 

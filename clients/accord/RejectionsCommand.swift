@@ -25,7 +25,7 @@ struct RejectionsCommand: AsyncParsableCommand {
                 guard !rejections.isEmpty else { return print("No rejected changes.") }
                 for rejected in rejections {
                     let record = "\(rejected.collection)/\(rejected.recordID.lowercasedText.prefix(8))"
-                    print("\(rejected.mutationID)  \(rejected.operation.rawValue) \(record)  \(Terminal.dim(Terminal.age(rejected.rejectedAt)))")
+                    print("\(rejected.id)  \(rejected.operation.rawValue) \(record)  \(Terminal.dim(Terminal.age(rejected.rejectedAt)))")
                     for line in Wrapping.lines("\(rejected.code): \(rejected.reason)", width: Terminal.width - 4) { print("    " + Terminal.red(line)) }
                 }
                 print(Terminal.dim("accord rejections retry <id> [field=value ...] or accord rejections discard <id>"))
@@ -50,7 +50,7 @@ struct RejectionsCommand: AsyncParsableCommand {
                 defer { try? replica.close() }
                 let rejected = try replica.rejection(id)
                 let schema = try replica.catalog.named(rejected.collection).orThrow("unknown collection \(rejected.collection)")
-                try replica.retryRejection(rejected.mutationID, edits: try FieldAssignments.parse(edits, for: schema))
+                try replica.retryRejection(rejected.id, edits: try FieldAssignments.parse(edits, for: schema))
                 try printQueued(replica, "retrying \(rejected.operation.rawValue) of \(rejected.collection)/\(rejected.recordID.lowercasedText.prefix(8))")
             }
         }
@@ -69,7 +69,7 @@ struct RejectionsCommand: AsyncParsableCommand {
                 let replica = try options.openReplica()
                 defer { try? replica.close() }
                 let rejected = try replica.rejection(id)
-                try replica.discardRejection(rejected.mutationID)
+                try replica.discardRejection(rejected.id)
                 print("Discarded the rejected \(rejected.operation.rawValue) of \(rejected.collection)/\(rejected.recordID.lowercasedText.prefix(8)).")
             }
         }

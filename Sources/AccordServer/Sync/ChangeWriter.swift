@@ -17,6 +17,8 @@ struct ChangeWriter {
         var client: UUID
         var lastApplied: Int64
         var outcomes: [MutationResult]
+        /// `MutationDigest` of each outcome's mutation, in the same order.
+        var digests: [String]
     }
 
     let org: UUID
@@ -71,9 +73,9 @@ struct ChangeWriter {
         typealias Row = ()
         static let sql = """
             WITH recorded AS (
-                INSERT INTO mutation_outcomes (org_id, client_id, mutation_id, outcome, seq, result)
-                SELECT $1, $2, id, outcome, NULLIF(seq, -1), result::jsonb
-                FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[]) AS batch (id, outcome, seq, result)
+                INSERT INTO mutation_outcomes (org_id, client_id, mutation_id, outcome, seq, result, digest)
+                SELECT $1, $2, id, outcome, NULLIF(seq, -1), result::jsonb, digest
+                FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[], $26::text[]) AS batch (id, outcome, seq, result, digest)
             ), progressed AS (
                 UPDATE sync_clients SET last_mutation_id = $7, last_push_at = now() WHERE org_id = $1 AND client_id = $2
             ), logged AS (
@@ -109,7 +111,7 @@ struct ChangeWriter {
             // Arrays cannot carry nulls here: -1 stands for a missing seq (a rejection) or mutation id, and empty
             // text for a missing actor or client.
             let uuid = { (id: UUID?) in id?.uuidString.lowercased() ?? "" }
-            var bindings = PostgresBindings(capacity: 25)
+            var bindings = PostgresBindings(capacity: 26)
             bindings.append(org)
             // No client matches a null id, so a server-made batch records no progress.
             bindings.append(progress?.client)
@@ -136,6 +138,7 @@ struct ChangeWriter {
             bindings.append(sums.map(\.rows))
             bindings.append("\(org.uuidString.lowercased()):\(head)")
             bindings.append(poke)
+            bindings.append(progress?.digests ?? [])
             return bindings
         }
 

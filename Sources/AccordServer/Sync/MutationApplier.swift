@@ -4,12 +4,21 @@ import PostgresNIO
 
 /// Takes a client's push: skips what it already applied, hands each new mutation to the write path, and
 /// records each outcome and the client's progress, all in the caller's transaction.
+///
+/// Each outcome is stored with a digest of its mutation. A mutation sent again under an id the client already
+/// used is answered with the stored outcome only when it is the same mutation; a different one means the
+/// replica lost part of its history, and the push is refused with `mutation_reused` and the id to renumber
+/// the outbox from, so the new edits are applied instead of being taken for old ones.
 struct MutationApplier: Sendable {
     let path: WritePath
     var catalog: Catalog { path.catalog }
 
     func push(_ request: PushRequest, access: OrganizationAccess, in tx: Transaction) async throws -> PushResponse {
         try Self.checkOrder(request.mutations)
+        let actor = access.actor(.member)
+        if let refusal = WritePolicy.roleRefusal(actor) {
+            return try await refuseWithoutWriting(request, refusal, access: access, in: tx)
+        }
         let org = access.organization.id
         var (lastApplied, head) = try await begin(request.clientID, access: access, in: tx)
         var writer = ChangeWriter(org: org, lockedHead: head, in: tx)
@@ -17,19 +26,20 @@ struct MutationApplier: Sendable {
         var newOutcomes: [MutationResult] = []
         var prefetched = try await prefetch(request.mutations.filter { $0.mutationID > lastApplied }, org: org, in: tx)
         let view = ServerRecordView(catalog: catalog, org: org, tx: tx)
-        let actor = access.actor(.member)
+        var digests: [String] = []
         for mutation in request.mutations {
             if mutation.mutationID <= lastApplied {
-                results.append(try await recordedOutcome(of: mutation, client: request.clientID, org: org, in: tx))
+                results.append(try await recordedOutcome(of: mutation, client: request.clientID, lastApplied: lastApplied, org: org, in: tx))
                 continue
             }
             guard mutation.mutationID == lastApplied + 1 else {
                 throw APIError.conflict(
                     "mutation_gap",
-                    "Mutation \(mutation.mutationID) arrived but the server expects \(lastApplied + 1) next from this client; push the outbox from \(lastApplied + 1) in order.",
-                    details: ["expected": String(lastApplied + 1)]
+                    "Mutation \(mutation.mutationID) arrived but the server expects \(lastApplied + 1) next from this client; renumber the outbox from \(lastApplied + 1) and push again.",
+                    details: ["expected": String(lastApplied + 1), "from": String(mutation.mutationID)]
                 )
             }
+            digests.append(try MutationDigest.of(mutation))
             // Only a record's first mutation in the batch may use the prefetched state; later ones load what it wrote.
             let known = prefetched.removeValue(forKey: RecordKey(collection: mutation.collection, id: mutation.recordID))
             let result: MutationResult
@@ -45,7 +55,7 @@ struct MutationApplier: Sendable {
             results.append(result)
             lastApplied = mutation.mutationID
         }
-        try await writer.finish(ChangeWriter.ClientProgress(client: request.clientID, lastApplied: lastApplied, outcomes: newOutcomes))
+        try await writer.finish(ChangeWriter.ClientProgress(client: request.clientID, lastApplied: lastApplied, outcomes: newOutcomes, digests: digests))
         return PushResponse(results: results, head: writer.head)
     }
 
@@ -66,9 +76,7 @@ struct MutationApplier: Sendable {
         guard let (owner, last, head) = try await tx.rows(BeginStatement(org: org, client: clientID, user: access.userID)).first else {
             throw APIError.organizationNotFound(org.uuidString.lowercased())
         }
-        guard owner == access.userID else {
-            throw APIError.forbidden("Client \(clientID.uuidString.lowercased()) belongs to another user; each replica pushes under its own client id.")
-        }
+        guard owner == access.userID else { throw Self.foreignClient(clientID) }
         return (last, head)
     }
 
@@ -94,13 +102,48 @@ struct MutationApplier: Sendable {
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
-    private func recordedOutcome(of mutation: Mutation, client: UUID, org: UUID, in tx: Transaction) async throws -> MutationResult {
-        guard let text = try await tx.first(
-            "SELECT result::text FROM mutation_outcomes WHERE org_id = \(org) AND client_id = \(client) AND mutation_id = \(mutation.mutationID)",
-            as: String.self
+    /// A push by a member whose role may change nothing writes nothing: no client is registered, no lock taken
+    /// and no outcome stored. Mutations the client already pushed get their stored outcomes; new ones are
+    /// refused with the role's reason, and the client, which takes them off its outbox, renumbers the ones it
+    /// pushes once it may write again.
+    private func refuseWithoutWriting(_ request: PushRequest, _ refusal: Rejection, access: OrganizationAccess, in tx: Transaction) async throws -> PushResponse {
+        let org = access.organization.id
+        let registered = try await tx.first(
+            "SELECT user_id, last_mutation_id FROM sync_clients WHERE org_id = \(org) AND client_id = \(request.clientID)", as: (UUID, Int64).self
+        )
+        if let (owner, _) = registered, owner != access.userID { throw Self.foreignClient(request.clientID) }
+        let lastApplied = registered?.1 ?? 0
+        var results: [MutationResult] = []
+        for mutation in request.mutations {
+            if mutation.mutationID <= lastApplied {
+                results.append(try await recordedOutcome(of: mutation, client: request.clientID, lastApplied: lastApplied, org: org, in: tx))
+            } else {
+                results.append(MutationResult(mutationID: mutation.mutationID, outcome: .rejected, code: refusal.code, reason: refusal.reason))
+            }
+        }
+        let head = try await tx.first("SELECT last_seq FROM sync_heads WHERE org_id = \(org)", as: Int64.self) ?? Int64(0)
+        return PushResponse(results: results, head: head)
+    }
+
+    private static func foreignClient(_ client: UUID) -> APIError {
+        APIError.forbidden("Client \(client.uuidString.lowercased()) belongs to another user; each replica pushes under its own client id.")
+    }
+
+    /// The outcome stored for a mutation the client pushed before, provided it is the same mutation.
+    private func recordedOutcome(of mutation: Mutation, client: UUID, lastApplied: Int64, org: UUID, in tx: Transaction) async throws -> MutationResult {
+        guard let (text, digest) = try await tx.first(
+            "SELECT result::text, digest FROM mutation_outcomes WHERE org_id = \(org) AND client_id = \(client) AND mutation_id = \(mutation.mutationID)",
+            as: (String, String?).self
         ) else {
-            // Applied before outcomes were kept, or pruned: the effect stands, so report it as applied.
+            // Applied before outcomes were kept: the effect stands, so report it as applied.
             return MutationResult(mutationID: mutation.mutationID, outcome: .applied)
+        }
+        if let digest, digest != (try MutationDigest.of(mutation)) {
+            throw APIError.conflict(
+                "mutation_reused",
+                "Mutation \(mutation.mutationID) is not the mutation this client pushed under that id before: the replica has lost part of its history (restored from a backup, or cut off by a crash). Renumber the outbox from \(lastApplied + 1) and push again.",
+                details: ["expected": String(lastApplied + 1), "from": String(mutation.mutationID)]
+            )
         }
         return try SyncJSON.decode(MutationResult.self, text)
     }

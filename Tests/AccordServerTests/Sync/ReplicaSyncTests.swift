@@ -103,7 +103,7 @@ struct ReplicaSyncTests {
             #expect(rejection.code == "forbidden" && rejection.recordID == id)
             #expect(try viewer.replica.record("notes", id) == nil, "the refused create is no longer shown as if it were stored")
             try await live.setRole(.editor, of: viewerUser.id, in: "acme", token: owner)
-            try viewer.replica.retryRejection(rejection.mutationID, edits: ["title": .text("mine, again")])
+            try viewer.replica.retryRejection(rejection.id, edits: ["title": .text("mine, again")])
             let retried = try await viewer.sync()
             #expect(retried.applied == 1 && retried.rejected == 0)
             #expect(try viewer.replica.record("notes", id)?["title"] == .text("mine, again"))

@@ -38,7 +38,7 @@ extension Replica {
 
     /// The rejected change whose mutation id is `reference`.
     public func rejection(_ reference: String) throws -> RejectedChange {
-        guard let id = Int64(reference), let rejected = try rejections().first(where: { $0.mutationID == id }) else {
+        guard let id = Int64(reference), let rejected = try rejections().first(where: { $0.id == id }) else {
             throw ClientError.notFound("there is no rejected change '\(reference)'; run accord rejections")
         }
         return rejected

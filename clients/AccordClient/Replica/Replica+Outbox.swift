@@ -4,6 +4,8 @@ import GRDB
 
 /// A local change the server refused, kept until the user retries or discards it.
 public struct RejectedChange: Sendable, Codable, Equatable {
+    /// The rejection's own number, which `accord rejections` shows.
+    public var id: Int64
     public var mutationID: Int64
     public var collection: String
     public var recordID: UUID
@@ -38,7 +40,7 @@ extension Replica {
                 try db.cachedStatement(sql: "DELETE FROM outbox WHERE mutation_id = ?").execute(arguments: [result.mutationID])
                 guard result.outcome == .rejected, let mutation = byID[result.mutationID] else { continue }
                 try db.cachedStatement(sql: """
-                        INSERT OR REPLACE INTO rejections (mutation_id, collection, record_id, operation, fields, code, reason, rejected_at)
+                        INSERT INTO rejections (mutation_id, collection, record_id, operation, fields, code, reason, rejected_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """).execute(arguments: [
                         mutation.mutationID, mutation.collection, mutation.recordID.uuidString.lowercased(), mutation.operation.rawValue,
@@ -46,6 +48,22 @@ extension Replica {
                         ReplicaJSON.now(),
                     ])
             }
+        }
+    }
+
+    /// Gives the pending mutations from `first` on the ids from `expected` on, in the same order, and hands out
+    /// ids after them next: the server has applied everything before `expected` from this replica, and nothing
+    /// it has under the ids being replaced is one of these mutations.
+    func renumberPending(from first: Int64, to expected: Int64) throws {
+        try pool.write { db in
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT mutation_id FROM outbox WHERE mutation_id >= ? ORDER BY mutation_id"), arguments: [first])
+            // Negative ids first, so no renumbered row ever meets one that has not moved yet.
+            try db.execute(sql: "UPDATE outbox SET mutation_id = -mutation_id WHERE mutation_id >= ?", arguments: [first])
+            for (offset, id) in ids.enumerated() {
+                try db.cachedStatement(sql: "UPDATE outbox SET mutation_id = ? WHERE mutation_id = ?").execute(arguments: [expected + Int64(offset), -id])
+            }
+            let next = max(expected + Int64(ids.count), try Int64.fetchOne(db, sql: "SELECT coalesce(max(mutation_id), 0) + 1 FROM outbox") ?? 1)
+            try db.execute(sql: "UPDATE sync_state SET next_mutation_id = ?", arguments: [next])
         }
     }
 
@@ -62,9 +80,9 @@ extension Replica {
 
     public func rejections() throws -> [RejectedChange] {
         try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM rejections ORDER BY mutation_id")).map { row in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM rejections ORDER BY id")).map { row in
                 RejectedChange(
-                    mutationID: row["mutation_id"], collection: row["collection"], recordID: UUID(uuidString: row["record_id"]) ?? UUID(),
+                    id: row["id"], mutationID: row["mutation_id"], collection: row["collection"], recordID: UUID(uuidString: row["record_id"]) ?? UUID(),
                     operation: MutationOperation(rawValue: row["operation"]) ?? .update,
                     fields: try ReplicaJSON.decode(RecordFields.self, row["fields"]), code: row["code"], reason: row["reason"],
                     rejectedAt: ReplicaJSON.date(row["rejected_at"]) ?? Date()
@@ -74,17 +92,17 @@ extension Replica {
     }
 
     /// Drops a rejected change for good.
-    public func discardRejection(_ mutationID: Int64) throws {
+    public func discardRejection(_ id: Int64) throws {
         try pool.write { db in
-            try db.cachedStatement(sql: "DELETE FROM rejections WHERE mutation_id = ?").execute(arguments: [mutationID])
-            guard db.changesCount > 0 else { throw ClientError.notFound("there is no rejected change \(mutationID)") }
+            try db.cachedStatement(sql: "DELETE FROM rejections WHERE id = ?").execute(arguments: [id])
+            guard db.changesCount > 0 else { throw ClientError.notFound("there is no rejected change \(id)") }
         }
     }
 
     /// Queues a rejected change again as a new mutation, with `edits` applied over its fields.
-    public func retryRejection(_ mutationID: Int64, edits: RecordFields = [:]) throws {
-        guard let rejected = try rejections().first(where: { $0.mutationID == mutationID }) else {
-            throw ClientError.notFound("there is no rejected change \(mutationID)")
+    public func retryRejection(_ id: Int64, edits: RecordFields = [:]) throws {
+        guard let rejected = try rejections().first(where: { $0.id == id }) else {
+            throw ClientError.notFound("there is no rejected change \(id)")
         }
         let fields = rejected.fields.merging(edits) { $1 }
         let schema = try self.schema(rejected.collection)
@@ -93,7 +111,7 @@ extension Replica {
             let key = rejected.recordID.uuidString.lowercased()
             let base = try Self.ensureShadow(key, schema, db)
             try Self.enqueue(rejected.operation, collection: schema.name, id: key, fields: checked, base: base, db)
-            try db.cachedStatement(sql: "DELETE FROM rejections WHERE mutation_id = ?").execute(arguments: [mutationID])
+            try db.cachedStatement(sql: "DELETE FROM rejections WHERE id = ?").execute(arguments: [id])
             try Self.rebuildShadowed(db, catalog: catalog, caughtUp: false)
         }
         notifyLocalWrite()

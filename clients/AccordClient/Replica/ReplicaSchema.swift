@@ -59,6 +59,27 @@ enum ReplicaSchema {
         migrator.registerMigration("snapshot batches count their own rows") { db in
             for schema in catalog.collections { try ReplicaChecksums.reinstall(for: schema, in: db) }
         }
+        // Mutation ids may be handed out again when the outbox is renumbered to follow the server, so a
+        // rejection needs an id of its own; the old ones keep their number.
+        migrator.registerMigration("rejections keyed by their own id") { db in
+            try db.execute(sql: """
+                CREATE TABLE rejections_keyed (
+                    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                    mutation_id INTEGER NOT NULL,
+                    collection  TEXT NOT NULL,
+                    record_id   TEXT NOT NULL,
+                    operation   TEXT NOT NULL,
+                    fields      TEXT NOT NULL,
+                    code        TEXT NOT NULL,
+                    reason      TEXT NOT NULL,
+                    rejected_at TEXT NOT NULL
+                );
+                INSERT INTO rejections_keyed (id, mutation_id, collection, record_id, operation, fields, code, reason, rejected_at)
+                    SELECT mutation_id, mutation_id, collection, record_id, operation, fields, code, reason, rejected_at FROM rejections;
+                DROP TABLE rejections;
+                ALTER TABLE rejections_keyed RENAME TO rejections;
+                """)
+        }
         return migrator
     }
 

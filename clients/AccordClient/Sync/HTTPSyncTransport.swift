@@ -142,6 +142,11 @@ public struct HTTPSyncTransport: SyncTransport {
             case (410, _): throw SyncError.resyncRequired
             case (404, "organization_not_found"): throw SyncError.accessLost
             case (500..., _), (429, _): throw SyncError.transient("HTTP \(status)")
+            case (409, "mutation_gap"?), (409, "mutation_reused"?):
+                if let from = error?.details["from"].flatMap(Int64.init), let expected = error?.details["expected"].flatMap(Int64.init) {
+                    throw SyncError.outOfStep(from: from, expected: expected, message: error?.message ?? "HTTP 409")
+                }
+                throw SyncError.refused(status: status, code: error?.code ?? "http_409", message: error?.message ?? "HTTP 409")
             default: throw SyncError.refused(status: status, code: error?.code ?? "http_\(status)", message: error?.message ?? "HTTP \(status)")
             }
         }

@@ -59,6 +59,7 @@ public struct SyncEngine: Sendable {
     private func push(_ summary: inout SyncSummary, progress: (@Sendable (SyncProgress) -> Void)?) async throws {
         var limit = pushBatchSize
         var total: Int64?
+        var renumbered = false
         while true {
             let batch = try replica.pendingBatch(limit: limit)
             guard !batch.isEmpty else { return }
@@ -72,6 +73,13 @@ public struct SyncEngine: Sendable {
             } catch SyncError.refused(413, _, _) where batch.count > 1 {
                 // Long texts made the batch larger than the server's body limit: send fewer at a time.
                 limit = batch.count / 2
+                continue
+            } catch SyncError.outOfStep(let from, let expected, let message) {
+                // Once is enough to follow the server; a second time in one round means something else is wrong.
+                guard !renumbered else { throw SyncError.refused(status: 409, code: "out_of_step", message: message) }
+                renumbered = true
+                try replica.renumberPending(from: from, to: expected)
+                summary.renumbered = true
                 continue
             }
             try replica.acknowledge(response.results, of: batch)

@@ -16,8 +16,11 @@ public struct SyncSummary: Sendable, Codable, Equatable {
     public var cursor: Int64 = 0
     /// Whether the replica's running checksums disagreed with the server's and were counted again from its rows.
     public var recountedChecksums = false
+    /// Whether the outbox was renumbered to follow the server: the replica had lost part of its history, or
+    /// had changes refused before the server kept count of them.
+    public var renumbered = false
 
-    // The recount is this round's diagnostic, not part of the summary kept in the replica.
+    // The recount and the renumbering are this round's diagnostics, not part of the summary kept in the replica.
     private enum CodingKeys: String, CodingKey {
         case pushed, applied, merged, conflicts, rejected, pulled, snapshotRecords, verified, cursor
     }

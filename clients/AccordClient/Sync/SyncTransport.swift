@@ -21,13 +21,16 @@ public enum SyncError: Error, Equatable, CustomStringConvertible {
     case accessLost
     /// A 4xx the request itself caused, with the server's message.
     case refused(status: Int, code: String, message: String)
+    /// The outbox's mutation ids no longer follow what the server has from this replica: pending mutations
+    /// from `from` on are to be renumbered from `expected`.
+    case outOfStep(from: Int64, expected: Int64, message: String)
 
     public var description: String {
         switch self {
         case .transient(let reason): "the server could not be reached (\(reason)); local changes are kept and will sync later"
         case .resyncRequired: "the server can no longer serve this replica's cursor; a snapshot is needed"
         case .accessLost: "the organization is gone or you are no longer a member"
-        case .refused(_, _, let message): message
+        case .refused(_, _, let message), .outOfStep(_, _, let message): message
         }
     }
 }
