@@ -22,4 +22,15 @@ struct ServerConfigurationTests {
         #expect(try configuration([key: ConfigValue(.string("X-Real-IP"), isSecret: false)]).trustedProxyHeader == "X-Real-IP")
         #expect(throws: ConfigurationError.self) { try configuration([key: ConfigValue(.string("not a header"), isSecret: false)]) }
     }
+
+    @Test func connectionsIdleOutAndStreamsAreCappedByDefault() throws {
+        let defaults = try configuration([:])
+        #expect(defaults.idleTimeout == .seconds(60) && defaults.streamLimits == StreamLimits(total: 10_000, perUser: 16))
+        let set = try configuration([
+            ["accord", "idle", "timeout"]: ConfigValue(.int(5), isSecret: false),
+            ["accord", "streams", "per", "user"]: ConfigValue(.int(3), isSecret: false),
+        ])
+        #expect(set.idleTimeout == .seconds(5) && set.streamLimits.perUser == 3 && set.streamLimits.total == 10_000)
+        #expect(throws: ConfigurationError.self) { try configuration([["accord", "stream", "limit"]: ConfigValue(.int(0), isSecret: false)]) }
+    }
 }

@@ -2,6 +2,7 @@ public import AccordCore
 public import Hummingbird
 public import Logging
 import Foundation
+import HummingbirdCore
 import NIOCore
 public import PostgresNIO
 import ServiceLifecycle
@@ -51,10 +52,15 @@ public struct AccordServer: Sendable {
         beforeStart: @escaping @Sendable () async throws -> Void = {},
         onListening: @escaping @Sendable (String) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let (notifier, access, heads) = (api.notifier, api.access, api.heads)
+        let (notifier, access, heads, idleTimeout, logger) = (api.notifier, api.access, api.heads, configuration.idleTimeout, logger)
+        // The idle timeout is kept ahead of the stream handler, where it sees every request and every response
+        // part, the streams' included: Hummingbird's own would see a stream's connection as idle and close it.
+        let handlers: @Sendable () -> [any RemovableChannelHandler] = {
+            [HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger), EventStreamHandler(notifier: notifier, access: access, heads: heads)]
+        }
         var application = Application(
             router: api.buildRouter(),
-            server: .http1(configuration: .init(additionalChannelHandlers: [EventStreamHandler(notifier: notifier, access: access, heads: heads)])),
+            server: .http1(configuration: .init(additionalChannelHandlers: handlers())),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
             onServerRunning: { channel in
                 await onListening("http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")

@@ -42,6 +42,10 @@ final class AccessCache: Sendable {
         fileprivate let generation: UInt64
     }
 
+    /// Advances whenever the cache is cleared, which is whenever access changed; a realtime stream reads it
+    /// before its access is checked and compares it when it subscribes.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
     func ticket() -> Ticket? {
         state.withLock { $0.trusted ? Ticket(generation: $0.generation) : nil }
     }

@@ -34,6 +34,10 @@ public struct ServerConfiguration: Sendable {
     /// The header a reverse proxy in front of the server sets to the client's address (`X-Forwarded-For`,
     /// `X-Real-IP`); nil trusts no header, so a client cannot pick the address its limits are counted against.
     public var trustedProxyHeader: String?
+    /// How long a connection may sit without a request in progress (or in the middle of sending one) before
+    /// the server closes it; open realtime streams are not idle.
+    public var idleTimeout: Duration = .seconds(60)
+    public var streamLimits = StreamLimits()
 
     public init(
         databaseURL: String? = nil,
@@ -84,6 +88,15 @@ public struct ServerConfiguration: Sendable {
         maxBodySize = accord.int(forKey: "body.limit", default: defaults.maxBodySize)
         bcryptCost = accord.int(forKey: "bcrypt.cost", default: defaults.bcryptCost)
         concurrentSnapshots = accord.int(forKey: "snapshot.limit", default: defaults.concurrentSnapshots)
+        idleTimeout = .seconds(accord.int(forKey: "idle.timeout", default: Int(defaults.idleTimeout.components.seconds)))
+        streamLimits = StreamLimits(
+            total: accord.int(forKey: "stream.limit", default: defaults.streamLimits.total),
+            perUser: accord.int(forKey: "streams.per.user", default: defaults.streamLimits.perUser)
+        )
+        guard idleTimeout >= .seconds(1) else { throw ConfigurationError("ACCORD_IDLE_TIMEOUT is \(idleTimeout.components.seconds); use a number of seconds, at least 1") }
+        guard streamLimits.total >= 1, streamLimits.perUser >= 1 else {
+            throw ConfigurationError("ACCORD_STREAM_LIMIT and ACCORD_STREAMS_PER_USER are \(streamLimits.total) and \(streamLimits.perUser); use at least 1")
+        }
         trustedProxyHeader = accord.string(forKey: "trusted.proxy.header").flatMap { $0.isEmpty ? nil : $0 }
         if let header = trustedProxyHeader, HTTPField.Name(header) == nil {
             throw ConfigurationError("ACCORD_TRUSTED_PROXY_HEADER is \(header), which is not a header name; use one like X-Forwarded-For")

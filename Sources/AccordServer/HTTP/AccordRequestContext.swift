@@ -8,6 +8,8 @@ public struct Identity: Sendable {
     public var tokenID: UUID
     public var email: String
     public var name: String
+    /// When the token stops working; realtime streams opened with it end then.
+    public var expiresAt: Date? = nil
 }
 
 /// The request context of every Accord route.
@@ -15,6 +17,8 @@ public struct AccordRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthenticationMiddleware` on the routes that need a user.
     public var identity: Identity?
+    /// The access cache's generation from before the identity was checked, for a realtime stream to compare.
+    var accessGeneration: UInt64 = 0
     /// The client's address without the port, for per-address rate limits.
     public let remoteAddress: String?
     /// Set from the configuration by `RequestLimitsMiddleware` before any body is read.

@@ -60,10 +60,12 @@ extension AccordAPI {
         v1.get("orgs/:org/sync/events") { request, context -> Response in
             try Self.checkProtocol(request)
             let (org, head) = try await currentHead(request, context)
+            let identity = try context.requireIdentity()
+            try notifier.streams.admit(identity.userID)
             // `EventStreamHandler` keeps the response open after this first event and writes the ones that follow.
             var headers = Self.headers(contentType: "text/event-stream")
             headers[.cacheControl] = "no-cache"
-            headers[EventStreamHandler.mark] = EventStreamHandler.mark(org: org, head: head)
+            headers[EventStreamHandler.mark] = EventStreamHandler.mark(org: org, head: head, identity: identity, checkedAt: context.accessGeneration)
             let first = ByteBuffer(string: "retry: 2000\n\n" + Self.sse(.poke(head)))
             // A streamed body, so the response has no length and can go on.
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in

@@ -41,7 +41,9 @@ public struct AccordAPI: Sendable {
         let heads = HeadCache()
         self.heads = heads
         self.access = access
-        self.notifier = ChangeNotifier(connection: listener, database: database, access: access, heads: heads, logger: logger)
+        self.notifier = ChangeNotifier(
+            connection: listener, database: database, access: access, heads: heads, limits: configuration.streamLimits, logger: logger
+        )
         self.snapshotGate = SnapshotGate(capacity: configuration.concurrentSnapshots)
         self.database = database
         self.knownMigrations = knownMigrations

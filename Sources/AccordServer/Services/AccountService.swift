@@ -105,7 +105,7 @@ public struct AccountService: Sendable {
             as: (UUID, UUID, String, String, Date?).self, logger: logger
         )
         guard let (tokenID, userID, email, name, expiresAt) = row else { return nil }
-        let identity = Identity(userID: userID, tokenID: tokenID, email: email, name: name)
+        let identity = Identity(userID: userID, tokenID: tokenID, email: email, name: name, expiresAt: expiresAt)
         cache.remember(identity, expiresAt: expiresAt, forTokenHash: hash, ticket: ticket)
         return identity
     }

@@ -27,53 +27,73 @@ final class ChangeNotifier: Service, Sendable {
     private let access: AccessCache
     private let heads: HeadCache
     private let logger: Logger
-    private let subscribers = Mutex<Subscribers>(Subscribers())
+    let streams: StreamRegistry
     /// The listener's open connection, closed on shutdown: a task waiting for notifications is not reliably
     /// woken by cancellation alone, and stopping must never wait on one.
     private let listening = Mutex<PostgresConnection?>(nil)
+    private let now: @Sendable () -> Date
 
-    init(connection: PostgresConnection.Configuration, database: Database, access: AccessCache, heads: HeadCache, logger: Logger) {
+    init(
+        connection: PostgresConnection.Configuration, database: Database, access: AccessCache, heads: HeadCache, limits: StreamLimits,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+    ) {
         self.connection = connection
         self.database = database
         self.access = access
         self.heads = heads
+        self.streams = StreamRegistry(limits: limits)
+        self.now = now
         self.logger = logger
     }
 
-    /// Where one subscriber's events go: `send` delivers an event, `end` closes the stream (on shutdown).
-    struct Sink: Sendable {
-        var send: @Sendable (SyncEvent) -> Void
-        var end: @Sendable () -> Void
-    }
-
-    private struct Subscribers {
-        var sinks: [UUID: [UUID: Sink]] = [:]
-        /// The latest seq each organization's notifications reported, for a stream that subscribes after it.
-        var latest: [UUID: Int64] = [:]
-    }
-
-    /// Sends `org`'s events to `sink` until `unsubscribe`. A stream that opened at `head` is poked at once when
-    /// a change arrived between reading that head and subscribing.
-    func subscribe(to org: UUID, openedAt head: Int64, sink: Sink) -> UUID {
-        let id = UUID()
-        let missed = subscribers.withLock { subscribers -> Int64? in
-            subscribers.sinks[org, default: [:]][id] = sink
-            return subscribers.latest[org].flatMap { $0 > head ? $0 : nil }
+    /// Sends `org`'s events to `sink` until `unsubscribe`, or until the holder's access ends. `checkedAt` is the
+    /// access cache's generation from before the holder's access was checked: when access changed since, the
+    /// change may be the holder's and its notification found no stream to end yet, so the access is checked again.
+    /// A stream that opened at `head` is poked at once when a change arrived between reading that head and
+    /// subscribing.
+    func subscribe(to org: UUID, openedAt head: Int64, holder: StreamRegistry.Holder, checkedAt: UInt64, sink: StreamRegistry.Sink) -> UUID {
+        let (id, missed) = streams.add(sink, holder: holder, to: org, openedAt: head)
+        // After adding: a change cleared the cache either before this (the generation shows it) or after (and
+        // then its notification finds the stream).
+        if access.generation != checkedAt {
+            Task { await self.recheck(org, streams: [(id, holder, sink)]) }
         }
         if let missed { sink.send(.poke(missed)) }
         return id
     }
 
-    func unsubscribe(_ id: UUID, from org: UUID) {
-        subscribers.withLock { subscribers in
-            subscribers.sinks[org]?[id] = nil
-            if subscribers.sinks[org]?.isEmpty == true { subscribers.sinks[org] = nil }
+    /// Ends those of `org`'s `streams` whose token or membership is no longer live; when that cannot be read,
+    /// ends them all, and the clients' reconnections are checked afresh.
+    private func recheck(_ org: UUID, streams candidates: [StreamRegistry.Entry]) async {
+        let tokens = candidates.map(\.holder.token)
+        let live = try? await database.transaction(org: org, logger: logger) { tx in
+            try await tx.rows(
+                """
+                SELECT t.id FROM tokens t JOIN memberships m ON m.user_id = t.user_id AND m.org_id = \(org)
+                WHERE t.id = ANY(\(tokens)) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+                """,
+                as: UUID.self
+            )
+        }
+        let kept = Set(live ?? [])
+        for (id, holder, sink) in candidates where !kept.contains(holder.token) {
+            if streams.remove(id, from: org) { sink.end() }
         }
     }
 
-    var subscriberCount: Int {
-        subscribers.withLock { $0.sinks.values.reduce(0) { $0 + $1.count } }
+    /// After (re)connecting the listener, every stream's access is checked again: notifications sent while it
+    /// was away are lost.
+    private func recheckAll() async {
+        for (org, entries) in streams.entriesByOrganization {
+            await recheck(org, streams: entries)
+        }
     }
+
+    func unsubscribe(_ id: UUID, from org: UUID) {
+        streams.remove(id, from: org)
+    }
+
+    var subscriberCount: Int { streams.count }
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
@@ -89,11 +109,31 @@ final class ChangeNotifier: Service, Sendable {
 
     /// Ends every open stream, so the HTTP server can finish its responses and stop.
     func endStreams() {
-        let open = subscribers.withLock { subscribers in
-            defer { subscribers.sinks = [:] }
-            return subscribers.sinks.values.flatMap(\.values)
+        for sink in streams.removeAll() { sink.end() }
+    }
+
+    /// Ends the streams an access change took away: the access triggers name a token that was revoked or
+    /// deleted (`token:<id>`) and a membership that ended (`member:<org>:<user>`).
+    func endStreams(losing payload: String) {
+        let parts = payload.split(separator: ":").map(String.init)
+        let ended: [StreamRegistry.Sink]
+        switch (parts.first, parts.count) {
+        case ("token", 2):
+            guard let token = UUID(uuidString: parts[1]) else { return }
+            ended = streams.removeAll { $1.token == token }
+        case ("member", 3):
+            guard let org = UUID(uuidString: parts[1]), let user = UUID(uuidString: parts[2]) else { return }
+            ended = streams.removeAll { $0 == org && $1.user == user }
+        default:
+            return
         }
-        for sink in open { sink.end() }
+        for sink in ended { sink.end() }
+    }
+
+    /// Ends the streams whose tokens expired; the keepalive round calls it.
+    func endExpiredStreams() {
+        let now = now()
+        for sink in streams.removeAll(matching: { $1.expiresAt.map { $0 <= now } ?? false }) { sink.end() }
     }
 
     private func listen() async {
@@ -115,9 +155,19 @@ final class ChangeNotifier: Service, Sendable {
                             trustCaches(true)
                             // Not awaited: re-poking is best effort, and a pool that is shutting down must not
                             // hold the listener, and with it the server's shutdown, waiting for a connection.
-                            Task { await self.repokeAll() }
+                            Task {
+                                await self.repokeAll()
+                                await self.recheckAll()
+                            }
                             try await withThrowingTaskGroup(of: Void.self) { group in
-                                group.addTask { for try await _ in accessChanges { self.access.clear() } }
+                                group.addTask {
+                                    for try await change in accessChanges {
+                                        // Cleared first: the generation it advances is what a stream subscribing
+                                        // meanwhile compares.
+                                        self.access.clear()
+                                        self.endStreams(losing: change.payload)
+                                    }
+                                }
                                 group.addTask { for try await notification in changes { self.deliver(notification.payload) } }
                                 try await group.next()
                                 group.cancelAll()
@@ -153,17 +203,12 @@ final class ChangeNotifier: Service, Sendable {
     }
 
     private func poke(_ org: UUID, seq: Int64) {
-        let sinks = subscribers.withLock { subscribers in
-            subscribers.latest[org] = max(subscribers.latest[org] ?? 0, seq)
-            return subscribers.sinks[org].map { Array($0.values) } ?? []
-        }
-        for sink in sinks { sink.send(.poke(seq)) }
+        for sink in streams.reached(seq, in: org) { sink.send(.poke(seq)) }
     }
 
     /// After (re)connecting, tells every subscriber its organization's head, in case a poke was missed.
     private func repokeAll() async {
-        let orgs = subscribers.withLock { Array($0.sinks.keys) }
-        for org in orgs {
+        for org in streams.organizations {
             let head = try? await database.transaction(org: org, logger: logger) { tx in
                 try await tx.first("SELECT last_seq FROM sync_heads WHERE org_id = \(org)", as: Int64.self)
             }
@@ -174,8 +219,8 @@ final class ChangeNotifier: Service, Sendable {
     private func sendKeepalives() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: Self.keepaliveInterval)
-            let sinks = subscribers.withLock { $0.sinks.values.flatMap(\.values) }
-            for sink in sinks { sink.send(.keepalive) }
+            endExpiredStreams()
+            for sink in streams.sinks { sink.send(.keepalive) }
         }
     }
 }

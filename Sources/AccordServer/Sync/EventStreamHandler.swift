@@ -7,8 +7,8 @@ import NIOHTTPTypes
 
 /// Holds realtime (SSE) streams open at the connection, beneath Hummingbird.
 ///
-/// The `sync/events` route authenticates, checks membership and answers with the stream's first event, its
-/// response marked with `Accord-Event-Stream: <org>:<head>`. This handler takes the mark off, lets the response
+/// The `sync/events` route authenticates, checks membership and the stream limits, and answers with the
+/// stream's first event, its response marked with `Accord-Event-Stream: <org>:<head>:<user>:<token>:<expiry>`. This handler takes the mark off, lets the response
 /// through and holds back its end, so the response stays open while Hummingbird, its request answered, waits
 /// for the connection's next request as it would on any idle connection. The notifier then writes pokes and
 /// keepalives straight to the connection. An open stream so costs its connection and this handler rather than
@@ -32,10 +32,19 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let notifier: ChangeNotifier
     private let access: AccessCache
     private let heads: HeadCache
+    /// A stream about to open: its organization, the head its first event told, and whose access it lives on.
+    struct Opening {
+        var org: UUID
+        var head: Int64
+        var holder: StreamRegistry.Holder
+        /// The notifier's access generation from before the access was checked.
+        var checkedAt: UInt64
+    }
+
     /// A request this handler answers itself; its parts are not passed on, and its end opens the stream.
-    private var answering: (org: UUID, head: Int64)?
+    private var answering: Opening?
     /// The marked response on its way out, whose end opens the stream.
-    private var opening: (org: UUID, head: Int64)?
+    private var opening: Opening?
     private var subscription: (org: UUID, id: UUID)?
     /// The latest poke the connection could not take yet.
     private var held: SyncEvent?
@@ -48,8 +57,19 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.heads = heads
     }
 
-    static func mark(org: UUID, head: Int64) -> String {
-        "\(org.uuidString.lowercased()):\(head)"
+    static func mark(org: UUID, head: Int64, identity: Identity, checkedAt: UInt64) -> String {
+        let expiry = identity.expiresAt.map { String(Int64($0.timeIntervalSince1970.rounded(.up))) } ?? "-"
+        return [org.uuidString, String(head), identity.userID.uuidString, identity.tokenID.uuidString, expiry, String(checkedAt)]
+            .joined(separator: ":")
+    }
+
+    private static func opening(fromMark value: String) -> Opening? {
+        let parts = value.split(separator: ":").map(String.init)
+        guard parts.count == 6, let org = UUID(uuidString: parts[0]), let head = Int64(parts[1]),
+            let user = UUID(uuidString: parts[2]), let token = UUID(uuidString: parts[3]), let checkedAt = UInt64(parts[5])
+        else { return nil }
+        let expiresAt = Int64(parts[4]).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        return Opening(org: org, head: head, holder: StreamRegistry.Holder(user: user, token: token, expiresAt: expiresAt), checkedAt: checkedAt)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -57,19 +77,16 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .head(var response):
             if let value = response.headerFields[Self.mark] {
                 response.headerFields[Self.mark] = nil
-                let parts = value.split(separator: ":")
-                if parts.count == 2, let org = UUID(uuidString: String(parts[0])), let head = Int64(parts[1]) {
-                    opening = (org, head)
-                }
+                opening = Self.opening(fromMark: value)
                 context.write(wrapOutboundOut(.head(response)), promise: promise)
                 return
             }
         case .end:
-            if let (org, head) = opening {
+            if let stream = opening {
                 opening = nil
                 // Hummingbird's part of the response is done; the stream's end is written when it ends.
                 promise?.succeed(())
-                open(org: org, head: head, context: context)
+                open(stream, context: context)
                 return
             }
         case .body:
@@ -89,17 +106,18 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .body:
             if answering != nil { return }
         case .end:
-            if let (org, head) = answering {
+            if let stream = answering {
                 answering = nil
-                answer(org: org, head: head, context: context)
+                answer(stream, context: context)
                 return
             }
         }
         context.fireChannelRead(data)
     }
 
-    /// The organization and head of a `GET /v1/orgs/:org/sync/events` the caches can answer, or nil.
-    private func known(_ request: HTTPRequest) -> (org: UUID, head: Int64)? {
+    /// The stream a `GET /v1/orgs/:org/sync/events` would open, when the caches can answer it and the limits
+    /// allow it; otherwise nil, and the route answers.
+    private func known(_ request: HTTPRequest) -> Opening? {
         guard request.method == .get, let path = request.path?.split(separator: "?", maxSplits: 1).first else { return nil }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard segments.count == 6, segments[0].isEmpty, segments[1] == "v1", segments[2] == "orgs", segments[4] == "sync",
@@ -110,21 +128,24 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         guard let authorization = request.headerFields[.authorization], authorization.lowercased().hasPrefix("bearer ") else { return nil }
         let token = String(authorization.dropFirst("bearer ".count))
+        let checkedAt = access.generation
         guard token.hasPrefix(SecretToken.scheme), let identity = access.identity(forTokenHash: SecretToken(value: token).hash),
+            identity.expiresAt.map({ $0 > Date() }) ?? true,
             let membership = access.access(String(segments[3]), user: identity.userID),
-            let head = heads.head(of: membership.organization.id)
+            let head = heads.head(of: membership.organization.id), notifier.streams.admits(identity.userID)
         else { return nil }
-        return (membership.organization.id, head.seq)
+        let holder = StreamRegistry.Holder(user: identity.userID, token: identity.tokenID, expiresAt: identity.expiresAt)
+        return Opening(org: membership.organization.id, head: head.seq, holder: holder, checkedAt: checkedAt)
     }
 
     /// Answers a request the caches knew as the route would, and opens its stream.
-    private func answer(org: UUID, head: Int64, context: ChannelHandlerContext) {
+    private func answer(_ stream: Opening, context: ChannelHandlerContext) {
         var headers = AccordAPI.headers(contentType: "text/event-stream")
         headers[.cacheControl] = "no-cache"
         headers[.requestID] = RequestID().description
         context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: headers))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.body(ByteBuffer(string: "retry: 2000\n\n" + AccordAPI.sse(.poke(head))))), promise: nil)
-        open(org: org, head: head, context: context)
+        context.writeAndFlush(wrapOutboundOut(.body(ByteBuffer(string: "retry: 2000\n\n" + AccordAPI.sse(.poke(stream.head))))), promise: nil)
+        open(stream, context: context)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -163,14 +184,14 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
-    private func open(org: UUID, head: Int64, context: ChannelHandlerContext) {
+    private func open(_ stream: Opening, context: ChannelHandlerContext) {
         streamed = true
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-        let sink = ChangeNotifier.Sink(
+        let sink = StreamRegistry.Sink(
             send: { event in bound.eventLoop.execute { bound.value.handler.send(event, context: bound.value.context) } },
             end: { bound.eventLoop.execute { bound.value.handler.end(context: bound.value.context) } }
         )
-        subscription = (org, notifier.subscribe(to: org, openedAt: head, sink: sink))
+        subscription = (stream.org, notifier.subscribe(to: stream.org, openedAt: stream.head, holder: stream.holder, checkedAt: stream.checkedAt, sink: sink))
     }
 
     private func send(_ event: SyncEvent, context: ChannelHandlerContext) {

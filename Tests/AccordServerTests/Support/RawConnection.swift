@@ -50,6 +50,40 @@ final class RawConnection: Sendable {
 
     var text: String { received.text.withLock { $0 } }
 
+    /// Whether the server closes the connection within `timeout`.
+    func waitUntilClosed(timeout: Duration = .seconds(10)) async -> Bool {
+        let closed = channel.closeFuture
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await closed.get()) != nil }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Opens a realtime stream with `token` and waits for its first event or an error status.
+    static func stream(to url: URL, org: String = "acme", token: String) async throws -> RawConnection {
+        let connection = try await open(to: url)
+        try await connection.send("GET /v1/orgs/\(org)/sync/events HTTP/1.1\r\nHost: accord\r\nAuthorization: Bearer \(token)\r\n\r\n")
+        _ = await connection.waitForAny(["data: {", "\"error\""])
+        return connection
+    }
+
+    /// Waits until any of `fragments` arrives; returns it, or nil after `timeout`.
+    func waitForAny(_ fragments: [String], timeout: Duration = .seconds(10)) async -> String? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let text = self.text
+            if let found = fragments.first(where: { text.contains($0) }) { return found }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
     func close() {
         channel.close(promise: nil)
     }
