@@ -41,6 +41,42 @@ struct RowLevelSecurityTests {
         }
     }
 
+    @Test func insideAnOrganizationEvenTheCallersOwnRowsElsewhereAreOutOfReach() async throws {
+        try await TestDatabase.with { database in
+            let (acme, globex) = try await seedTwoOrganizations(database)
+            try await TestDatabase.withConnection(to: database.application) { connection in
+                func count(_ sql: String) async throws -> Int {
+                    var result = -1
+                    for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: testLogger).decode(Int.self) { result = value }
+                    return result
+                }
+                let user = "(SELECT id FROM users WHERE email = 'u@example.com')"
+                try await connection.query("BEGIN", logger: testLogger)
+                // The caller belongs to both organizations and acts in Acme.
+                try await connection.query(PostgresQuery(unsafeSQL: "SELECT set_config('accord.user_id', \(user)::text, true)"), logger: testLogger)
+                try await connection.query("SELECT set_config('accord.org_id', \(acme.uuidString), true)", logger: testLogger)
+                for table in ["organizations", "memberships", "teams", "team_members"] {
+                    #expect(try await count("SELECT count(*)::int FROM \(table)") == 1, "\(table) shows Acme's row only")
+                }
+                #expect(try await count("WITH changed AS (UPDATE memberships SET role = 'viewer' RETURNING 1) SELECT count(*)::int FROM changed") == 1)
+                #expect(try await count("WITH changed AS (UPDATE teams SET name = 'renamed' RETURNING 1) SELECT count(*)::int FROM changed") == 1)
+                #expect(try await count("WITH gone AS (DELETE FROM team_members RETURNING 1) SELECT count(*)::int FROM gone") == 1)
+                #expect(try await count("WITH changed AS (UPDATE organizations SET name = 'renamed' RETURNING 1) SELECT count(*)::int FROM changed") == 1)
+                try await connection.query("ROLLBACK", logger: testLogger)
+
+                // With no organization set, the caller sees their own memberships everywhere, as /v1/me lists them.
+                try await connection.query("BEGIN", logger: testLogger)
+                try await connection.query(PostgresQuery(unsafeSQL: "SELECT set_config('accord.user_id', \(user)::text, true)"), logger: testLogger)
+                #expect(try await count("SELECT count(*)::int FROM memberships") == 2)
+                #expect(try await count("SELECT count(*)::int FROM organizations WHERE id IN ('\(acme)', '\(globex)')") == 2)
+                await #expect(throws: PSQLError.self, "and can change none of them without an organization") {
+                    try await connection.query("UPDATE memberships SET role = 'viewer'", logger: testLogger)
+                }
+                try await connection.query("ROLLBACK", logger: testLogger)
+            }
+        }
+    }
+
     @Test func anInsertIntoAnotherTenantIsRefused() async throws {
         try await TestDatabase.with { database in
             let (acme, globex) = try await seedTwoOrganizations(database)
@@ -142,7 +178,9 @@ struct RowLevelSecurityTests {
                 try await connection.query("SELECT set_config('accord.org_id', \(org.uuidString), true)", logger: testLogger)
                 try await connection.query("INSERT INTO organizations (id, slug, name, created_by) VALUES (\(org), \(name.lowercased()), \(name), \(user))", logger: testLogger)
                 try await connection.query("INSERT INTO memberships (org_id, user_id, role) VALUES (\(org), \(user), 'owner')", logger: testLogger)
-                try await connection.query("INSERT INTO teams (org_id, id, name) VALUES (\(org), \(UUID()), \(name + " team"))", logger: testLogger)
+                let team = UUID()
+                try await connection.query("INSERT INTO teams (org_id, id, name) VALUES (\(org), \(team), \(name + " team"))", logger: testLogger)
+                try await connection.query("INSERT INTO team_members (org_id, team_id, user_id) VALUES (\(org), \(team), \(user))", logger: testLogger)
                 try await connection.query("COMMIT", logger: testLogger)
             }
         }
