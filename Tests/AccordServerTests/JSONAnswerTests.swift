@@ -28,12 +28,19 @@ struct JSONAnswerTests {
     @Test func everyAnswerSpellsIdsInLowerCaseAndUpperCaseIdsAreAccepted() async throws {
         try await TestServer.with { server in
             let (owner, _) = try await server.signup("owner@example.com", name: "Owner")
-            let (_, member) = try await server.signup("member@example.com", name: "Member")
+            let (memberToken, member) = try await server.signup("member@example.com", name: "Member")
+            let (declining, _) = try await server.signup("declining@example.com", name: "Declining")
             let (leaving, _) = try await server.signup("leaving@example.com", name: "Leaving")
             let org = try await server.createOrganization("Acme", slug: "acme", token: owner)
             let team = try await server.send(.post, "/v1/orgs/acme/teams", token: owner, json: CreateTeamRequest(name: "Partnerships")).decode(Team.self)
             let issued = try await server.send(.post, "/v1/tokens", token: owner, json: CreateTokenRequest(name: "to revoke")).decode(IssuedToken.self)
             let (orgID, userID, teamID) = (org.id.uuidString, member.id.uuidString, team.id.uuidString)
+            func invite(_ email: String) async throws -> String {
+                try await server.send(.post, "/v1/orgs/acme/invitations", token: owner, json: AddMemberRequest(email: email, role: .viewer))
+                    .decode(Invitation.self).id.uuidString
+            }
+            // Made before the walk, so the walk can name them; inviting the member again keeps their invitation's id.
+            let (joining, declined, withdrawn) = (try await invite("member@example.com"), try await invite("declining@example.com"), try await invite("gone@example.com"))
             #expect(orgID != orgID.lowercased(), "the ids below are sent in upper case")
             let recordID = UUID().uuidString, clientID = UUID().uuidString, restID = UUID().uuidString
             let record = "/v1/orgs/\(orgID)/records/notes/\(restID)"
@@ -53,8 +60,13 @@ struct JSONAnswerTests {
                 Call(operation: "POST /v1/tokens", uri: "/v1/tokens", body: #"{"name": "laptop"}"#, token: owner),
                 Call(operation: "POST /v1/orgs", uri: "/v1/orgs", body: #"{"name": "Globex"}"#, token: owner),
                 Call(operation: "GET /v1/orgs/{org}", uri: "/v1/orgs/\(orgID)", token: owner),
-                Call(operation: "POST /v1/orgs/{org}/members", uri: "/v1/orgs/\(orgID)/members",
+                Call(operation: "POST /v1/orgs/{org}/invitations", uri: "/v1/orgs/\(orgID)/invitations",
                      body: #"{"email": "member@example.com", "role": "editor", "teams": ["\#(teamID)"]}"#, token: owner),
+                Call(operation: "GET /v1/orgs/{org}/invitations", uri: "/v1/orgs/\(orgID)/invitations", token: owner),
+                Call(operation: "DELETE /v1/orgs/{org}/invitations/{invitation}", uri: "/v1/orgs/\(orgID)/invitations/\(withdrawn)", token: owner),
+                Call(operation: "GET /v1/me/invitations", uri: "/v1/me/invitations", token: memberToken),
+                Call(operation: "POST /v1/me/invitations/{invitation}/accept", uri: "/v1/me/invitations/\(joining)/accept", token: memberToken),
+                Call(operation: "POST /v1/me/invitations/{invitation}/decline", uri: "/v1/me/invitations/\(declined)/decline", token: declining),
                 Call(operation: "GET /v1/orgs/{org}/members", uri: "/v1/orgs/\(orgID)/members", token: owner),
                 Call(operation: "PATCH /v1/orgs/{org}/members/{user}", uri: "/v1/orgs/\(orgID)/members/\(userID)",
                      body: #"{"role": "admin", "teams": ["\#(teamID)"]}"#, token: owner),
@@ -107,7 +119,7 @@ struct JSONAnswerTests {
             for name in ["Partnerships", "Field marketing", "Channel"] {
                 try await server.send(.post, "/v1/orgs/acme/teams", token: owner, json: CreateTeamRequest(name: name))
             }
-            try await server.send(.post, "/v1/orgs/acme/members", token: owner, json: AddMemberRequest(email: "member@example.com", role: .editor, teams: ["RevOps", "Sales"]))
+            try await server.addMember(AddMemberRequest(email: "member@example.com", role: .editor, teams: ["RevOps", "Sales"]), to: "acme", token: owner)
             for uri in ["/v1/me", "/v1/orgs/acme", "/v1/orgs/acme/members", "/v1/orgs/acme/teams", "/v1/orgs/nowhere"] {
                 let first = try await server.send(.get, uri, token: owner)
                 let second = try await server.send(.get, uri, token: owner)

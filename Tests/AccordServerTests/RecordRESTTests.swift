@@ -85,8 +85,8 @@ struct RecordRESTTests {
             #expect(try await server.send(.get, "/v1/orgs/acme/records/budgets", token: token).decode(RecordPage.self).records.isEmpty)
 
             let (viewerToken, _) = try await server.signup("vic@example.com")
-            let added = try await server.send(.post, "/v1/orgs/acme/members", token: token, json: AddMemberRequest(email: "vic@example.com", role: .viewer))
-            #expect(added.status == .created)
+            let added = try await server.addMember(AddMemberRequest(email: "vic@example.com", role: .viewer), to: "acme", token: token)
+            #expect(added.status == .ok)
             let viewer = try await server.send(.post, "/v1/orgs/acme/records/notes", token: viewerToken, json: ["title": FieldValue.text("mine")])
             #expect(viewer.status == .forbidden)
             #expect(try viewer.error.message.contains("editor role"))

@@ -248,7 +248,7 @@ struct SyncPushPullTests {
             let (owner, _) = try await server.signup("owner@example.com")
             let (viewer, _) = try await server.signup("viewer@example.com")
             _ = try await server.createOrganization("Acme", slug: "acme", token: owner)
-            _ = try await server.send(.post, "/v1/orgs/acme/members", token: owner, json: AddMemberRequest(email: "viewer@example.com", role: .viewer))
+            _ = try await server.addMember(AddMemberRequest(email: "viewer@example.com", role: .viewer), to: "acme", token: owner)
             var client = SyncTestClient(server: server, token: viewer, org: "acme")
             let results = try await client.pushed([
                 client.mutation(.create, UUID(), ["title": .text("hi")], base: 0),
@@ -273,7 +273,7 @@ struct SyncPushPullTests {
             let (owner, _) = try await server.signup("owner@example.com")
             let (editor, _) = try await server.signup("editor@example.com")
             _ = try await server.createOrganization("Acme", slug: "acme", token: owner)
-            _ = try await server.send(.post, "/v1/orgs/acme/members", token: owner, json: AddMemberRequest(email: "editor@example.com", role: .editor))
+            _ = try await server.addMember(AddMemberRequest(email: "editor@example.com", role: .editor), to: "acme", token: owner)
             var mine = SyncTestClient(server: server, token: owner, org: "acme")
             _ = try await mine.pushed([mine.mutation(.create, UUID(), ["title": .text("hi")], base: 0)])
             let impostor = try await server.send(

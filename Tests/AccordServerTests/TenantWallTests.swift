@@ -12,7 +12,7 @@ import Testing
 struct TenantWallTests {
     /// A well-formed body for each org route that takes one, so the refusal cannot come from validation.
     static let bodies: [String: any Encodable & Sendable] = [
-        "POST /v1/orgs/{org}/members": AddMemberRequest(email: "outsider@example.com", role: .owner),
+        "POST /v1/orgs/{org}/invitations": AddMemberRequest(email: "outsider@example.com", role: .owner),
         "PATCH /v1/orgs/{org}/members/{user}": UpdateMemberRequest(role: .viewer),
         "POST /v1/orgs/{org}/teams": CreateTeamRequest(name: "Intruders"),
         "POST /v1/orgs/{org}/sync/push": PushRequest(clientID: UUID(), mutations: [

@@ -27,10 +27,24 @@ public struct ServerConnection: Sendable {
         try await send(.GET, "v1/orgs/\(organization)/members", body: Optional<String>.none)
     }
 
-    /// Adds an existing user to an organization (owners and admins).
+    /// Invites an email address to an organization (owners and admins); its account joins on accepting.
     @discardableResult
-    public func addMember(_ email: String, role: MemberRole, to organization: String) async throws -> Member {
-        try await send(.POST, "v1/orgs/\(organization)/members", body: AddMemberRequest(email: email, role: role))
+    public func invite(_ email: String, role: MemberRole, teams: [String]? = nil, to organization: String) async throws -> Invitation {
+        try await send(.POST, "v1/orgs/\(organization)/invitations", body: AddMemberRequest(email: email, role: role, teams: teams))
+    }
+
+    /// The invitations waiting for this account.
+    public func invitations() async throws -> [Invitation] {
+        try await send(.GET, "v1/me/invitations", body: Optional<String>.none)
+    }
+
+    /// Joins the organization an invitation is for.
+    public func acceptInvitation(_ id: UUID) async throws -> Membership {
+        try await send(.POST, "v1/me/invitations/\(id.lowercasedText)/accept", body: Optional<String>.none)
+    }
+
+    public func declineInvitation(_ id: UUID) async throws {
+        let _: Empty = try await send(.POST, "v1/me/invitations/\(id.lowercasedText)/decline", body: Optional<String>.none)
     }
 
     /// Removes a member; their replicas of the organization are purged on their next sync.

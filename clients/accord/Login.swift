@@ -119,7 +119,7 @@ struct Signup: AsyncParsableCommand {
             try options.home.credentials.save(Credentials(server: url, email: issued.user.email, token: issued.token, userID: issued.user.id))
             _ = try options.home.remember([])
             print("Signed up and logged in to \(url.absoluteString) as \(issued.user.email).")
-            print("Ask an owner to add you to their organization (accord members add), then run accord orgs.")
+            print("Ask an owner to invite you (accord members add), then run accord invitations accept <org>.")
         }
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 struct MembersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "members",
-        abstract: "List an organization's members, or add and remove them (owners and admins; needs the server).",
+        abstract: "List an organization's members, or invite and remove them (owners and admins; needs the server).",
         subcommands: [List.self, Add.self, Remove.self],
         defaultSubcommand: List.self
     )
@@ -59,13 +59,18 @@ struct MembersCommand: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an existing account to the organization.")
+        static let configuration = CommandConfiguration(
+            abstract: "Invite someone by email; they join once they accept (accord invitations accept)."
+        )
 
-        @Argument(help: "The person's email; they sign up first with accord signup.")
+        @Argument(help: "The person's email; they sign up with it, before or after the invitation.")
         var email: String
 
         @Option(help: "owner, admin, editor or viewer.")
         var role = "editor"
+
+        @Option(help: "A team they join on accepting; repeat for several.")
+        var team: [String] = []
 
         func validate() throws {
             guard MemberRole(rawValue: role) != nil else { throw ValidationError("--role must be owner, admin, editor or viewer") }
@@ -76,8 +81,12 @@ struct MembersCommand: AsyncParsableCommand {
         func run() async throws {
             try await reporting {
                 let (connection, organization) = try options.connection()
-                let member = try await connection.addMember(email, role: MemberRole(rawValue: role) ?? .editor, to: organization.id.lowercasedText)
-                print("Added \(member.user.email) to \(organization.slug) as \(member.role.rawValue).")
+                let invitation = try await connection.invite(
+                    email, role: MemberRole(rawValue: role) ?? .editor, teams: team.isEmpty ? nil : team, to: organization.id.lowercasedText
+                )
+                if options.json { return try printJSON(invitation) }
+                print("Invited \(DisplayText.clean(invitation.email)) to \(organization.slug) as \(invitation.role.rawValue).")
+                print(Terminal.dim("They join when they run accord invitations accept \(organization.slug) (within 14 days)."))
             }
         }
     }

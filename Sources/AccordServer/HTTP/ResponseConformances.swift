@@ -8,6 +8,8 @@ extension MeResponse: ResponseEncodable {}
 extension Organization: ResponseEncodable {}
 extension OrganizationDetail: ResponseEncodable {}
 extension Member: ResponseEncodable {}
+extension Membership: ResponseEncodable {}
+extension Invitation: ResponseEncodable {}
 extension Team: ResponseEncodable {}
 extension RecordResponse: ResponseEncodable {}
 extension RecordPage: ResponseEncodable {}

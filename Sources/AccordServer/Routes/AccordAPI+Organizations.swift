@@ -25,14 +25,6 @@ extension AccordAPI {
         v1.get("orgs/:org/members") { request, context -> [Member] in
             try await inOrganization(request, context) { tx, access in try await memberships.members(in: tx, access: access) }
         }
-        v1.post("orgs/:org/members") { request, context -> EditedResponse<Member> in
-            let body = try await request.decodeJSON(as: AddMemberRequest.self, context: context)
-            let member = try await changingDirectory(request, context) { tx, access in
-                try await memberships.add(body, in: tx, access: access)
-            }
-            organizations.accessChanged()
-            return EditedResponse(status: .created, response: member)
-        }
         v1.patch("orgs/:org/members/:user") { request, context -> Member in
             let body = try await request.decodeJSON(as: UpdateMemberRequest.self, context: context)
             let user = try context.parameters.require("user")

@@ -63,6 +63,7 @@ public struct AccordAPI: Sendable {
         addSessionRoutes(to: authenticated)
         addOrganizationRoutes(to: authenticated)
         addMemberRoutes(to: authenticated)
+        addInvitationRoutes(to: authenticated)
         addTeamRoutes(to: authenticated)
         addSyncRoutes(to: authenticated)
         addRecordRoutes(to: authenticated)

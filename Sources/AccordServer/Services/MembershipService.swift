@@ -94,7 +94,7 @@ public struct MembershipService: Sendable {
         return Team(id: id, name: name, createdAt: created)
     }
 
-    private func requireManager(_ access: OrganizationAccess, assigning role: MemberRole) throws {
+    func requireManager(_ access: OrganizationAccess, assigning role: MemberRole) throws {
         guard access.role.managesMembers else {
             throw APIError.forbidden("Only owners and admins manage members; your role is \(access.role.rawValue).")
         }
@@ -146,7 +146,7 @@ public struct MembershipService: Sendable {
     }
 
     /// Team ids for names (any case) or ids; an unknown one is a 422 naming it.
-    private func resolveTeams(_ references: [String], in tx: Transaction, org: UUID) async throws -> [UUID] {
+    func resolveTeams(_ references: [String], in tx: Transaction, org: UUID) async throws -> [UUID] {
         let teams = try await teams(in: tx, org: org)
         return try references.enumerated().map { index, reference in
             guard let team = teams.first(where: { $0.id.uuidString.lowercased() == reference.lowercased() || $0.name.lowercased() == reference.lowercased() }) else {
@@ -157,7 +157,7 @@ public struct MembershipService: Sendable {
         }
     }
 
-    private func replaceTeams(of user: UUID, with teams: [UUID], in tx: Transaction, org: UUID) async throws {
+    func replaceTeams(of user: UUID, with teams: [UUID], in tx: Transaction, org: UUID) async throws {
         try await tx.query("DELETE FROM team_members WHERE org_id = \(org) AND user_id = \(user)")
         for team in Set(teams) {
             try await tx.query("INSERT INTO team_members (org_id, team_id, user_id) VALUES (\(org), \(team), \(user))")

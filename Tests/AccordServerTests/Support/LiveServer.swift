@@ -113,8 +113,11 @@ final class LiveServer: Sendable {
         try await request("POST", "v1/orgs", token: token, body: CreateOrganizationRequest(name: slug.capitalized, slug: slug))
     }
 
+    /// Invites `email` and accepts as them: every test account has the same password.
     func addMember(_ email: String, role: MemberRole, to org: String, token: String) async throws {
-        let _: Member = try await request("POST", "v1/orgs/\(org)/members", token: token, body: AddMemberRequest(email: email, role: role))
+        let invitation: Invitation = try await request("POST", "v1/orgs/\(org)/invitations", token: token, body: AddMemberRequest(email: email, role: role))
+        let invitee: IssuedToken = try await request("POST", "v1/auth/login", body: LoginRequest(email: email, password: "correct horse battery"))
+        let _: Membership = try await request("POST", "v1/me/invitations/\(invitation.id.uuidString)/accept", token: invitee.token, body: [String: String]())
     }
 
     func setRole(_ role: MemberRole, of user: UUID, in org: String, token: String) async throws {

@@ -56,6 +56,18 @@ struct TestServer {
         return (issued.token, issued.user)
     }
 
+    /// Invites `request.email` to `org` as `token`'s user and accepts as the invitee (every test account has the
+    /// same password): the accept's answer, or the invitation's when it was refused.
+    @discardableResult
+    func addMember(_ request: AddMemberRequest, to org: String, token: String) async throws -> TestResponse {
+        let invited = try await send(.post, "/v1/orgs/\(org)/invitations", token: token, json: request)
+        guard invited.status == .created else { return invited }
+        let invitation = try invited.decode(Invitation.self)
+        let login = try await send(.post, "/v1/auth/login", json: LoginRequest(email: request.email, password: "correct horse battery"))
+        let invitee = try login.decode(IssuedToken.self).token
+        return try await send(.post, "/v1/me/invitations/\(invitation.id.uuidString)/accept", token: invitee)
+    }
+
     /// Creates an organization as `token`'s user and returns it.
     func createOrganization(_ name: String, slug: String, token: String) async throws -> Organization {
         let response = try await send(.post, "/v1/orgs", token: token, json: CreateOrganizationRequest(name: name, slug: slug))
