@@ -15,6 +15,8 @@ struct TenantWallTests {
         "POST /v1/orgs/{org}/invitations": AddMemberRequest(email: "outsider@example.com", role: .owner),
         "PATCH /v1/orgs/{org}/members/{user}": UpdateMemberRequest(role: .viewer),
         "POST /v1/orgs/{org}/teams": CreateTeamRequest(name: "Intruders"),
+        "POST /v1/orgs/{org}/records/{collection}": ["title": FieldValue.text("planted")],
+        "PATCH /v1/orgs/{org}/records/{collection}/{id}": ["title": FieldValue.text("overwritten")],
         "POST /v1/orgs/{org}/sync/push": PushRequest(clientID: UUID(), mutations: [
             Mutation(mutationID: 1, collection: "notes", recordID: UUID(), operation: .create, fields: ["title": .text("in")],
                      baseSeq: 0, timestamp: HLCTimestamp(millis: 1, node: "intruder"))
@@ -27,7 +29,16 @@ struct TenantWallTests {
             let (outsider, _) = try await server.signup("outsider@example.com")
             let org = try await server.createOrganization("Acme", slug: "acme", token: owner)
             _ = try await server.createOrganization("Outsider's own", slug: "elsewhere", token: outsider)
+            // Real ids of Acme's things, so every parameter of every route names something that exists.
+            let note = try await server.send(.post, "/v1/orgs/acme/records/notes", token: owner, json: ["title": FieldValue.text("Acme's")])
+                .decode(RecordResponse.self)
+            let invitation = try await server.send(.post, "/v1/orgs/acme/invitations", token: owner, json: AddMemberRequest(email: "x@example.com", role: .viewer))
+                .decode(Invitation.self)
+            let parameters = [
+                "{user}": ownerUser.id.uuidString, "{collection}": "notes", "{id}": note.id.uuidString, "{invitation}": invitation.id.uuidString,
+            ]
             let before = try await snapshot(server)
+            #expect(before["notes"]?.count == 1 && before["invitations"]?.count == 1 && before["changes"]?.isEmpty == false, "the dump sees Acme's rows")
 
             let routes = server.server.api.buildRouter().routes.filter { $0.path.description.contains("{org}") }
             #expect(routes.count >= 7, "every org route is covered: \(routes.map(\.path.description))")
@@ -36,7 +47,7 @@ struct TenantWallTests {
                 let path = route.path.description
                 let key = "\(route.method) \(path)"
                 for reference in ["acme", org.id.uuidString] {
-                    let uri = path.replacingOccurrences(of: "{org}", with: reference).replacingOccurrences(of: "{user}", with: ownerUser.id.uuidString)
+                    let uri = parameters.reduce(path.replacingOccurrences(of: "{org}", with: reference)) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
                     let response = try await server.send(route.method, uri, token: outsider, json: Self.bodies[key] ?? "{}")
                     #expect(response.status == .notFound, "\(key) as a non-member answered \(response.status)")
                     #expect(try response.error.message == missing.error.message.replacingOccurrences(of: "no-such-org", with: reference),
@@ -60,23 +71,8 @@ struct TenantWallTests {
     }
 
     /// Every tenant row, as text, to show that refused requests changed nothing.
-    private func snapshot(_ server: TestServer) async throws -> [String] {
-        try await TestDatabase.withConnection(to: server.database.owner) { connection in
-            var rows: [String] = []
-            let query: PostgresQuery = """
-                SELECT 'org ' || id || ' ' || slug || ' ' || name FROM organizations
-                UNION ALL SELECT 'member ' || org_id || ' ' || user_id || ' ' || role FROM memberships
-                UNION ALL SELECT 'team ' || org_id || ' ' || name FROM teams
-                UNION ALL SELECT 'team member ' || org_id || ' ' || team_id || ' ' || user_id FROM team_members
-                UNION ALL SELECT 'change ' || org_id || ' ' || seq FROM changes
-                UNION ALL SELECT 'note ' || org_id || ' ' || id FROM notes
-                UNION ALL SELECT 'client ' || org_id || ' ' || client_id FROM sync_clients
-                ORDER BY 1
-                """
-            for try await row in try await connection.query(query, logger: testLogger).decode(String.self) {
-                rows.append(row)
-            }
-            return rows
-        }
+    /// The whole database but the tokens, whose last use every authenticated request may stamp.
+    private func snapshot(_ server: TestServer) async throws -> [String: [String]] {
+        try await server.database.dump(excluding: ["tokens"])
     }
 }

@@ -59,6 +59,27 @@ struct TestDatabase: Sendable {
         ).with(maxBodySize: maxBodySize)
     }
 
+    /// Every row of every table, as text, sorted: a dump to compare before and after something that must change
+    /// nothing. Read as the cluster's superuser, so row-level security hides nothing from it.
+    func dump(excluding excluded: Set<String> = []) async throws -> [String: [String]] {
+        try await Self.withConnection(to: owner) { connection in
+            var tables: [String] = []
+            for try await table in try await connection.query(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename", logger: testLogger
+            ).decode(String.self) where !excluded.contains(table) {
+                tables.append(table)
+            }
+            var dump: [String: [String]] = [:]
+            for table in tables {
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT t::text FROM \"\(table)\" t ORDER BY 1"), logger: testLogger)
+                var lines: [String] = []
+                for try await line in rows.decode(String.self) { lines.append(line) }
+                dump[table] = lines
+            }
+            return dump
+        }
+    }
+
     static func run(on endpoint: DatabaseEndpoint, _ sql: String) async throws {
         try await withConnection(to: endpoint) { connection in
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: testLogger)
