@@ -15,9 +15,12 @@ struct ValidatorsTests {
         #expect(throws: FieldError.self) { try Validators.email(email) }
     }
 
-    @Test func passwordsMustBeLongButFitBcrypt() {
+    @Test func passwordsAreTenToTwoHundredFiftySixCodePoints() {
         #expect(throws: FieldError.self) { try Validators.password("short") }
-        #expect(throws: FieldError.self) { try Validators.password(String(repeating: "é", count: 40)) }
+        #expect(throws: FieldError.self, "five letters with five accents are ten code points") { try Validators.password("e\u{301}e\u{301}e\u{301}e\u{301}") }
+        #expect(throws: Never.self) { try Validators.password("e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}") }
+        #expect(throws: Never.self, "past bcrypt's 72 bytes is fine: such passwords are hashed first") { try Validators.password(String(repeating: "é", count: 40)) }
+        #expect(throws: FieldError.self) { try Validators.password(String(repeating: "x", count: 257)) }
         #expect(throws: Never.self) { try Validators.password("correct horse battery") }
     }
 
@@ -34,6 +37,10 @@ struct ValidatorsTests {
     @Test func suggestsASlugFromAName() throws {
         #expect(Validators.suggestedSlug(for: "Acme Robotics, Inc.") == "acme-robotics-inc")
         #expect(Validators.suggestedSlug(for: "  Über Café 2026 ") == "ber-caf-2026")
+        for name in ["東京", "Ω", "0"] {
+            let slug = Validators.suggestedSlug(for: name)
+            #expect(slug.hasPrefix("org-") && (try? Validators.slug(slug)) == slug, "\(name) gets a usable slug: \(slug)")
+        }
         #expect(try Validators.slug(Validators.suggestedSlug(for: String(repeating: "Long Name ", count: 20))).count <= 48)
     }
 

@@ -38,9 +38,17 @@ struct AuthenticationTests {
             let withNUL = try await server.send(.post, "/v1/auth/signup", json: SignupRequest(email: "bo@example.com", password: "correct horse\u{0}battery", name: "Bo"))
             #expect(withNUL.status == .unprocessableContent)
             #expect(try withNUL.error.message.contains("NUL"))
-            let long = String(repeating: "é", count: 37)
-            let tooLong = try await server.send(.post, "/v1/auth/signup", json: SignupRequest(email: "bo@example.com", password: long, name: "Bo"))
-            #expect(tooLong.status == .unprocessableContent, "74 bytes: bcrypt would ignore the last two")
+            let tooLong = try await server.send(.post, "/v1/auth/signup", json: SignupRequest(email: "bo@example.com", password: String(repeating: "x", count: 257), name: "Bo"))
+            #expect(tooLong.status == .unprocessableContent)
+
+            // Past bcrypt's 72 bytes every byte still counts: passwords differing only there are different.
+            let passphrase = String(repeating: "é", count: 40)
+            let long = try await server.send(.post, "/v1/auth/signup", json: SignupRequest(email: "cy@example.com", password: passphrase + "one", name: "Cy"))
+            #expect(long.status == .created)
+            let otherEnding = try await server.send(.post, "/v1/auth/login", json: LoginRequest(email: "cy@example.com", password: passphrase + "two"))
+            #expect(otherEnding.status == .unauthorized)
+            let sameEnding = try await server.send(.post, "/v1/auth/login", json: LoginRequest(email: "cy@example.com", password: passphrase + "one"))
+            #expect(sameEnding.status == .ok)
 
             _ = try await server.signup("ana@example.com")
             for guess in ["correct horse battery\u{0}", "correct horse battery\u{0}anything", "correct horse battery" + String(repeating: "x", count: 60)] {

@@ -68,6 +68,15 @@ struct ErrorShapeTests {
         }
     }
 
+    @Test func aKnownPathAskedWithAnotherMethodIs405WithAllow() async throws {
+        try await TestServer.with { server in
+            let response = try await server.send(.init("TRACE")!, "/v1/orgs/acme/members/someone")
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == "DELETE, PATCH")
+            #expect(try response.error.code == "method_not_allowed")
+        }
+    }
+
     struct SecretFailure: Error, CustomStringConvertible {
         var description: String { "SELECT password_hash FROM users -- internal detail" }
     }

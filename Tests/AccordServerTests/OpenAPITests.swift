@@ -61,6 +61,14 @@ struct OpenAPITests {
         let enumLine = try #require(lines[parameter...].first { $0.contains("enum: [") })
         let listed = enumLine.split(separator: "[").last?.split(separator: "]").first?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(listed == Catalog.builtIn.names, "the collection parameter lists the catalog's collections")
+        func enumeration(_ parameter: String) throws -> [String]? {
+            let start = try #require(lines.firstIndex(of: "    \(parameter):"))
+            let line = try #require(lines[start...].first { $0.contains("enum: [") })
+            return line.split(separator: "[").last?.split(separator: "]").first?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let collections = Catalog.builtIn.collections
+        #expect(try enumeration("creatableCollection") == collections.filter { !$0.serverCreated && !$0.appendOnly }.map(\.name))
+        #expect(try enumeration("editableCollection") == collections.filter { !$0.appendOnly && $0.fields.contains { !$0.serverOwned } }.map(\.name))
         for schema in Catalog.builtIn.collections {
             let documented = Self.schemaProperties("\(schema.name)_fields", in: yaml)
             #expect(documented.map(Set.init) == Set(schema.fields.map(\.name)), "\(schema.name)_fields documents each field of \(schema.name)")

@@ -104,6 +104,15 @@ struct SyncPushPullTests {
             #expect(try gap.error.code == "mutation_gap")
             #expect(try gap.error.details["expected"] == "5")
             #expect(try gap.error.details["from"] == "9")
+
+            var zero = client.mutation(.update, id, ["pinned": .bool(false)], base: 3)
+            zero.mutationID = 0
+            let refused = try await client.push([zero])
+            #expect(refused.status == .unprocessableContent, "id 0 was never a mutation: it is not answered as an applied one")
+            let again5 = client.mutation(.update, id, ["pinned": .bool(false)], base: 3)
+            let disorder = try await client.push([again5, again5])
+            #expect(disorder.status == .conflict)
+            #expect(try disorder.error.code == "mutation_order")
         }
     }
 

@@ -4,9 +4,8 @@ import Foundation
 public enum Validators {
     /// The longest email address RFC 5321 allows.
     public static let maxEmailLength = 254
-    public static let minPasswordLength = 10
-    /// bcrypt reads only the first 72 bytes of a password, so longer ones would be silently truncated.
-    public static let maxPasswordBytes = 72
+    /// Password lengths count Unicode code points, as JSON Schema's `minLength` and `maxLength` do.
+    public static let passwordLength = 10...256
     public static let slugLength = 2...48
     public static let nameLength = 1...120
 
@@ -24,11 +23,9 @@ public enum Validators {
     }
 
     public static func password(_ password: String, field: String = "password") throws(FieldError) {
-        if password.count < minPasswordLength {
-            throw FieldError(field: field, message: "must be at least \(minPasswordLength) characters long")
-        }
-        if password.utf8.count > maxPasswordBytes {
-            throw FieldError(field: field, message: "must be at most \(maxPasswordBytes) bytes long")
+        let length = password.unicodeScalars.count
+        guard passwordLength.contains(length) else {
+            throw FieldError(field: field, message: "must be \(passwordLength.lowerBound)-\(passwordLength.upperBound) characters long")
         }
         // bcrypt reads a password up to its first NUL, so everything after one would be ignored.
         if password.utf8.contains(0) {
@@ -65,8 +62,11 @@ public enum Validators {
                 slug.append("-")
             }
         }
+        slug = String(slug.prefix(slugLength.upperBound))
         while slug.hasSuffix("-") { slug.removeLast() }
-        return String(slug.prefix(slugLength.upperBound))
+        // A name with too few Latin letters or digits ("東京", "Ω") still gets a slug; it can be renamed later.
+        guard slug.count >= slugLength.lowerBound else { return "org-" + UUID().uuidString.prefix(8).lowercased() }
+        return slug
     }
 
     /// Returns the trimmed display name, or a field error.

@@ -1,4 +1,6 @@
 import AccordCore
+import Crypto
+import Foundation
 import HummingbirdBcrypt
 import NIOPosix
 
@@ -16,14 +18,23 @@ struct PasswordHasher: Sendable {
     }
 
     func hash(_ password: String) async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        let material = Self.material(password)
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(material, cost: cost) }
     }
 
-    /// A password no account can have (with a NUL, or past bcrypt's 72 bytes) never matches, though bcrypt
-    /// would compare only a prefix of it; it still costs a hash, so its refusal takes as long as any other.
+    /// A password no account can have (with a NUL, or too long) never matches; it still costs a hash, so its
+    /// refusal takes as long as any other.
     func verify(_ password: String, against hash: String?) async throws -> Bool {
-        let acceptable = !password.utf8.contains(0) && password.utf8.count <= Validators.maxPasswordBytes
-        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: acceptable ? hash ?? decoyHash : decoyHash) }
+        let acceptable = (try? Validators.password(password)) != nil
+        let material = Self.material(password)
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(material, hash: acceptable ? hash ?? decoyHash : decoyHash) }
         return acceptable && hash != nil && matches
+    }
+
+    /// What bcrypt is given. bcrypt reads only the first 72 bytes, so a longer password is hashed with SHA-256
+    /// first and every byte of it counts; shorter ones go in as they are.
+    static func material(_ password: String) -> String {
+        guard password.utf8.count > 72 else { return password }
+        return "sha256:" + Data(SHA256.hash(data: Data(password.utf8))).base64EncodedString()
     }
 }

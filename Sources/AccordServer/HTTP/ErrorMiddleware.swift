@@ -10,10 +10,12 @@ import PostgresNIO
 /// so no stack trace or SQL reaches a client.
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodySize: Int
+    let routes: RouteTable
 
-    /// `maxBodySize` is quoted in the 413 answer.
-    public init(maxBodySize: Int) {
+    /// `maxBodySize` is quoted in the 413 answer; `routes` tells a missing path from a method a path does not take.
+    public init(maxBodySize: Int, routes: RouteTable = RouteTable()) {
         self.maxBodySize = maxBodySize
+        self.routes = routes
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -57,6 +59,14 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     private func translate(_ error: HTTPError, request: Request) -> APIError {
         switch error.status {
         case .notFound:
+            let allowed = routes.methods(at: request.uri.path)
+            guard allowed.isEmpty else {
+                let list = allowed.map(\.rawValue).joined(separator: ", ")
+                return APIError(
+                    .methodNotAllowed, code: "method_not_allowed", message: "\(request.uri.path) takes \(list), not \(request.method).",
+                    details: ["allow": list], headers: [.allow: list]
+                )
+            }
             return APIError(.notFound, code: "not_found", message: "There is no route \(request.method) \(request.uri.path).")
         case .contentTooLarge:
             return APIError(

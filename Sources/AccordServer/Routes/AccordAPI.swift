@@ -54,7 +54,8 @@ public struct AccordAPI: Sendable {
     /// Every route, behind the error and limit middleware; the `/v1` routes other than signup and login need a token.
     public func buildRouter() -> Router<Context> {
         let router = Router(context: Context.self)
-        router.add(middleware: ErrorMiddleware<Context>(maxBodySize: configuration.maxBodySize))
+        let table = RouteTable()
+        router.add(middleware: ErrorMiddleware<Context>(maxBodySize: configuration.maxBodySize, routes: table))
         router.add(middleware: RequestLimitsMiddleware(maxBodySize: configuration.maxBodySize))
         addHealthRoutes(to: router)
         let v1 = router.group("v1")
@@ -67,6 +68,7 @@ public struct AccordAPI: Sendable {
         addTeamRoutes(to: authenticated)
         addSyncRoutes(to: authenticated)
         addRecordRoutes(to: authenticated)
+        table.learn(router.routes.map { ($0.path.description, $0.method) })
         return router
     }
 }

@@ -63,8 +63,15 @@ struct MutationApplier: Sendable {
         guard mutations.count <= SyncProtocol.maxPushBatch else {
             throw APIError.invalid(FieldError(field: "mutations", message: "holds \(mutations.count) mutations; push at most \(SyncProtocol.maxPushBatch) at a time"))
         }
+        if let first = mutations.first(where: { $0.mutationID < 1 || $0.baseSeq < 0 }) {
+            throw APIError.invalid(FieldError(field: "mutations", message: "hold mutation ids from 1 and base seqs from 0; mutation \(first.mutationID) has base seq \(first.baseSeq)"))
+        }
+        // Out of order is a batch at odds with the client's own sequence, like a gap: a conflict, not a malformed body.
         for (earlier, later) in zip(mutations, mutations.dropFirst()) where later.mutationID <= earlier.mutationID {
-            throw APIError.invalid(FieldError(field: "mutations", message: "must be in increasing mutationID order; \(later.mutationID) follows \(earlier.mutationID)"))
+            throw APIError.conflict(
+                "mutation_order", "Mutations must come in increasing mutationID order; \(later.mutationID) follows \(earlier.mutationID). Push the outbox in order.",
+                details: ["field": "mutations"]
+            )
         }
     }
 
