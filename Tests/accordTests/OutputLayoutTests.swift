@@ -45,6 +45,7 @@ struct OutputLayoutTests {
         #expect(try lena.run("signup", server.url, "--email", "lena.fieldmarketing@field-teams.example", input: "lena's long password\n").status == 0)
         #expect(try dana.run("use", "acme").status == 0)
         #expect(try dana.run("members", "add", "lena.fieldmarketing@field-teams.example", "--role", "editor").status == 0)
+        #expect(try lena.run("invitations", "accept", "acme").status == 0)
         #expect(try lena.run("use", "acme").status == 0)
 
         let long = "The regional trade show in Lyon was cancelled, so the MQL target for EMEA moved to the partner webinar series"
