@@ -32,9 +32,11 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         raiseFileLimit()
         exitWithParent()
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             databaseURL: databaseURL, applicationDatabaseURL: appDatabaseURL, port: 0, logLevel: .error, bcryptCost: 4
         )
+        // The fan-out scenario holds every stream under one account; it measures fan-out, not the caps.
+        configuration.streamLimits = StreamLimits(total: 1_000_000, perUser: 1_000_000)
         let server = try await AccordServer.prepare(configuration, catalog: BenchCollection.catalog, logger: benchLogger)
         let application = server.application(onListening: { url in
             FileHandle.standardOutput.write(Data("listening \(url)\n".utf8))

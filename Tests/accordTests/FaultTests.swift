@@ -45,6 +45,14 @@ struct FaultTests {
                 // A round may fail part way; what it did not finish waits in the outboxes for the next.
                 for editor in editors { group.addTask { _ = try? await editor.sync() } }
             }
+            if fault == .killDatabase {
+                let answer = await #expect(throws: ClientError.self) { try await ServerConnection(server: direct, token: token).members(of: "acme") }
+                if case .server(let status, let code, _)? = answer {
+                    #expect(status == 503 && code == "database_unavailable", "without its database the server says it is unavailable, not that it failed: \(status) \(code)")
+                } else {
+                    Issue.record("the server answered \(String(describing: answer)) without its database")
+                }
+            }
             if fault == .killServer || fault == .killDatabase {
                 server = try await Self.restart(server, in: workspace, port: serverPort, databaseKilled: fault == .killDatabase)
             }

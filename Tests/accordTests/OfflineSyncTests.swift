@@ -98,6 +98,13 @@ struct OfflineSyncTests {
         let byID = Dictionary(uniqueKeysWithValues: danaNotes.map { ($0["id"]!.description, $0) })
         #expect(byID[first]?["title"] == .text("Q3 dip (Marco)"), "lww: the later title wins")
         #expect(byID[first]?["pinned"] == .bool(true), "different fields merge")
+        let history = try dana.run("records", "notes", "history", String(first.prefix(8)))
+        #expect(history.status == 0, "\(history.standardError)")
+        #expect(history.standardOutput.contains("created: body: trade show cancelled") && history.standardOutput.contains("body: trade show cancelled → moved to Q4"),
+                "\(history.standardOutput.debugDescription)")
+        #expect(history.standardOutput.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        let logged = try dana.json(RecordHistory.self, "records", "notes", "history", first)
+        #expect(logged.changes.first?.operation == .create && logged.changes.count >= 3)
         #expect(byID[first]?["body"] == .text("moved to Q4, budget cut"))
         #expect(byID[second]?["body"] == .text("coverage 4x"))
         for person in [dana, marco] {

@@ -52,6 +52,11 @@ public struct ServerConnection: Sendable {
         let _: Empty = try await send(.DELETE, "v1/orgs/\(organization)/members/\(user.uuidString.lowercased())", body: Optional<String>.none)
     }
 
+    /// Who changed a record, when, and from what to what, newest last.
+    public func history(of collection: String, _ id: UUID, in organization: String) async throws -> RecordHistory {
+        try await send(.GET, "v1/orgs/\(organization)/records/\(collection)/\(id.lowercasedText)/history", body: Optional<String>.none)
+    }
+
     public func me() async throws -> MeResponse {
         try await send(.GET, "v1/me", body: Optional<String>.none)
     }

@@ -10,6 +10,7 @@ struct RecordsCommand: AsyncParsableCommand {
         usage: """
             accord records <collection> [--where field=value] [--sort field] [--limit N | --all]
             accord records <collection> show <id>
+            accord records <collection> history <id>
             accord records <collection> new field=value ...
             accord records <collection> set <id> field=value ...
             accord records <collection> delete <id>
@@ -20,7 +21,7 @@ struct RecordsCommand: AsyncParsableCommand {
     @Argument(help: "The collection, for example notes.")
     var collection: String
 
-    @Argument(help: "show, new, set or delete; nothing lists the records.")
+    @Argument(help: "show, history, new, set or delete; nothing lists the records.")
     var action: String?
 
     @Argument(help: "The record's id and/or field=value assignments.")
@@ -44,11 +45,11 @@ struct RecordsCommand: AsyncParsableCommand {
         switch (action, arguments.count) {
         case (nil, _) where limit.map({ $0 < 1 }) ?? false: throw ValidationError("--limit must be 1 or more")
         case (nil, _) where all && limit != nil: throw ValidationError("choose one of --all and --limit")
-        case (nil, _), ("new", 1...), ("show", 1), ("delete", 1), ("set", 2...): return
+        case (nil, _), ("new", 1...), ("show", 1), ("history", 1), ("delete", 1), ("set", 2...): return
         case ("new", _): throw ValidationError("give the new record's fields: accord records \(collection) new field=value ...")
         case ("set", _): throw ValidationError("give the id and the fields: accord records \(collection) set <id> field=value ...")
-        case ("show", _), ("delete", _): throw ValidationError("give one id: accord records \(collection) \(action!) <id>")
-        default: throw ValidationError("'\(action!)' is not show, new, set or delete")
+        case ("show", _), ("history", _), ("delete", _): throw ValidationError("give one id: accord records \(collection) \(action!) <id>")
+        default: throw ValidationError("'\(action!)' is not show, history, new, set or delete")
         }
     }
 
@@ -61,6 +62,7 @@ struct RecordsCommand: AsyncParsableCommand {
             defer { try? replica.close() }
             switch action {
             case "show"?: try show(try replica.recordID(schema.name, matching: arguments[0]), schema, replica)
+            case "history"?: try await history(try replica.recordID(schema.name, matching: arguments[0]), schema)
             case "new"?:
                 let written = try await replica.create(schema.name, try FieldAssignments.parse(arguments, for: schema))
                 let id = written.id

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 import PostgresNIO
+import _ConnectionPoolModule
 
 /// Turns every error into Accord's JSON error shape, and gives each response its request id.
 ///
@@ -46,6 +47,13 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 message: "The server is busy and gave up waiting for the database; nothing was changed. Try again in a moment.",
                 headers: [.retryAfter: "2"]
             )
+        case _ where Self.databaseUnavailable(error):
+            context.logger.warning("the database is unavailable: \(String(reflecting: error))", metadata: ["hb.request.id": "\(context.id)"])
+            return APIError(
+                .serviceUnavailable, code: "database_unavailable",
+                message: "The server cannot reach its database right now, so the request may not have completed; trying it again is safe.",
+                headers: [.retryAfter: "5"]
+            )
         default:
             context.logger.error("unexpected error: \(String(reflecting: error))", metadata: ["hb.request.id": "\(context.id)"])
             return APIError(
@@ -54,6 +62,16 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 details: ["requestId": context.id]
             )
         }
+    }
+
+    /// No connection to PostgreSQL could be had (the pool gave up connecting), or one failed or was lost, or
+    /// the database is shutting down or still recovering.
+    static func databaseUnavailable(_ error: any Error) -> Bool {
+        if error is ConnectionPoolError { return true }
+        guard let error = error as? PSQLError else { return false }
+        if [PSQLError.Code.serverClosedConnection, .clientClosedConnection, .connectionError, .poolClosed].contains(error.code) { return true }
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
     }
 
     private func translate(_ error: HTTPError, request: Request) -> APIError {
