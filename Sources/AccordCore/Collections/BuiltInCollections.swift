@@ -7,7 +7,7 @@ extension CollectionSchema {
         fields: [
             FieldSchema("subject", .reference, .lww),
             FieldSchema("title", .text, .lww, required: true, maxLength: 200),
-            FieldSchema("body", .text, .review, maxLength: 20_000),
+            FieldSchema("body", .text, .review, maxLength: 20_000, markdown: true),
             FieldSchema("pinned", .boolean, .lww),
         ]
     )

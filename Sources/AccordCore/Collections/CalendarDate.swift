@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A calendar date such as `2026-07-01`, the value of a `date` field: a day, with no time and no time zone.
 public enum CalendarDate {
     /// Days since 1970-01-01 of a valid `YYYY-MM-DD` date, or nil.
@@ -29,5 +31,12 @@ public enum CalendarDate {
         case 4, 6, 9, 11: 30
         default: 31
         }
+    }
+}
+
+extension CalendarDate {
+    /// The UTC day of `date`, as `YYYY-MM-DD`.
+    public static func text(_ date: Date) -> String {
+        text(days: Int64((date.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 }

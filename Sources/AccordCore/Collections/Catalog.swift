@@ -8,7 +8,7 @@ public struct Catalog: Sendable {
     /// Every production collection.
     public static let builtIn: Catalog = {
         do {
-            return try Catalog([.notes, .conflicts, .members, .teamRosters])
+            return try Catalog([.notes, .conflicts, .members, .teamRosters] + CollectionSchema.governance)
         } catch {
             preconditionFailure("the built-in collections are declared wrongly: \(error)")
         }

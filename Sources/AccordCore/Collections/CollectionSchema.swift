@@ -43,12 +43,15 @@ public struct FieldSchema: Sendable {
     /// Set by the server only (such as what a conflict is about); a client's write of it is refused, on the
     /// client at once and on the server again.
     public var serverOwned: Bool
+    /// Markdown text whose `[[Term]]` links the reference index follows, like its `reference` fields.
+    public var markdown: Bool
 
     public init(
         _ name: String, _ type: FieldType, _ policy: MergePolicy, required: Bool = false, maxLength: Int? = nil,
-        allowedValues: [String]? = nil, added: Bool = false, serverOwned: Bool = false
+        allowedValues: [String]? = nil, added: Bool = false, serverOwned: Bool = false, markdown: Bool = false
     ) {
         self.serverOwned = serverOwned
+        self.markdown = markdown
         self.name = name
         self.type = type
         self.policy = policy

@@ -13,11 +13,14 @@ public struct RuleInput: Sendable {
     public var merged: RecordFields?
     public var actor: RuleActor
     public var view: any RecordView
+    /// The judge's clock: the server's when it decides, the device's when a replica warns.
+    public var now: Date
 
     public init(
         collection: CollectionSchema, recordID: UUID, operation: MutationOperation, changes: RecordFields,
-        stored: RecordFields?, merged: RecordFields?, actor: RuleActor, view: any RecordView
+        stored: RecordFields?, merged: RecordFields?, actor: RuleActor, view: any RecordView, now: Date = Date()
     ) {
+        self.now = now
         self.collection = collection
         self.recordID = recordID
         self.operation = operation

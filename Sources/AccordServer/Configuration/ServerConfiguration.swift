@@ -38,6 +38,8 @@ public struct ServerConfiguration: Sendable {
     /// the server closes it; open realtime streams are not idle.
     public var idleTimeout: Duration = .seconds(60)
     public var streamLimits = StreamLimits()
+    /// The clock the write path stamps changes and judges deadlines (such as escalations) by; tests move it.
+    public var clock: @Sendable () -> Date = { Date() }
 
     public init(
         databaseURL: String? = nil,

@@ -14,3 +14,13 @@ extension Team: ResponseEncodable {}
 extension RecordResponse: ResponseEncodable {}
 extension RecordPage: ResponseEncodable {}
 extension RecordHistory: ResponseEncodable {}
+extension DecisionRight: ResponseEncodable {}
+extension RightsCheckAnswer: ResponseEncodable {}
+extension DefinitionSummary: ResponseEncodable {}
+extension DefinitionDetail: ResponseEncodable {}
+extension VersionView: ResponseEncodable {}
+extension DefinitionDiff: ResponseEncodable {}
+extension ReferenceIndex.Entry: ResponseEncodable {}
+extension DecisionEntry: ResponseEncodable {}
+extension InboxItem: ResponseEncodable {}
+extension AuditPage: ResponseEncodable {}

@@ -17,6 +17,7 @@ public struct AccordAPI: Sendable {
     let memberships = MembershipService()
     let applier: MutationApplier
     let records: RecordService
+    let governance: GovernanceService
     let directory: DirectoryRecords
     let syncLog: SyncLog
     let notifier: ChangeNotifier
@@ -32,9 +33,10 @@ public struct AccordAPI: Sendable {
     ) {
         self.configuration = configuration
         self.catalog = catalog
-        let path = WritePath(catalog: catalog)
+        let path = WritePath(catalog: catalog, now: configuration.clock)
         self.applier = MutationApplier(path: path)
         self.records = RecordService(path: path)
+        self.governance = GovernanceService(records: records, now: configuration.clock)
         self.directory = DirectoryRecords(path: path)
         self.syncLog = SyncLog(catalog: catalog)
         let access = AccessCache()
@@ -68,6 +70,7 @@ public struct AccordAPI: Sendable {
         addTeamRoutes(to: authenticated)
         addSyncRoutes(to: authenticated)
         addRecordRoutes(to: authenticated)
+        addGovernanceRoutes(to: authenticated)
         table.learn(router.routes.map { ($0.path.description, $0.method) })
         return router
     }

@@ -69,7 +69,7 @@ struct WritePath: Sendable {
         // Most collections declare no rules; their changes skip building the rules' view of the record.
         let decision = schema.rules.isEmpty
             ? RuleDecision.accept
-            : try await WritePolicy.judge(Self.ruleInput(mutation, result, stored: stored, schema: schema, actor: actor, view: view))
+            : try await WritePolicy.judge(Self.ruleInput(mutation, result, stored: stored, schema: schema, actor: actor, view: view, now: now()))
         if let rejection = decision.rejection { return .failure(rejection) }
         result.accepted.merge(schema.canonical(decision.stamps)) { $1 }
         guard !decision.followUps.isEmpty else {
@@ -121,7 +121,7 @@ struct WritePath: Sendable {
     }
 
     private static func ruleInput(
-        _ mutation: Mutation, _ result: MergeResult, stored: StoredRecord?, schema: CollectionSchema, actor: RuleActor, view: ServerRecordView
+        _ mutation: Mutation, _ result: MergeResult, stored: StoredRecord?, schema: CollectionSchema, actor: RuleActor, view: ServerRecordView, now: Date
     ) -> RuleInput {
         let live = stored.flatMap { $0.isLive ? $0.state.fields : nil }
         var merged: RecordFields?
@@ -130,7 +130,7 @@ struct WritePath: Sendable {
         }
         return RuleInput(
             collection: schema, recordID: mutation.recordID, operation: mutation.operation, changes: mutation.fields,
-            stored: live, merged: merged, actor: actor, view: view
+            stored: live, merged: merged, actor: actor, view: view, now: now
         )
     }
 
