@@ -57,6 +57,15 @@ public struct ServerConnection: Sendable {
         try await send(.GET, "v1/orgs/\(organization)/records/\(collection)/\(id.lowercasedText)/history", body: Optional<String>.none)
     }
 
+    /// A page of the organization's change log, newest first, filtered by `query` (collection, record, actor,
+    /// since, until, before, limit).
+    public func audit(in organization: String, query: [String: String]) async throws -> AuditPage {
+        var components = URLComponents()
+        components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        let suffix = query.isEmpty ? "" : "?" + (components.percentEncodedQuery ?? "")
+        return try await send(.GET, "v1/orgs/\(organization)/audit" + suffix, body: Optional<String>.none)
+    }
+
     public func me() async throws -> MeResponse {
         try await send(.GET, "v1/me", body: Optional<String>.none)
     }
@@ -88,7 +97,10 @@ public struct ServerConnection: Sendable {
     }()
 
     private func send<Body: Encodable, Result: Decodable>(_ method: HTTPMethod, _ path: String, body: Body?) async throws -> Result {
-        var request = HTTPClientRequest(url: server.appendingPathComponent(path).absoluteString)
+        // The query is kept apart: appending it as a path component would escape its `?`.
+        let parts = path.split(separator: "?", maxSplits: 1)
+        let query = parts.count == 2 ? "?" + parts[1] : ""
+        var request = HTTPClientRequest(url: server.appendingPathComponent(String(parts[0])).absoluteString + query)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {

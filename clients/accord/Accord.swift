@@ -11,7 +11,8 @@ struct Accord: AsyncParsableCommand {
         discussion: "Every write works offline and is queued; accord sync reconciles. Exit codes: 0 success, 1 user error, 2 usage, 3 server unreachable, 4 sync left conflicts or rejections.",
         subcommands: [
             Signup.self, Login.self, Logout.self, Whoami.self, Orgs.self, Use.self, SyncCommand.self, StatusCommand.self,
-            ConflictsCommand.self, Resolve.self, RejectionsCommand.self, RecordsCommand.self, MembersCommand.self, InvitationsCommand.self, Doctor.self,
+            ConflictsCommand.self, Resolve.self, RejectionsCommand.self, RecordsCommand.self, MembersCommand.self, InvitationsCommand.self,
+            InboxCommand.self, DefsCommand.self, DefCommand.self, RightsCommand.self, DecideCommand.self, DecisionsCommand.self, AuditCommand.self, Doctor.self,
         ]
     )
 

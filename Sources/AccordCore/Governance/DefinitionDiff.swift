@@ -54,7 +54,7 @@ public struct DefinitionDiff: Sendable, Equatable, Codable {
     public var isEmpty: Bool { fields.isEmpty && criteria.isEmpty && !body.contains { $0.mark != " " } }
 
     /// Conditions keyed by their `field` (or their position when they have none), each as canonical JSON.
-    static func conditions(_ json: String?) -> [(key: String, text: String)] {
+    public static func conditions(_ json: String?) -> [(key: String, text: String)] {
         guard let json, let array = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [Any] else { return [] }
         return array.enumerated().map { index, element in
             let key = (element as? [String: Any])?["field"] as? String ?? "#\(index + 1)"
