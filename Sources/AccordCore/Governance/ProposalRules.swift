@@ -19,7 +19,7 @@ enum ProposalRules {
         }
         guard let definitionID = merged.reference("definition", into: CollectionSchema.definitions.name),
               let definition = try await input.view.record(CollectionSchema.definitions.name, definitionID) else {
-            return .reject("not_found", "The definition this version is for does not exist; add the definition first.")
+            return .reject("missing_reference", "The definition this version is for does not exist; add the definition first.")
         }
         let context = try await GovernanceContext.load(input)
         let scope = definition.text("category")
@@ -49,8 +49,8 @@ enum ProposalRules {
             }
             if let refusal = lacking(.recommend, "edit a proposal of \(term)") { return refusal }
         }
-        if input.changes("decision_note"), to != .approved, to != .rejected {
-            return .reject("invalid", "decision_note is written when approving or rejecting.")
+        if input.changes("decision_note"), from != .proposed || (to != .approved && to != .rejected) {
+            return .reject("invalid", "decision_note is written once, by the decider, when approving or rejecting a proposal.")
         }
         let proposer = stored.uuid("proposed_by")
         switch (from, to) {
@@ -101,6 +101,12 @@ enum ProposalRules {
         guard current == merged.reference("based_on", into: CollectionSchema.definitionVersions.name) else {
             let now = currentVersion??.text("version") ?? "another version"
             return .reject("stale_proposal", "This proposal was written on an earlier version, and \(now) is current now; propose again on top of it.")
+        }
+        if term.caseInsensitiveCompare(definition.fields.text("term") ?? term) != .orderedSame {
+            let all = try await input.view.records(CollectionSchema.definitions.name, matching: [:])
+            if all.contains(where: { $0.key != definition.id && $0.value.text("term")?.caseInsensitiveCompare(term) == .orderedSame }) {
+                return .reject("duplicate_term", "Another definition is already called \(term); rename this one differently or deprecate the other.")
+            }
         }
         let number = VersionNumber.next(after: VersionNumber(currentVersion??.text("version")), breaking: merged.bool("breaking"))
         let decisionID = UUID()

@@ -11,7 +11,7 @@ enum ResponseRules {
         if input.operation == .update, input.changes("proposal") { return .reject("governed", "A response stays with its proposal.") }
         guard let proposalID = merged.reference("proposal", into: CollectionSchema.definitionVersions.name),
               let proposal = try await input.view.record(CollectionSchema.definitionVersions.name, proposalID) else {
-            return .reject("not_found", "The proposal this response is for does not exist.")
+            return .reject("missing_reference", "The proposal this response is for does not exist.")
         }
         guard proposal.text("status") == ProposalStatus.proposed.rawValue else {
             return .reject("closed", "This proposal is \(proposal.text("status") ?? "closed"), so it takes no more responses.")
@@ -44,10 +44,13 @@ enum DecisionRules {
         let stored = input.stored
         let from = stored?.text("status").flatMap(DecisionStatus.init)
         guard let merged = input.merged else {
-            if input.actor.origin == .member, from != .proposed {
+            guard input.actor.origin == .member else { return .accept }
+            if from != .proposed {
                 return .reject("append_only", "A decided decision is never deleted; record a new decision that supersedes it.")
             }
-            return .accept
+            let context = try await GovernanceContext.load(input)
+            let type = stored?.text("decision_type") ?? ""
+            return context.refusal(.recommend, type, scope: stored?.text("scope"), doing: "withdraw a proposed \(type) decision", now: input.now) ?? .accept
         }
         let to = merged.text("status").flatMap(DecisionStatus.init) ?? .proposed
         var stamps: RecordFields = [:]
@@ -71,7 +74,7 @@ enum DecisionRules {
         var followUps: [FollowUp] = []
         if to == .decided, let old = merged.reference("supersedes", into: CollectionSchema.decisions.name) {
             guard old != input.recordID, let superseded = try await input.view.record(CollectionSchema.decisions.name, old) else {
-                return .reject("not_found", "The decision it supersedes does not exist.")
+                return .reject("missing_reference", "The decision it supersedes does not exist.")
             }
             guard superseded.text("status") == DecisionStatus.decided.rawValue else {
                 return .reject("invalid", "Only a decided decision can be superseded; that one is \(superseded.text("status") ?? "unknown").")

@@ -176,6 +176,10 @@ extension DecisionFilter {
             guard CalendarDate.days(value) != nil else { throw APIError.invalid(FieldError(field: name, message: "must be a date such as 2026-12-01")) }
             if name == "since" { since = value } else { until = value }
         }
-        due = query["due"].map { $0 == "true" || $0 == "1" } ?? false
+        switch query["due"] {
+        case nil, "false", "0": due = false
+        case "true", "1": due = true
+        default: throw APIError.invalid(FieldError(field: "due", message: "must be true or false"))
+        }
     }
 }

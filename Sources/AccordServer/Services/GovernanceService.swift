@@ -108,7 +108,9 @@ struct AuditQuery {
     var limit = 100
 
     init(_ parameters: [(String, String)], catalog: Catalog) throws {
+        var seen: Set<String> = []
         for (name, value) in parameters {
+            guard seen.insert(name).inserted else { throw APIError.invalid(FieldError(field: name, message: "is given twice")) }
             switch name {
             case "collection":
                 guard catalog.named(value) != nil else { throw APIError.invalid(FieldError(field: name, message: "names no collection; the collections are \(catalog.names.joined(separator: ", "))")) }
@@ -116,7 +118,7 @@ struct AuditQuery {
             case "record": record = try Self.uuid(name, value)
             case "actor": actor = try Self.uuid(name, value)
             case "since": since = try Self.time(name, value)
-            case "until": until = try Self.time(name, value)
+            case "until": until = try Self.time(name, value, through: true)
             case "before":
                 guard let seq = Int64(value), seq > 0 else { throw APIError.invalid(FieldError(field: name, message: "must be a seq, a whole number from 1")) }
                 before = seq
@@ -134,9 +136,9 @@ struct AuditQuery {
         return id
     }
 
-    /// A day (`2026-12-01`, from its start in UTC) or an ISO 8601 time.
-    static func time(_ name: String, _ value: String) throws -> Date {
-        if let days = CalendarDate.days(value) { return Date(timeIntervalSince1970: Double(days) * 86_400) }
+    /// A day (`2026-12-01`, from its start in UTC, or `through` its end) or an ISO 8601 time.
+    static func time(_ name: String, _ value: String, through: Bool = false) throws -> Date {
+        if let days = CalendarDate.days(value) { return Date(timeIntervalSince1970: Double(days + (through ? 1 : 0)) * 86_400) }
         guard let date = FieldSchema.parseTime(value) else {
             throw APIError.invalid(FieldError(field: name, message: "must be a date such as 2026-12-01 or a time such as 2026-12-01T09:30:00Z"))
         }

@@ -35,7 +35,8 @@ struct OfflineOrg {
             rita: try replica(ritaToken, rita, .editor), mark: try replica(markToken, mark, .editor), deeToken: deeToken
         )
         let right = DecisionRight(
-            type: "definition.change", scope: "lifecycle_stage", recommend: [.team("RevOps")], agree: [.team("Marketing")], decide: .user(olu.id)
+            type: "definition.change", scope: "lifecycle_stage", recommend: [.team("RevOps")], agree: [.team("Marketing")], decide: .user(olu.id),
+            inform: [.everyone]
         )
         let written = try await offline.olu.replica.create(CollectionSchema.decisionRights.name, right.fields)
         #expect(written.warning == nil, "the owners hold decision_right.change by default")
@@ -166,5 +167,52 @@ struct OfflineGovernanceTests {
     static func login(_ live: LiveServer, _ email: String) async throws -> String {
         let answer = try await live.answer("POST", "v1/auth/login", token: "", json: #"{"email":"\#(email)","password":"correct horse battery"}"#)
         return try SyncCoding.decoder().decode(IssuedToken.self, from: Data(answer.body.utf8)).token
+    }
+}
+
+@Suite("One implementation of every governance view", .timeLimit(.minutes(5)))
+struct GovernanceParityTests {
+    /// `view` as the server answers it and as the replica computes it, both in the API's JSON spelling.
+    static func same<View: Codable>(
+        _ path: String, token: String, live: LiveServer, _ type: View.Type, local: View
+    ) async throws -> (server: String, replica: String) {
+        let answer = try await live.answer("GET", "v1/orgs/acme/\(path)", token: token, json: "")
+        #expect(answer.status == 200, "\(path): \(answer.body)")
+        let fromServer = try SyncCoding.decoder().decode(View.self, from: Data(answer.body.utf8))
+        let encoder = SyncCoding.encoder()
+        return (String(decoding: try encoder.encode(fromServer), as: UTF8.self), String(decoding: try encoder.encode(local), as: UTF8.self))
+    }
+
+    @Test func theServerAndAReplicaAnswerTheSameDefinitionsHistoryDecisionsRightsAndInbox() async throws {
+        try await LiveServer.with { live in
+            let org = try await OfflineOrg.make(live)
+            defer { org.remove() }
+            let first = try await org.proposedMQL()
+            #expect(try await org.olu.replica.act(.approve, on: first, comment: "Yes").warning == nil)
+            try await org.olu.sync()
+            try await org.syncAll()
+            let mql = try #require(try await org.rita.replica.governanceData().definition(named: "MQL")?.id)
+            _ = try await org.rita.replica.propose(mql, ProposalRequest(body: "A lead scoring 70 or more.", rationale: "Fewer, better MQLs.", breaking: true))
+            try await org.rita.sync()
+            try await org.syncAll()
+
+            for (email, side) in [("mark@example.com", org.mark), ("olu@example.com", org.olu)] {
+                let token = try await OfflineGovernanceTests.login(live, email)
+                let data = try await side.replica.governanceData()
+                let checks: [(server: String, replica: String)] = [
+                    try await Self.same("inbox", token: token, live: live, [InboxItem].self, local: try await side.replica.inbox()),
+                    try await Self.same("definitions", token: token, live: live, [DefinitionSummary].self, local: DefinitionSummary.all(in: data)),
+                    try await Self.same("definitions/MQL/versions", token: token, live: live, [VersionView].self, local: data.versions(of: mql)),
+                    try await Self.same("decisions", token: token, live: live, [DecisionEntry].self, local: DecisionFilter().apply(to: data, today: CalendarDate.text(Date()))),
+                    try await Self.same("rights", token: token, live: live, [DecisionRight].self, local: data.rights.all),
+                ]
+                for check in checks { #expect(check.server == check.replica) }
+            }
+            let markInbox = try await org.mark.replica.inbox()
+            #expect(markInbox.map(\.kind) == [.agree, .informed], "Mark must consent to the new proposal and was told of 1.0: \(markInbox)")
+            let oluInbox = try await org.olu.replica.inbox()
+            #expect(oluInbox.map(\.kind) == [.decide], "\(oluInbox)")
+            #expect(oluInbox.first?.detail.contains("waiting for the Marketing team") == true)
+        }
     }
 }
