@@ -27,7 +27,7 @@ struct JSONAnswerTests {
 
     @Test func everyAnswerSpellsIdsInLowerCaseAndUpperCaseIdsAreAccepted() async throws {
         try await TestServer.with { server in
-            let (owner, _) = try await server.signup("owner@example.com", name: "Owner")
+            let (owner, ownerUser) = try await server.signup("owner@example.com", name: "Owner")
             let (memberToken, member) = try await server.signup("member@example.com", name: "Member")
             let (declining, _) = try await server.signup("declining@example.com", name: "Declining")
             let (leaving, _) = try await server.signup("leaving@example.com", name: "Leaving")
@@ -42,6 +42,19 @@ struct JSONAnswerTests {
             // Made before the walk, so the walk can name them; inviting the member again keeps their invitation's id.
             let (joining, declined, withdrawn) = (try await invite("member@example.com"), try await invite("declining@example.com"), try await invite("gone@example.com"))
             #expect(orgID != orgID.lowercased(), "the ids below are sent in upper case")
+            // A glossary the owner both agrees to and decides, and three proposals for the workflow to act on.
+            let right = DecisionRight(type: "definition.change", scope: "glossary", recommend: [.role(.editor)], agree: [.role(.owner)], decide: .role(.owner))
+            #expect(try await server.send(.post, "/v1/orgs/acme/records/decision_rights", token: owner, json: right.fields).status == .created)
+            let definitionID = UUID().uuidString, ownerID = ownerUser.id.uuidString
+            let term: RecordFields = ["id": .text(definitionID), "term": .text("MQL"), "category": .text("glossary")]
+            #expect(try await server.send(.post, "/v1/orgs/acme/records/definitions", token: owner, json: term).status == .created)
+            func propose() async throws -> String {
+                try await server.send(.post, "/v1/orgs/acme/definitions/MQL/proposals", token: owner, json: ProposalRequest(body: "Scored.", rationale: "First."))
+                    .decode(VersionView.self).id.uuidString
+            }
+            let (approving, rejecting, withdrawing) = (try await propose(), try await propose(), try await propose())
+            let definitions = "/v1/orgs/\(orgID)/definitions/\(definitionID)", proposals = "/v1/orgs/\(orgID)/proposals/"
+
             let recordID = UUID().uuidString, clientID = UUID().uuidString, restID = UUID().uuidString
             let record = "/v1/orgs/\(orgID)/records/notes/\(restID)"
             let stamp = HLCTimestamp(millis: Int64(Date().timeIntervalSince1970 * 1_000), node: clientID).description
@@ -82,6 +95,23 @@ struct JSONAnswerTests {
                 Call(operation: "PATCH /v1/orgs/{org}/records/{collection}/{id}", uri: record, body: #"{"pinned": true}"#, token: owner),
                 Call(operation: "GET /v1/orgs/{org}/records/{collection}/{id}/history", uri: record + "/history", token: owner),
                 Call(operation: "DELETE /v1/orgs/{org}/records/{collection}/{id}", uri: record, token: owner),
+                Call(operation: "GET /v1/orgs/{org}/rights", uri: "/v1/orgs/\(orgID)/rights", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/rights/check", uri: "/v1/orgs/\(orgID)/rights/check?type=definition.change&scope=glossary&user=\(ownerID)", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/definitions", uri: "/v1/orgs/\(orgID)/definitions", token: owner),
+                Call(operation: "POST /v1/orgs/{org}/definitions/{definition}/proposals", uri: definitions + "/proposals", body: #"{"rationale": "Later.", "status": "draft"}"#, token: owner),
+                Call(operation: "POST /v1/orgs/{org}/proposals/{proposal}/comment", uri: proposals + approving + "/comment", body: #"{"comment": "Reading it"}"#, token: owner),
+                Call(operation: "POST /v1/orgs/{org}/proposals/{proposal}/object", uri: proposals + approving + "/object", body: #"{"comment": "Too loose"}"#, token: owner),
+                Call(operation: "POST /v1/orgs/{org}/proposals/{proposal}/consent", uri: proposals + approving + "/consent", body: "{}", token: owner),
+                Call(operation: "POST /v1/orgs/{org}/proposals/{proposal}/approve", uri: proposals + approving + "/approve", body: "{}", token: owner),
+                Call(operation: "POST /v1/orgs/{org}/proposals/{proposal}/reject", uri: proposals + rejecting + "/reject", body: #"{"comment": "No."}"#, token: owner),
+                Call(operation: "POST /v1/orgs/{org}/proposals/{proposal}/withdraw", uri: proposals + withdrawing + "/withdraw", body: "{}", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/definitions/{definition}", uri: definitions + "?as_of=2100-01-01", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/definitions/{definition}/versions", uri: definitions + "/versions", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/definitions/{definition}/diff", uri: definitions + "/diff?from=1.0", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/definitions/{definition}/impact", uri: definitions + "/impact", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/decisions", uri: "/v1/orgs/\(orgID)/decisions?decider=\(ownerID)", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/inbox", uri: "/v1/orgs/\(orgID)/inbox", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/audit", uri: "/v1/orgs/\(orgID)/audit?record=\(definitionID)", token: owner),
                 Call(operation: "DELETE /v1/orgs/{org}/members/{user}", uri: "/v1/orgs/\(orgID)/members/\(userID)", token: owner),
                 Call(operation: "DELETE /v1/tokens/{id}", uri: "/v1/tokens/\(issued.info.id.uuidString)", token: owner),
                 Call(operation: "POST /v1/auth/logout", uri: "/v1/auth/logout", token: leaving),

@@ -17,6 +17,7 @@ struct TenantWallTests {
         "POST /v1/orgs/{org}/teams": CreateTeamRequest(name: "Intruders"),
         "POST /v1/orgs/{org}/records/{collection}": ["title": FieldValue.text("planted")],
         "PATCH /v1/orgs/{org}/records/{collection}/{id}": ["title": FieldValue.text("overwritten")],
+        "POST /v1/orgs/{org}/definitions/{definition}/proposals": ProposalRequest(body: "planted", rationale: "planted"),
         "POST /v1/orgs/{org}/sync/push": PushRequest(clientID: UUID(), mutations: [
             Mutation(mutationID: 1, collection: "notes", recordID: UUID(), operation: .create, fields: ["title": .text("in")],
                      baseSeq: 0, timestamp: HLCTimestamp(millis: 1, node: "intruder"))
@@ -34,8 +35,12 @@ struct TenantWallTests {
                 .decode(RecordResponse.self)
             let invitation = try await server.send(.post, "/v1/orgs/acme/invitations", token: owner, json: AddMemberRequest(email: "x@example.com", role: .viewer))
                 .decode(Invitation.self)
+            _ = try await server.send(.post, "/v1/orgs/acme/records/definitions", token: owner, json: ["term": FieldValue.text("MQL"), "category": .text("glossary")])
+            let proposal = try await server.send(.post, "/v1/orgs/acme/definitions/MQL/proposals", token: owner, json: ProposalRequest(body: "Scored.", rationale: "First."))
+                .decode(VersionView.self)
             let parameters = [
                 "{user}": ownerUser.id.uuidString, "{collection}": "notes", "{id}": note.id.uuidString, "{invitation}": invitation.id.uuidString,
+                "{definition}": "MQL", "{proposal}": proposal.id.uuidString,
             ]
             let before = try await snapshot(server)
             #expect(before["notes"]?.count == 1 && before["invitations"]?.count == 1 && before["changes"]?.isEmpty == false, "the dump sees Acme's rows")

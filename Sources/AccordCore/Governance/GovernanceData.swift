@@ -48,6 +48,13 @@ public struct GovernanceData: Sendable {
         return responses.filter { $0.value["proposal"] == reference }
     }
 
+    /// Everything among `sources` (live records by collection) that refers to the definition, by its term or
+    /// the synonyms of its certified version.
+    public func impact(of definition: UUID, in sources: [(schema: CollectionSchema, records: [UUID: RecordFields])]) -> [ReferenceIndex.Entry] {
+        let synonyms = versions(of: definition).last { $0.status == .approved }?.synonyms ?? []
+        return ReferenceIndex.impact(of: definition, terms: [definitions[definition]?.text("term") ?? ""] + synonyms, in: sources)
+    }
+
     /// The right governing changes to a definition.
     public func right(forDefinition fields: RecordFields) -> DecisionRight {
         rights.right(for: "definition.change", scope: fields.text("category"))

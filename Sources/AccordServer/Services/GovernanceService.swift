@@ -53,13 +53,12 @@ struct GovernanceService: Sendable {
     /// Everything that refers to the definition.
     func impact(_ reference: String, org: UUID, in tx: Transaction) async throws -> [ReferenceIndex.Entry] {
         let data = try await data(org: org, in: tx)
-        let (id, fields) = try definition(reference, in: data)
-        let synonyms = data.versions(of: id).last { $0.status == .approved }?.synonyms ?? []
+        let id = try definition(reference, in: data).id
         var sources: [(schema: CollectionSchema, records: [UUID: RecordFields])] = []
         for schema in catalog.collections where !ReferenceIndex.referringFields(of: schema).isEmpty {
             sources.append((schema, try await live(schema.name, org: org, in: tx)))
         }
-        return ReferenceIndex.impact(of: id, terms: [fields.text("term") ?? ""] + synonyms, in: sources)
+        return data.impact(of: id, in: sources)
     }
 
     /// The change log as readable entries, newest first, filtered.

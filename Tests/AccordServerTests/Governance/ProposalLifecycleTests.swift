@@ -142,4 +142,36 @@ struct ProposalLifecycleTests {
             #expect(try unknown.refusal.message.contains("1.0, 2.0"))
         }
     }
+
+    @Test func aDeprecationNamesItsReplacementAndOnlyTheProposerWithdraws() async throws {
+        try await TestServer.with { server in
+            let org = try await GovernedOrg.make(server)
+            for term in ["Lead", "MQL"] {
+                _ = try await org.define(term)
+                let first = try await org.propose(term, as: org.rita.token, ProposalRequest(body: "\(term), as agreed.", rationale: "First."))
+                try await org.consentAll(first)
+                #expect(try await org.act(.approve, first, as: org.olu.token).status == .ok)
+            }
+            let noReplacement = try await org.send(.post, "/definitions/Lead/proposals", as: org.rita.token, json: ProposalRequest(rationale: "Old.", deprecate: true))
+            #expect(try noReplacement.refusal.message.contains("names its replacement"))
+            let mql = try await org.send(.get, "/definitions/MQL", as: org.rita.token).decode(DefinitionDetail.self).definition.id
+            let deprecation = try await org.propose("Lead", as: org.rita.token, ProposalRequest(rationale: "MQL says it better.", deprecate: true, replacement: mql))
+            let commented = try await org.act(.comment, deprecation, as: org.rita.token, comment: "Dashboards move to MQL next sprint")
+            #expect(try commented.decode(VersionView.self).responses.map(\.stance) == [.comment], "anyone may comment; it does not count as consent")
+            let notTheirs = try await org.act(.withdraw, deprecation, as: org.mark.token)
+            #expect(try notTheirs.refusal.code == "not_proposer")
+            try await org.consentAll(deprecation)
+            #expect(try await org.act(.approve, deprecation, as: org.olu.token).status == .ok)
+            let lead = try await org.send(.get, "/definitions", as: org.sam.token).decode([DefinitionSummary].self).first { $0.term == "Lead" }
+            #expect(lead?.status == "deprecated" && lead?.replacedBy == "MQL" && lead?.version == "1.1")
+
+            let second = try await org.propose("MQL", as: org.rita.token, ProposalRequest(body: "Changed my mind.", rationale: "Try."))
+            let withdrawn = try await org.act(.withdraw, second, as: org.rita.token)
+            #expect(try withdrawn.decode(VersionView.self).status == .withdrawn)
+            let late = try await org.act(.consent, second, as: org.mark.token)
+            #expect(try late.refusal.code == "closed", "a withdrawn proposal takes no more responses")
+            let revived = try await org.act(.approve, second, as: org.olu.token)
+            #expect(try revived.refusal.code == "invalid_transition")
+        }
+    }
 }

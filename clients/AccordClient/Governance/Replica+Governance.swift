@@ -78,11 +78,9 @@ extension Replica {
 
     /// Everything in this replica that refers to the definition.
     public func impact(of definition: UUID, in data: GovernanceData) throws -> [ReferenceIndex.Entry] {
-        let fields = data.definitions[definition] ?? [:]
-        let synonyms = data.versions(of: definition).last { $0.status == .approved }?.synonyms ?? []
         let sources = try catalog.collections.filter { !ReferenceIndex.referringFields(of: $0).isEmpty }.map { schema in
             (schema: schema, records: try records(schema.name).reduce(into: [UUID: RecordFields]()) { $0[$1.id] = $1.fields })
         }
-        return ReferenceIndex.impact(of: definition, terms: [fields.text("term") ?? ""] + synonyms, in: sources)
+        return data.impact(of: definition, in: sources)
     }
 }

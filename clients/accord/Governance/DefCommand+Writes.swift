@@ -117,45 +117,46 @@ struct ProposalContent: ParsableArguments {
     }
 }
 
-/// One step of the decision on a proposal.
+/// One step of the decision on a proposal, each its own subcommand.
 protocol ProposalStep {
     static var action: ProposalAction { get }
-    static var abstract: String { get }
 }
 
-enum Consent: ProposalStep {
-    static let action = ProposalAction.consent
-    static let abstract = "Consent to the open proposal (as an agree holder); this also withdraws your objection."
-}
+enum Consent: ProposalStep { static let action = ProposalAction.consent }
+enum Object: ProposalStep { static let action = ProposalAction.object }
+enum Comment: ProposalStep { static let action = ProposalAction.comment }
+enum Approve: ProposalStep { static let action = ProposalAction.approve }
+enum Reject: ProposalStep { static let action = ProposalAction.reject }
+enum Withdraw: ProposalStep { static let action = ProposalAction.withdraw }
 
-enum Object: ProposalStep {
-    static let action = ProposalAction.object
-    static let abstract = "Object to the open proposal (as an agree holder), saying why in --comment; it blocks approval."
-}
+extension ProposalAction {
+    var abstract: String {
+        switch self {
+        case .consent: "Consent to the open proposal (as an agree holder); this also withdraws your objection."
+        case .object: "Object to the open proposal (as an agree holder), saying why in --comment; it blocks approval."
+        case .comment: "Comment on the open proposal; input is recorded and does not block."
+        case .approve: "Approve the open proposal (as the decider): it becomes the certified version."
+        case .reject: "Reject the open proposal (as the decider), saying why in --comment; the current version stays."
+        case .withdraw: "Withdraw your own proposal."
+        }
+    }
 
-enum Comment: ProposalStep {
-    static let action = ProposalAction.comment
-    static let abstract = "Comment on the open proposal; input is recorded and does not block."
-}
-
-enum Approve: ProposalStep {
-    static let action = ProposalAction.approve
-    static let abstract = "Approve the open proposal (as the decider): it becomes the certified version."
-}
-
-enum Reject: ProposalStep {
-    static let action = ProposalAction.reject
-    static let abstract = "Reject the open proposal (as the decider), saying why in --comment; the current version stays."
-}
-
-enum Withdraw: ProposalStep {
-    static let action = ProposalAction.withdraw
-    static let abstract = "Withdraw your own proposal."
+    /// "consented to", as a person reads what they did.
+    var done: String {
+        switch self {
+        case .consent: "consented to"
+        case .object: "objected to"
+        case .comment: "commented on"
+        case .approve: "approved"
+        case .reject: "rejected"
+        case .withdraw: "withdrew"
+        }
+    }
 }
 
 struct DefAction<Step: ProposalStep>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: Step.action.rawValue, abstract: Step.abstract)
+        CommandConfiguration(commandName: Step.action.rawValue, abstract: Step.action.abstract)
     }
 
     @Argument(help: "The term.")
@@ -175,8 +176,7 @@ struct DefAction<Step: ProposalStep>: AsyncParsableCommand {
                 let (id, _) = try replica.definition(term, in: data)
                 let open = try replica.openProposal(of: id, id: proposal, in: data)
                 let written = try await replica.act(Step.action, on: open.id, comment: comment)
-                let done = ["consent": "consented to", "object": "objected to", "comment": "commented on", "approve": "approved", "reject": "rejected", "withdraw": "withdrew"]
-                try printQueued(replica, "\(done[Step.action.rawValue] ?? Step.action.rawValue) the proposed change to \(open.term)", warning: written.warning)
+                try printQueued(replica, "\(Step.action.done) the proposed change to \(open.term)", warning: written.warning)
             }
         }
     }
