@@ -54,6 +54,7 @@ struct JSONAnswerTests {
             }
             let (approving, rejecting, withdrawing) = (try await propose(), try await propose(), try await propose())
             let definitions = "/v1/orgs/\(orgID)/definitions/\(definitionID)", proposals = "/v1/orgs/\(orgID)/proposals/"
+            let dashboardID = try await TenantWallTests.dashboard(in: "acme", server: server, token: owner)
 
             let recordID = UUID().uuidString, clientID = UUID().uuidString, restID = UUID().uuidString
             let record = "/v1/orgs/\(orgID)/records/notes/\(restID)"
@@ -111,6 +112,7 @@ struct JSONAnswerTests {
                 Call(operation: "GET /v1/orgs/{org}/definitions/{definition}/impact", uri: definitions + "/impact", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/decisions", uri: "/v1/orgs/\(orgID)/decisions?decider=\(ownerID)", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/inbox", uri: "/v1/orgs/\(orgID)/inbox", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/dashboards/{dashboard}/view", uri: "/v1/orgs/\(orgID)/dashboards/\(dashboardID.uuidString)/view?period=2026-Q3", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/audit", uri: "/v1/orgs/\(orgID)/audit?record=\(definitionID)", token: owner),
                 Call(operation: "DELETE /v1/orgs/{org}/members/{user}", uri: "/v1/orgs/\(orgID)/members/\(userID)", token: owner),
                 Call(operation: "DELETE /v1/tokens/{id}", uri: "/v1/tokens/\(issued.info.id.uuidString)", token: owner),

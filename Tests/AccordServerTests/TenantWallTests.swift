@@ -41,6 +41,7 @@ struct TenantWallTests {
             let parameters = [
                 "{user}": ownerUser.id.uuidString, "{collection}": "notes", "{id}": note.id.uuidString, "{invitation}": invitation.id.uuidString,
                 "{definition}": "MQL", "{proposal}": proposal.id.uuidString,
+                "{dashboard}": try await Self.dashboard(in: "acme", server: server, token: owner).uuidString,
             ]
             let before = try await snapshot(server)
             #expect(before["notes"]?.count == 1 && before["invitations"]?.count == 1 && before["changes"]?.isEmpty == false, "the dump sees Acme's rows")
@@ -73,6 +74,18 @@ struct TenantWallTests {
                 #expect(response.status == .unauthorized, "\(route.method) \(route.path)")
             }
         }
+    }
+
+    /// A KPI and a dashboard over it; the dashboard's id.
+    static func dashboard(in org: String, server: TestServer, token: String) async throws -> UUID {
+        let kpi: RecordFields = [
+            "key": .text("mqls"), "name": .text("MQLs"), "owner": .text("team:Marketing"), "aggregation": .text("sum"), "unit": .text("count"),
+            "kind": .text("leading"), "tier": .text("primary"), "direction": .text("higher_is_better"), "grain": .text("month"),
+        ]
+        #expect(try await server.send(.post, "/v1/orgs/\(org)/records/kpis", token: token, json: kpi).status == .created)
+        let tiles = FieldValue.text(#"[{"kind": "number", "kpi": "mqls"}]"#)
+        return try await server.send(.post, "/v1/orgs/\(org)/records/dashboards", token: token, json: ["name": .text("Board"), "tiles": tiles])
+            .decode(RecordResponse.self).id
     }
 
     /// Every tenant row, as text, to show that refused requests changed nothing.

@@ -12,7 +12,8 @@ struct Accord: AsyncParsableCommand {
         subcommands: [
             Signup.self, Login.self, Logout.self, Whoami.self, Orgs.self, Use.self, SyncCommand.self, StatusCommand.self,
             ConflictsCommand.self, Resolve.self, RejectionsCommand.self, RecordsCommand.self, MembersCommand.self, InvitationsCommand.self,
-            InboxCommand.self, DefsCommand.self, DefCommand.self, RightsCommand.self, DecideCommand.self, DecisionsCommand.self, AuditCommand.self, Doctor.self,
+            InboxCommand.self, DefsCommand.self, DefCommand.self, RightsCommand.self, DecideCommand.self, DecisionsCommand.self, AuditCommand.self,
+            KPIsCommand.self, KPICommand.self, TargetCommand.self, ActualsCommand.self, DashboardCommand.self, Doctor.self,
         ]
     )
 

@@ -1,7 +1,7 @@
 /// The KPI spine: KPIs with their owner, source and method, targets per period with an acceptable variance,
 /// and append-only measurements (actuals).
 extension CollectionSchema {
-    public static let kpiSpine: [CollectionSchema] = [.kpis, .targets, .measurements]
+    public static let kpiSpine: [CollectionSchema] = [.kpis, .targets, .measurements, .dashboards]
 
     public static let kpis = CollectionSchema(
         name: "kpis",

@@ -24,3 +24,4 @@ extension ReferenceIndex.Entry: ResponseEncodable {}
 extension DecisionEntry: ResponseEncodable {}
 extension InboxItem: ResponseEncodable {}
 extension AuditPage: ResponseEncodable {}
+extension DashboardView: ResponseEncodable {}

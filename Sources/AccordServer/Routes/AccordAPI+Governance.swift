@@ -32,18 +32,18 @@ extension AccordAPI {
             let query = Self.parameters(request, allowed: ["as_of"])
             return try await governanceData(request, context) { data, _ in
                 let asOf = try query()["as_of"].map { try Self.endOfDay("as_of", $0) }
-                return try governance.detail(try context.parameters.require("definition"), asOf: asOf, in: data)
+                return try governance.detail(try Self.named("definition", context), asOf: asOf, in: data)
             }
         }
         v1.get("orgs/:org/definitions/:definition/versions") { request, context -> [VersionView] in
             try await governanceData(request, context) { data, _ in
-                data.versions(of: try governance.definition(try context.parameters.require("definition"), in: data).id)
+                data.versions(of: try governance.definition(try Self.named("definition", context), in: data).id)
             }
         }
         v1.get("orgs/:org/definitions/:definition/diff") { request, context -> DefinitionDiff in
             let query = Self.parameters(request, allowed: ["from", "to"])
             return try await governanceData(request, context) { data, _ in
-                let id = try governance.definition(try context.parameters.require("definition"), in: data).id
+                let id = try governance.definition(try Self.named("definition", context), in: data).id
                 let from = try governance.version(try Self.required("from", in: try query()), of: id, in: data)
                 let to = try governance.version(try query()["to"] ?? "current", of: id, in: data)
                 return DefinitionDiff(from: from, to: to)
@@ -51,13 +51,13 @@ extension AccordAPI {
         }
         v1.get("orgs/:org/definitions/:definition/impact") { request, context -> [ReferenceIndex.Entry] in
             try await inOrganization(request, context) { tx, access in
-                try await governance.impact(try context.parameters.require("definition"), org: access.organization.id, in: tx)
+                try await governance.impact(try Self.named("definition", context), org: access.organization.id, in: tx)
             }
         }
         v1.post("orgs/:org/definitions/:definition/proposals") { request, context -> EditedResponse<VersionView> in
             let body = try await request.decodeJSON(as: ProposalRequest.self, context: context)
             let version = try await governedWrite(request, context) { data, _ in
-                let (id, definition) = try governance.definition(try context.parameters.require("definition"), in: data)
+                let (id, definition) = try governance.definition(try Self.named("definition", context), in: data)
                 let current = data.versions(of: id).last { $0.status == .approved }
                 let fields = body.fields(definition: id, term: definition.text("term"), basedOn: current)
                 return FollowUp(.create, CollectionSchema.definitionVersions.name, UUID(), fields)
@@ -126,6 +126,12 @@ extension AccordAPI {
         return version
     }
 
+    /// A path parameter that names something by its name, which may hold spaces: "ICP tier 1".
+    static func named(_ parameter: String, _ context: Context) throws -> String {
+        let raw = try context.parameters.require(parameter)
+        return raw.removingPercentEncoding ?? raw
+    }
+
     /// The query's parameters, refused when one is unknown or repeated.
     private static func parameters(_ request: Request, allowed: Set<String>) -> () throws -> [String: String] {
         let pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
@@ -147,7 +153,7 @@ extension AccordAPI {
     }
 
     /// A date means its whole day: "as of 2026-03-01" reads what was in force at the end of it.
-    private static func endOfDay(_ name: String, _ value: String) throws -> Date {
+    static func endOfDay(_ name: String, _ value: String) throws -> Date {
         if let days = CalendarDate.days(value) { return Date(timeIntervalSince1970: Double(days + 1) * 86_400 - 0.001) }
         return try AuditQuery.time(name, value)
     }

@@ -71,6 +71,7 @@ public struct AccordAPI: Sendable {
         addSyncRoutes(to: authenticated)
         addRecordRoutes(to: authenticated)
         addGovernanceRoutes(to: authenticated)
+        addKPIRoutes(to: authenticated)
         table.learn(router.routes.map { ($0.path.description, $0.method) })
         return router
     }

@@ -138,7 +138,9 @@ final class LiveServer: Sendable {
 
     /// The status and body `method path` answers for `token`, sending `json` as the body.
     func answer(_ method: String, _ path: String, token: String, json: String) async throws -> (status: Int, body: String) {
-        var request = HTTPClientRequest(url: url.appendingPathComponent(path).absoluteString)
+        // The query is kept apart: appending it as a path component would escape its `?`.
+        let parts = path.split(separator: "?", maxSplits: 1)
+        var request = HTTPClientRequest(url: url.appendingPathComponent(String(parts[0])).absoluteString + (parts.count == 2 ? "?" + parts[1] : ""))
         request.method = .init(rawValue: method)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")

@@ -1,0 +1,159 @@
+public import Foundation
+
+extension CollectionSchema {
+    /// A named set of tiles over the KPI spine for an audience, computed the same on the server and offline.
+    public static let dashboards = CollectionSchema(
+        name: "dashboards",
+        fields: [
+            FieldSchema("name", .text, .lww, required: true, maxLength: 200),
+            /// The team it is for.
+            FieldSchema("audience", .text, .lww, maxLength: 100),
+            /// `current` or `previous` (of `grain`), or a period such as 2026-Q3.
+            FieldSchema("period", .text, .lww, maxLength: 12),
+            FieldSchema("grain", .text, .lww, allowedValues: ["month", "quarter", "year"]),
+            /// A JSON array of tiles, each {"kind": number|trend|pacing|segments|table, "kpi": key, "kpis": [keys],
+            /// "dimension": segment dimension, "periods": trend length, "title": text}.
+            FieldSchema("tiles", .json, .lww, required: true, maxLength: 20_000),
+        ],
+        rules: [CollectionRule("tiles name known kinds and KPIs", check: DashboardRules.judge)]
+    )
+}
+
+/// One tile as declared in a dashboard's `tiles`.
+public struct TileSpec: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case number, trend, pacing, segments, table
+    }
+
+    public var kind: Kind
+    public var kpi: String?
+    public var kpis: [String]?
+    public var dimension: String?
+    public var periods: Int?
+    public var title: String?
+
+    public init(kind: Kind, kpi: String? = nil, kpis: [String]? = nil, dimension: String? = nil, periods: Int? = nil, title: String? = nil) {
+        self.kind = kind
+        self.kpi = kpi
+        self.kpis = kpis
+        self.dimension = dimension
+        self.periods = periods
+        self.title = title
+    }
+
+    /// The KPI keys the tile shows.
+    public var keys: [String] { kind == .table ? kpis ?? [] : kpi.map { [$0] } ?? [] }
+}
+
+enum DashboardRules {
+    @Sendable static func judge(_ input: RuleInput) async throws -> RuleDecision {
+        guard let merged = input.merged else { return .accept }
+        guard let text = merged.text("tiles"), let tiles = try? JSONDecoder().decode([TileSpec].self, from: Data(text.utf8)) else {
+            let kinds = TileSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            return .reject("invalid", #"tiles must be a JSON array of tiles such as {"kind": "number", "kpi": "mqls"}; the kinds are "# + kinds)
+        }
+        if let period = merged.text("period"), period != "current", period != "previous", Period(period) == nil {
+            return .reject("invalid", "period must be current, previous, or a period spelled like \(Period.spelling)")
+        }
+        let known = Set(try await input.view.records(CollectionSchema.kpis.name, matching: [:]).values.compactMap { $0.text("key") })
+        for (index, tile) in tiles.enumerated() {
+            if tile.keys.isEmpty { return .reject("invalid", "tile \(index + 1) (\(tile.kind.rawValue)) names no KPI; give kpi (or kpis for a table)") }
+            if let unknown = tile.keys.first(where: { !known.contains($0) }) { return .reject("invalid", "tile \(index + 1) names the KPI \(unknown), which does not exist") }
+            if tile.kind == .segments, tile.dimension == nil { return .reject("invalid", "tile \(index + 1) compares segments; name the dimension, such as region") }
+        }
+        return .accept
+    }
+}
+
+/// A dashboard computed for a period as of a moment: every tile's numbers, statuses, trends and notes.
+public struct DashboardView: Sendable, Equatable, Codable {
+    public struct TrendPoint: Sendable, Equatable, Codable {
+        public var period: String
+        public var reading: KPIReading
+
+        public init(period: String, reading: KPIReading) {
+            self.period = period
+            self.reading = reading
+        }
+    }
+
+    public struct SegmentReading: Sendable, Equatable, Codable {
+        public var segment: String
+        public var reading: KPIReading
+    }
+
+    public struct Row: Sendable, Equatable, Codable {
+        public var key: String
+        public var name: String
+        public var unit: String
+        public var reading: KPIReading
+    }
+
+    public struct Annotation: Sendable, Equatable, Codable {
+        public var period: String?
+        public var text: String
+    }
+
+    public struct Tile: Sendable, Equatable, Codable {
+        public var kind: TileSpec.Kind
+        public var title: String
+        public var rows: [Row]
+        public var trend: [TrendPoint]?
+        public var segments: [SegmentReading]?
+        public var annotations: [Annotation]?
+    }
+
+    public var name: String
+    public var audience: String?
+    public var period: String
+    public var asOf: Date
+    public var tiles: [Tile]
+
+    /// Computes the dashboard `fields` for `period` (or its own period selection) from `spine`.
+    public static func compute(_ fields: RecordFields, spine: KPISpine, period requested: String? = nil) throws(DashboardError) -> DashboardView {
+        guard let text = fields.text("tiles"), let specs = try? JSONDecoder().decode([TileSpec].self, from: Data(text.utf8)) else {
+            throw DashboardError(reason: "the dashboard's tiles cannot be read")
+        }
+        let grain = fields.text("grain").flatMap(PeriodGrain.init) ?? .month
+        let selection = requested ?? fields.text("period") ?? "current"
+        let today = Int64((spine.asOf.timeIntervalSince1970 / 86_400).rounded(.down))
+        let period: Period
+        switch selection {
+        case "current": period = Period.containing(today, grain: grain)
+        case "previous": period = Period.containing(today, grain: grain).shifted(by: 1)
+        default:
+            guard let parsed = Period(selection) else { throw DashboardError(reason: "'\(selection)' is not a period; spell it like \(Period.spelling)") }
+            period = parsed
+        }
+        let tiles = specs.map { spec in tile(spec, period: period, spine: spine) }
+        return DashboardView(name: fields.text("name") ?? "", audience: fields.text("audience"), period: period.description, asOf: spine.asOf, tiles: tiles)
+    }
+
+    private static func tile(_ spec: TileSpec, period: Period, spine: KPISpine) -> Tile {
+        let kpis = spec.keys.compactMap(spine.kpi)
+        let rows = kpis.map { Row(key: $0.key, name: $0.name, unit: $0.unitLabel ?? $0.unit, reading: spine.reading($0, period)) }
+        var tile = Tile(kind: spec.kind, title: spec.title ?? kpis.first?.name ?? "", rows: rows)
+        guard let kpi = kpis.first else { return tile }
+        switch spec.kind {
+        case .trend:
+            tile.trend = Trend.series(ending: period, count: min(max(spec.periods ?? 6, 1), 36)) { _ in nil }.map { point in
+                TrendPoint(period: point.period.description, reading: spine.reading(kpi, point.period))
+            }
+            tile.annotations = spine.annotations(kpi).map { Annotation(period: $0.period, text: $0.title) }
+        case .segments:
+            let dimension = spec.dimension ?? ""
+            let segments = Set(spine.actuals.current.keys.filter { $0.kpi == kpi.id }.compactMap(\.segment)).filter { segment in
+                (try? JSONSerialization.jsonObject(with: Data(segment.utf8)) as? [String: Any])?.keys.contains(dimension) ?? false
+            }
+            tile.segments = segments.sorted().map { SegmentReading(segment: $0, reading: spine.reading(kpi, period, segment: $0)) }
+        case .number, .pacing, .table:
+            break
+        }
+        return tile
+    }
+}
+
+public struct DashboardError: Error, Equatable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
+}

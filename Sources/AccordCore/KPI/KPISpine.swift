@@ -1,0 +1,152 @@
+public import Foundation
+
+/// A KPI as the views read it.
+public struct KPI: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var key: String
+    public var name: String
+    public var owner: String
+    public var unit: String
+    public var unitLabel: String?
+    public var direction: KPIDirection
+    public var grain: PeriodGrain
+    public var cumulative: Bool
+    public var aggregation: String
+    public var numerator: String?
+    public var denominator: String?
+    public var definition: UUID?
+
+    public init?(id: UUID, fields: RecordFields) {
+        guard let key = fields.text("key"), let direction = fields.text("direction").flatMap(KPIDirection.init),
+              let grain = fields.text("grain").flatMap(PeriodGrain.init) else { return nil }
+        self.id = id
+        self.key = key
+        name = fields.text("name") ?? key
+        owner = fields.text("owner") ?? ""
+        unit = fields.text("unit") ?? "count"
+        unitLabel = fields.text("unit_label")
+        self.direction = direction
+        self.grain = grain
+        cumulative = fields.bool("cumulative")
+        aggregation = fields.text("aggregation") ?? "sum"
+        numerator = fields.text("numerator")
+        denominator = fields.text("denominator")
+        definition = fields.reference("definition", into: CollectionSchema.definitions.name)
+    }
+
+    var rollUp: Aggregation {
+        switch aggregation {
+        case "average": .average
+        case "last": .last
+        case "min": .min
+        case "max": .max
+        case "count": .count
+        case "ratio": .ratio(numerator: numerator ?? "", denominator: denominator ?? "")
+        default: .sum
+        }
+    }
+}
+
+/// One organization's KPIs, targets and measurements, read as of a moment: the input of every KPI view, on
+/// the server and on a replica alike.
+public struct KPISpine: Sendable {
+    public var kpis: [UUID: KPI]
+    public var targets: [UUID: RecordFields]
+    public var actuals: Actuals
+    public var notes: [UUID: RecordFields]
+    /// The moment the views describe: now, or the as-of time asked for.
+    public var asOf: Date
+
+    public static let collections = [CollectionSchema.kpis.name, CollectionSchema.targets.name, CollectionSchema.measurements.name, CollectionSchema.notes.name]
+
+    public init(asOf: Date, load: (String) async throws -> [UUID: RecordFields]) async rethrows {
+        self.asOf = asOf
+        kpis = try await load(CollectionSchema.kpis.name).reduce(into: [:]) { result, entry in result[entry.key] = KPI(id: entry.key, fields: entry.value) }
+        targets = try await load(CollectionSchema.targets.name)
+        actuals = Actuals(records: try await load(CollectionSchema.measurements.name), asOf: asOf)
+        notes = try await load(CollectionSchema.notes.name)
+    }
+
+    public func kpi(_ key: String) -> KPI? {
+        kpis.values.first { $0.key == key.lowercased() }
+    }
+
+    /// A KPI's value for a period and segment (nil for the whole organization): measured, or rolled up from
+    /// its months (or weeks) and segments, or for a ratio of two KPIs divided from their values, never an
+    /// average of ratios.
+    public func value(_ kpi: KPI, _ period: Period, segment: String? = nil, depth: Int = 0) -> RollUpValue? {
+        guard depth < 4 else { return nil }
+        if let measured = actuals.value(kpi.id, period.description, segment: segment) {
+            return RollUpValue(measured.value, numerator: measured.numerator, denominator: measured.denominator)
+        }
+        if kpi.aggregation == "ratio", let top = kpi.numerator.flatMap(self.kpi), let bottom = kpi.denominator.flatMap(self.kpi),
+           let numerator = value(top, period, segment: segment, depth: depth + 1)?.value,
+           let denominator = value(bottom, period, segment: segment, depth: depth + 1)?.value {
+            return denominator == 0 ? nil : RollUpValue(numerator / denominator, numerator: numerator, denominator: denominator)
+        }
+        let parts: [RollUpValue]
+        if period.grain != kpi.grain, kpi.grain == .month {
+            parts = period.months.compactMap { value(kpi, $0, segment: segment, depth: depth + 1) }
+        } else if segment == nil {
+            parts = actuals.current.filter { $0.key.kpi == kpi.id && $0.key.period == period.description && $0.key.segment != nil }
+                .sorted { ($0.key.segment ?? "") < ($1.key.segment ?? "") }
+                .map { RollUpValue($0.value.value, numerator: $0.value.numerator, denominator: $0.value.denominator) }
+        } else {
+            parts = []
+        }
+        guard let combined = RollUp.combine(parts, kpi.rollUp) else { return nil }
+        let numerator = parts.allSatisfy { $0.numerator != nil } ? parts.reduce(0) { $0 + $1.numerator! } : nil
+        let denominator = parts.allSatisfy { $0.denominator != nil } ? parts.reduce(0) { $0 + $1.denominator! } : nil
+        return RollUpValue(combined, numerator: numerator, denominator: denominator)
+    }
+
+    /// The target for a period and segment: set for it, or phased evenly from the quarter or year holding it.
+    public func target(_ kpi: KPI, _ period: Period, segment: String? = nil) -> (value: Double, band: VarianceBand?)? {
+        let own = targets.values.filter { $0.reference("kpi", into: CollectionSchema.kpis.name) == kpi.id && $0.text("segment") == segment }
+        func read(_ fields: RecordFields) -> (Double, VarianceBand?)? {
+            guard let value = Measurement.number(fields["value"]) else { return nil }
+            let width = Measurement.number(fields["variance"])
+            let band: VarianceBand? = switch fields.text("variance_kind") {
+            case "absolute": width.map(VarianceBand.absolute)
+            case "percent": width.map(VarianceBand.percent)
+            default: nil
+            }
+            return (value, band)
+        }
+        if let exact = own.first(where: { $0.text("period") == period.description }) { return read(exact) }
+        let containing = own.compactMap { fields -> (Period, RecordFields)? in
+            guard let text = fields.text("period"), let outer = Period(text), outer.contains(period), outer != period else { return nil }
+            return (outer, fields)
+        }.min { $0.0.days < $1.0.days }
+        guard let (outer, fields) = containing, let (value, band) = read(fields) else { return nil }
+        let additive = ["sum", "count"].contains(kpi.aggregation)
+        guard additive else { return (value, band) }
+        let share = Double(period.days) / Double(outer.days)
+        let scaled: VarianceBand? = switch band {
+        case .absolute(let width)?: .absolute(width * share)
+        default: band
+        }
+        return (value * share, scaled)
+    }
+
+    /// The KPI's reading for a period and segment, as of `asOf`.
+    public func reading(_ kpi: KPI, _ period: Period, segment: String? = nil) -> KPIReading {
+        let target = target(kpi, period, segment: segment)
+        let today = Int64((asOf.timeIntervalSince1970 / 86_400).rounded(.down))
+        return KPIReading.judge(
+            actual: value(kpi, period, segment: segment)?.value, target: target?.value, band: target?.band, direction: kpi.direction,
+            cumulative: kpi.cumulative, elapsed: period.elapsed(through: today)
+        )
+    }
+
+    /// The notes attached to a KPI or to one of its measurements: the annotations of its trend.
+    public func annotations(_ kpi: KPI) -> [(period: String?, title: String)] {
+        notes.values.compactMap { note in
+            guard let subject = note.text("subject"), let title = note.text("title") else { return nil }
+            if subject == "kpis/\(kpi.id.lowercasedText)" { return (nil, title) }
+            guard let id = note.reference("subject", into: CollectionSchema.measurements.name),
+                  let measurement = actuals.all.first(where: { $0.id == id }), measurement.kpi == kpi.id else { return nil }
+            return (measurement.period, title)
+        }.sorted { ($0.period ?? "", $0.title) < ($1.period ?? "", $1.title) }
+    }
+}
