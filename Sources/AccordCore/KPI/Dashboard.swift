@@ -52,7 +52,8 @@ enum DashboardRules {
             let kinds = TileSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")
             return .reject("invalid", #"tiles must be a JSON array of tiles such as {"kind": "number", "kpi": "mqls"}; the kinds are "# + kinds)
         }
-        if let period = merged.text("period"), period != "current", period != "previous", Period(period) == nil {
+        let settings = try await OrganizationSettings.load(input.view)
+        if let period = merged.text("period"), period != "current", period != "previous", settings.period(period) == nil {
             return .reject("invalid", "period must be current, previous, or a period spelled like \(Period.spelling)")
         }
         let known = Set(try await input.view.records(CollectionSchema.kpis.name, matching: [:]).values.compactMap { $0.text("key") })
@@ -116,13 +117,12 @@ public struct DashboardView: Sendable, Equatable, Codable {
         }
         let grain = fields.text("grain").flatMap(PeriodGrain.init) ?? .month
         let selection = requested ?? fields.text("period") ?? "current"
-        let today = Int64((spine.asOf.timeIntervalSince1970 / 86_400).rounded(.down))
         let period: Period
         switch selection {
-        case "current": period = Period.containing(today, grain: grain)
-        case "previous": period = Period.containing(today, grain: grain).shifted(by: 1)
+        case "current": period = spine.currentPeriod(grain)
+        case "previous": period = spine.currentPeriod(grain).shifted(by: 1, fiscalStartMonth: spine.settings.fiscalYearStartMonth)
         default:
-            guard let parsed = Period(selection) else { throw DashboardError(reason: "'\(selection)' is not a period; spell it like \(Period.spelling)") }
+            guard let parsed = spine.settings.period(selection) else { throw DashboardError(reason: "'\(selection)' is not a period; spell it like \(Period.spelling)") }
             period = parsed
         }
         let tiles = specs.map { spec in tile(spec, period: period, spine: spine) }
@@ -136,7 +136,7 @@ public struct DashboardView: Sendable, Equatable, Codable {
         guard let kpi = kpis.first else { return tile }
         switch spec.kind {
         case .trend:
-            tile.trend = Trend.series(ending: period, count: min(max(spec.periods ?? 6, 1), 36)) { _ in nil }.map { point in
+            tile.trend = Trend.series(ending: period, count: min(max(spec.periods ?? 6, 1), 36), fiscalStartMonth: spine.settings.fiscalYearStartMonth) { _ in nil }.map { point in
                 TrendPoint(period: point.period.description, reading: spine.reading(kpi, point.period))
             }
             tile.annotations = spine.annotations(kpi).map { Annotation(period: $0.period, text: $0.title) }

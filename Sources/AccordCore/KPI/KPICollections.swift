@@ -1,7 +1,7 @@
 /// The KPI spine: KPIs with their owner, source and method, targets per period with an acceptable variance,
 /// and append-only measurements (actuals).
 extension CollectionSchema {
-    public static let kpiSpine: [CollectionSchema] = [.kpis, .targets, .measurements, .dashboards]
+    public static let kpiSpine: [CollectionSchema] = [.organizationSettings, .kpis, .targets, .measurements, .dashboards]
 
     public static let kpis = CollectionSchema(
         name: "kpis",
@@ -49,6 +49,12 @@ extension CollectionSchema {
             FieldSchema("variance_kind", .text, .lww, allowedValues: ["absolute", "percent"]),
             FieldSchema("variance", .real, .lww),
             FieldSchema("rationale", .text, .lww, maxLength: 4_000, markdown: true),
+            /// How a quarter's or a year's target splits into its months: {"weights": [1, 1, 2]} or
+            /// {"values": [90, 100, 110]}; evenly without it.
+            FieldSchema("phasing", .json, .lww, maxLength: 2_000),
+            /// How a cumulative KPI is expected to build up over the period: {"milestones": [{"at": 0.5,
+            /// "share": 0.3}], "step": false}; linearly without it.
+            FieldSchema("pacing", .json, .lww, maxLength: 2_000),
             /// The decision-log entry of its last change.
             FieldSchema("decision", .reference, .lww, serverOwned: true),
         ],

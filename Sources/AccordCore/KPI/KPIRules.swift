@@ -58,7 +58,10 @@ enum KPIRules {
             if input.operation == .update, input.changes("kpi") || input.changes("period") || input.changes("segment") {
                 return .reject("invalid", "A target stays with its KPI, period and segment; remove it and set a new one instead.")
             }
-            if let problem = periodProblem(merged.text("period"), kpi: kpi) ?? segmentProblem(merged) { return .reject("invalid", problem) }
+            let settings = try await OrganizationSettings.load(input.view)
+            if let problem = periodProblem(merged.text("period"), kpi: kpi, settings: settings) ?? segmentProblem(merged) ?? planProblem(merged, kpi: kpi, settings: settings) {
+                return .reject("invalid", problem)
+            }
             if (merged["variance_kind"] ?? .null) == .null, (merged["variance"] ?? .null) != .null {
                 return .reject("invalid", "variance needs variance_kind: absolute (in the KPI's unit) or percent (of the target)")
             }
@@ -92,7 +95,8 @@ enum KPIRules {
               let kpi = try await input.view.record(CollectionSchema.kpis.name, kpiID) else {
             return .reject("missing_reference", "The KPI this measurement is for does not exist.")
         }
-        if let problem = periodProblem(merged.text("period"), kpi: kpi, exact: true) ?? segmentProblem(merged) { return .reject("invalid", problem) }
+        let settings = try await OrganizationSettings.load(input.view)
+        if let problem = periodProblem(merged.text("period"), kpi: kpi, settings: settings, exact: true) ?? segmentProblem(merged) { return .reject("invalid", problem) }
         if merged.text("supersedes") != nil {
             guard let old = merged.reference("supersedes", into: CollectionSchema.measurements.name),
                   let corrected = try await input.view.record(CollectionSchema.measurements.name, old) else {
@@ -112,6 +116,20 @@ enum KPIRules {
         return .accept(stamping: stamps)
     }
 
+    /// Why a target's phasing or pacing cannot be used, or nil: its JSON must read, and phased months must add
+    /// up to the target for an additive KPI.
+    static func planProblem(_ fields: RecordFields, kpi: RecordFields, settings: OrganizationSettings) -> String? {
+        if let text = fields.text("pacing"), TargetPlan.pacing(text) == nil {
+            return #"pacing must be {"milestones": [{"at": 0.5, "share": 0.3}], "step": false}, with at and share from 0 to 1"#
+        }
+        guard let text = fields.text("phasing") else { return nil }
+        guard let phasing = TargetPlan.phasing(text) else { return #"phasing must be {"weights": [1, 1, 2]} or {"values": [90, 100, 110]}, one per month"# }
+        guard let period = fields.text("period").flatMap(settings.period), let value = Measurement.number(fields["value"]) else { return nil }
+        let additive = ["sum", "count"].contains(kpi.text("aggregation") ?? "sum")
+        if case .failure(let error) = phasing.split(value, over: period.months.count, additive: additive) { return "phasing: \(error.reason)" }
+        return nil
+    }
+
     /// A segment is an object of dimension values, such as {"region": "EMEA"}.
     static func segmentProblem(_ fields: RecordFields) -> String? {
         guard let segment = fields.text("segment") else { return nil }
@@ -129,8 +147,8 @@ enum KPIRules {
 
     /// Why `period` cannot hold the KPI's numbers, or nil: it must parse, and be the KPI's grain (`exact`)
     /// or coarser.
-    static func periodProblem(_ text: String?, kpi: RecordFields, exact: Bool = false) -> String? {
-        guard let text, let period = Period(text) else { return "period must be spelled like \(Period.spelling)" }
+    static func periodProblem(_ text: String?, kpi: RecordFields, settings: OrganizationSettings, exact: Bool = false) -> String? {
+        guard let text, let period = settings.period(text) else { return "period must be spelled like \(Period.spelling)" }
         let grains = PeriodGrain.allCases
         guard let grain = kpi.text("grain").flatMap(PeriodGrain.init), let own = grains.firstIndex(of: grain), let given = grains.firstIndex(of: period.grain) else {
             return nil

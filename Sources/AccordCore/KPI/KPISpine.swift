@@ -54,13 +54,13 @@ public struct KPISpine: Sendable {
     public var targets: [UUID: RecordFields]
     public var actuals: Actuals
     public var notes: [UUID: RecordFields]
+    public var settings: OrganizationSettings
     /// The moment the views describe: now, or the as-of time asked for.
     public var asOf: Date
 
-    public static let collections = [CollectionSchema.kpis.name, CollectionSchema.targets.name, CollectionSchema.measurements.name, CollectionSchema.notes.name]
-
     public init(asOf: Date, load: (String) async throws -> [UUID: RecordFields]) async rethrows {
         self.asOf = asOf
+        settings = OrganizationSettings(records: try await load(CollectionSchema.organizationSettings.name))
         kpis = try await load(CollectionSchema.kpis.name).reduce(into: [:]) { result, entry in result[entry.key] = KPI(id: entry.key, fields: entry.value) }
         targets = try await load(CollectionSchema.targets.name)
         actuals = Actuals(records: try await load(CollectionSchema.measurements.name), asOf: asOf)
@@ -100,10 +100,18 @@ public struct KPISpine: Sendable {
         return RollUpValue(combined, numerator: numerator, denominator: denominator)
     }
 
-    /// The target for a period and segment: set for it, or phased evenly from the quarter or year holding it.
-    public func target(_ kpi: KPI, _ period: Period, segment: String? = nil) -> (value: Double, band: VarianceBand?)? {
+    /// A target as it applies to one period.
+    public struct AppliedTarget: Sendable, Equatable {
+        public var value: Double
+        public var band: VarianceBand?
+        public var pacing: Pacing
+    }
+
+    /// The target for a period and segment: set for it, or phased from the quarter or year holding it (by its
+    /// phasing, else evenly by days) for an additive KPI, or held as it is for a rate or a level.
+    public func target(_ kpi: KPI, _ period: Period, segment: String? = nil) -> AppliedTarget? {
         let own = targets.values.filter { $0.reference("kpi", into: CollectionSchema.kpis.name) == kpi.id && $0.text("segment") == segment }
-        func read(_ fields: RecordFields) -> (Double, VarianceBand?)? {
+        func read(_ fields: RecordFields) -> AppliedTarget? {
             guard let value = Measurement.number(fields["value"]) else { return nil }
             let width = Measurement.number(fields["variance"])
             let band: VarianceBand? = switch fields.text("variance_kind") {
@@ -111,22 +119,25 @@ public struct KPISpine: Sendable {
             case "percent": width.map(VarianceBand.percent)
             default: nil
             }
-            return (value, band)
+            return AppliedTarget(value: value, band: band, pacing: fields.text("pacing").flatMap(TargetPlan.pacing) ?? .linear)
         }
-        if let exact = own.first(where: { $0.text("period") == period.description }) { return read(exact) }
+        if let exact = own.first(where: { $0.text("period").flatMap(settings.period) == period }) { return read(exact) }
         let containing = own.compactMap { fields -> (Period, RecordFields)? in
-            guard let text = fields.text("period"), let outer = Period(text), outer.contains(period), outer != period else { return nil }
+            guard let outer = fields.text("period").flatMap(settings.period), outer.contains(period), outer != period else { return nil }
             return (outer, fields)
         }.min { $0.0.days < $1.0.days }
-        guard let (outer, fields) = containing, let (value, band) = read(fields) else { return nil }
-        let additive = ["sum", "count"].contains(kpi.aggregation)
-        guard additive else { return (value, band) }
-        let share = Double(period.days) / Double(outer.days)
-        let scaled: VarianceBand? = switch band {
-        case .absolute(let width)?: .absolute(width * share)
-        default: band
+        guard let (outer, fields) = containing, var applied = read(fields) else { return nil }
+        applied.pacing = .linear
+        guard ["sum", "count"].contains(kpi.aggregation) else { return applied }
+        var share = Double(period.days) / Double(outer.days)
+        let months = outer.months
+        if let phasing = fields.text("phasing").flatMap(TargetPlan.phasing), let index = months.firstIndex(of: period),
+           case .success(let parts) = phasing.split(applied.value, over: months.count, additive: true), applied.value != 0 {
+            share = parts[index] / applied.value
         }
-        return (value * share, scaled)
+        applied.value *= share
+        if case .absolute(let width)? = applied.band { applied.band = .absolute(width * share) }
+        return applied
     }
 
     /// The KPI's reading for a period and segment, as of `asOf`.
@@ -135,8 +146,15 @@ public struct KPISpine: Sendable {
         let today = Int64((asOf.timeIntervalSince1970 / 86_400).rounded(.down))
         return KPIReading.judge(
             actual: value(kpi, period, segment: segment)?.value, target: target?.value, band: target?.band, direction: kpi.direction,
-            cumulative: kpi.cumulative, elapsed: period.elapsed(through: today)
+            cumulative: kpi.cumulative, elapsed: period.elapsed(through: today), pacing: target?.pacing ?? .linear
         )
+    }
+
+    /// The period of `grain` holding `asOf`, fiscal for quarters and years when the fiscal year is not the
+    /// calendar year.
+    public func currentPeriod(_ grain: PeriodGrain) -> Period {
+        let today = Int64((asOf.timeIntervalSince1970 / 86_400).rounded(.down))
+        return Period.containing(today, grain: grain, fiscal: settings.fiscalYearStartMonth != 1, fiscalStartMonth: settings.fiscalYearStartMonth)
     }
 
     /// The notes attached to a KPI or to one of its measurements: the annotations of its trend.

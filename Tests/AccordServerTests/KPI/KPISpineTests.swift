@@ -43,6 +43,10 @@ struct KPISpineTests {
             quarterly["variance"] = .double(5)
             quarterly["variance_kind"] = .null
             #expect(try await org.send(.post, "/records/targets", as: org.olu.token, json: quarterly).refusal.message.contains("needs variance_kind"))
+            quarterly["variance"] = .null
+            quarterly["phasing"] = .text(#"{"values": [100, 100, 90]}"#)
+            let phased = try await org.send(.post, "/records/targets", as: org.olu.token, json: quarterly)
+            #expect(try phased.refusal.message == "phasing: the months add up to 290, not the target 100")
         }
     }
 

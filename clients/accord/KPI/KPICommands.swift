@@ -22,9 +22,8 @@ struct KPIsCommand: AsyncParsableCommand {
             let replica = try options.openReplica()
             defer { try? replica.close() }
             let spine = try await replica.kpiSpine()
-            let today = Int64((Date().timeIntervalSince1970 / 86_400).rounded(.down))
             let lines = try spine.kpis.values.sorted { $0.key < $1.key }.map { kpi in
-                let chosen = try period.map(KPIPeriod.parse) ?? Period.containing(today, grain: kpi.grain)
+                let chosen = try period.map { try KPIPeriod.parse($0, spine.settings) } ?? spine.currentPeriod(kpi.grain)
                 return Line(kpi: kpi, period: chosen.description, reading: spine.reading(kpi, chosen))
             }
             if options.json { return try printJSON(lines) }
@@ -40,8 +39,8 @@ struct KPIsCommand: AsyncParsableCommand {
 }
 
 enum KPIPeriod {
-    static func parse(_ text: String) throws -> Period {
-        guard let period = Period(text) else { throw ClientError.invalidInput("'\(text)' is not a period; spell it like \(Period.spelling)") }
+    static func parse(_ text: String, _ settings: OrganizationSettings) throws -> Period {
+        guard let period = settings.period(text) else { throw ClientError.invalidInput("'\(text)' is not a period; spell it like \(Period.spelling)") }
         return period
     }
 }
@@ -67,8 +66,7 @@ struct KPICommand: AsyncParsableCommand {
                 defer { try? replica.close() }
                 let spine = try await replica.kpiSpine()
                 let kpi = try replica.kpi(key, in: spine)
-                let today = Int64((Date().timeIntervalSince1970 / 86_400).rounded(.down))
-                let trend = Trend.series(ending: Period.containing(today, grain: kpi.grain), count: 6) { _ in nil }
+                let trend = Trend.series(ending: spine.currentPeriod(kpi.grain), count: 6, fiscalStartMonth: spine.settings.fiscalYearStartMonth) { _ in nil }
                     .map { DashboardView.TrendPoint(period: $0.period.description, reading: spine.reading(kpi, $0.period)) }
                 let corrections = spine.actuals.all.filter { $0.kpi == kpi.id && $0.supersedes != nil }.count
                 if options.json { return try printJSON(Output(kpi: kpi, trend: trend, corrections: corrections)) }
@@ -123,7 +121,8 @@ struct TargetCommand: AsyncParsableCommand {
                     guard let amount = Double(text), amount >= 0 else { throw ClientError.invalidInput("--variance must be a percentage such as 10% or an amount such as 50") }
                     band = .absolute(amount)
                 }
-                let written = try await replica.setTarget(try replica.kpi(kpi, in: try await replica.kpiSpine()), period: try KPIPeriod.parse(period).description, value: value, band: band, rationale: rationale)
+                let spine = try await replica.kpiSpine()
+                let written = try await replica.setTarget(try replica.kpi(kpi, in: spine), period: try KPIPeriod.parse(period, spine.settings).description, value: value, band: band, rationale: rationale)
                 try printQueued(replica, "set the \(kpi) target for \(period) to \(KPIText.number(value, unit: ""))", warning: written.warning)
             }
         }
@@ -164,8 +163,9 @@ struct ActualsCommand: AsyncParsableCommand {
                     dimensions[pieces[0]] = pieces[1]
                 }
                 let json = dimensions.isEmpty ? nil : String(decoding: try JSONSerialization.data(withJSONObject: dimensions, options: [.sortedKeys]), as: UTF8.self)
-                let target = try replica.kpi(kpi, in: try await replica.kpiSpine())
-                let written = try await replica.recordActual(target, period: try KPIPeriod.parse(period).description, value: value, segment: json, source: source)
+                let spine = try await replica.kpiSpine()
+                let target = try replica.kpi(kpi, in: spine)
+                let written = try await replica.recordActual(target, period: try KPIPeriod.parse(period, spine.settings).description, value: value, segment: json, source: source)
                 try printQueued(replica, "recorded \(kpi) \(period) = \(KPIText.number(value, unit: ""))", warning: written.warning)
             }
         }

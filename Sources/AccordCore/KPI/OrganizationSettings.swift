@@ -1,0 +1,63 @@
+public import Foundation
+
+extension CollectionSchema {
+    /// The organization's own settings that the views need offline, such as where its fiscal year starts. One
+    /// record; owners and admins change it.
+    public static let organizationSettings = CollectionSchema(
+        name: "organization_settings",
+        fields: [
+            /// The month (1 to 12) the fiscal year starts on; FY2027 with 2 runs from 2026-02-01 to 2027-01-31.
+            FieldSchema("fiscal_year_start_month", .integer, .lww),
+            /// The ISO 4217 code of the organization's reporting currency.
+            FieldSchema("currency", .text, .lww, maxLength: 3),
+        ],
+        rules: [CollectionRule("one settings record, changed by owners and admins", check: SettingsRules.judge)]
+    )
+}
+
+/// The settings every KPI view reads.
+public struct OrganizationSettings: Sendable, Equatable {
+    public var fiscalYearStartMonth: Int
+    public var currency: String?
+
+    public init(fiscalYearStartMonth: Int = 1, currency: String? = nil) {
+        self.fiscalYearStartMonth = fiscalYearStartMonth
+        self.currency = currency
+    }
+
+    /// From the collection's records; the defaults when there is none.
+    public init(records: [UUID: RecordFields]) {
+        let fields = records.sorted { $0.key.uuidString < $1.key.uuidString }.first?.value ?? [:]
+        self.init(fiscalYearStartMonth: fields.int("fiscal_year_start_month").map(Int.init) ?? 1, currency: fields.text("currency"))
+    }
+
+    static func load(_ view: any RecordView) async throws -> OrganizationSettings {
+        OrganizationSettings(records: try await view.records(CollectionSchema.organizationSettings.name, matching: [:]))
+    }
+
+    /// `text` as a period of this organization.
+    public func period(_ text: String) -> Period? {
+        Period(text, fiscalStartMonth: fiscalYearStartMonth)
+    }
+}
+
+enum SettingsRules {
+    @Sendable static func judge(_ input: RuleInput) async throws -> RuleDecision {
+        guard input.actor.origin == .member else { return .accept }
+        guard input.actor.role >= .admin else {
+            return .reject("forbidden", "Only owners and admins change the organization's settings; ask one of them.")
+        }
+        guard let merged = input.merged else { return .accept }
+        if let month = merged.int("fiscal_year_start_month"), !(1...12).contains(month) {
+            return .reject("invalid", "fiscal_year_start_month must be a month from 1 (January) to 12 (December)")
+        }
+        if let currency = merged.text("currency"), currency.count != 3 || currency.uppercased() != currency {
+            return .reject("invalid", "currency must be an ISO 4217 code such as USD or EUR")
+        }
+        let others = try await input.view.records(CollectionSchema.organizationSettings.name, matching: [:]).keys.filter { $0 != input.recordID }
+        if let existing = others.first {
+            return .reject("duplicate_settings", "The organization has its settings already (\(existing.lowercasedText)); change that record.")
+        }
+        return .accept
+    }
+}
