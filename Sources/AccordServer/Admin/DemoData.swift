@@ -71,7 +71,8 @@ extension AccordAPI {
             }
             try await DemoGovernance(
                 api: self, slug: client.slug, owner: identity, proposer: acting(client.member),
-                pendingProposer: client.team == .marketing ? acting(client.member) : identity, logger: logger
+                pendingProposer: client.team == .marketing ? acting(client.member) : identity,
+                fiscalYearStartMonth: client.slug == "globex" ? 2 : 1, logger: logger
             ).seed()
         }
         return true

@@ -16,6 +16,8 @@ struct DemoGovernance {
     /// Who proposes the change still waiting: the marketer where there is one (Marketing proposes lifecycle
     /// stages), else Dana for RevOps.
     let pendingProposer: Identity
+    /// Where the client's fiscal year starts.
+    var fiscalYearStartMonth = 1
     let logger: Logger
 
     static let definitions: [(term: String, category: String, owner: String, body: String, criteria: String?, synonyms: [String])] = [
@@ -78,6 +80,7 @@ struct DemoGovernance {
             "status": .text("decided"), "decided_on": .text(today), "review_on": .text(inAQuarter),
             "links": .strings(["definitions/\(mql.lowercasedText)"]),
         ]))
+        try await seedKPIs()
         try await write(as: owner, FollowUp(.create, CollectionSchema.decisions.name, UUID(), [
             "title": .text("Sales follows up every MQL within 24 hours"), "decision_type": .text("sla.change"),
             "rationale": .text("Leads contacted within a day convert twice as often."), "cadence": .text("monthly"), "status": .text("decided"),
@@ -102,9 +105,16 @@ struct DemoGovernance {
         try await write(as: person, action.change(proposal, comment: comment, by: person.userID, responses: [:]))
     }
 
-    private func write(as person: Identity, _ change: FollowUp) async throws {
+    func write(as person: Identity, _ change: FollowUp) async throws {
+        try await write(as: person, [change])
+    }
+
+    /// Makes `changes` in one transaction, each through the write path.
+    func write(as person: Identity, _ changes: [FollowUp]) async throws {
         let (org, head) = try await api.organizations.inOrganization(slug, as: person, logger: logger) { tx, access in
-            (access.organization.id, try await api.records.write(change, ifMatch: nil, access: access, in: tx).head)
+            var head: Int64 = 0
+            for change in changes { head = try await api.records.write(change, ifMatch: nil, access: access, in: tx).head }
+            return (access.organization.id, head)
         }
         api.heads.advance(org, to: head)
     }

@@ -68,7 +68,7 @@ struct DashboardPrinter {
         let values = points.map(\.reading.actual)
         Swift.print("  \(KPIText.sparkline(values))  \(points.first?.period ?? "") → \(points.last?.period ?? "")")
         TableWriter.show(
-            [.literal("PERIOD"), .text("ACTUAL", minimum: 6), .text("TARGET", minimum: 6), .text("STATUS", minimum: 8)],
+            [.literal("PERIOD"), .text("ACTUAL", minimum: 6), .text("TARGET", minimum: 6), .text("STATUS", required: true, minimum: 11)],
             points.map { [$0.period, KPIText.number($0.reading.actual, unit: unit), KPIText.number($0.reading.target, unit: unit), KPIText.status($0.reading.status)] },
             width: width
         )
@@ -78,7 +78,7 @@ struct DashboardPrinter {
     private func segments(_ tile: DashboardView.Tile) {
         guard let segments = tile.segments, let unit = tile.rows.first?.unit else { return }
         TableWriter.show(
-            [.text("SEGMENT", required: true, minimum: 8), .text("ACTUAL", minimum: 6), .text("TARGET", minimum: 6), .text("VAR", minimum: 4), .text("STATUS", minimum: 8)],
+            [.text("SEGMENT", required: true, minimum: 8), .text("ACTUAL", minimum: 6), .text("TARGET", minimum: 6), .text("VAR", minimum: 4), .text("STATUS", required: true, minimum: 11)],
             segments.map { [Self.segmentName($0.segment), KPIText.number($0.reading.actual, unit: unit), KPIText.number($0.reading.target, unit: unit), KPIText.variance($0.reading), KPIText.status($0.reading.status)] },
             width: width
         )
@@ -86,7 +86,7 @@ struct DashboardPrinter {
 
     private func table(_ rows: [DashboardView.Row]) {
         TableWriter.show(
-            [.text("KPI", required: true, minimum: 10, maximum: 32), .text("ACTUAL", minimum: 6), .text("TARGET", minimum: 6), .text("VAR", minimum: 4), .text("STATUS", minimum: 8)],
+            [.text("KPI", required: true, minimum: 10, maximum: 32), .text("ACTUAL", minimum: 6), .text("TARGET", minimum: 6), .text("VAR", minimum: 4), .text("STATUS", required: true, minimum: 11)],
             rows.map { [$0.name, KPIText.number($0.reading.actual, unit: $0.unit), KPIText.number($0.reading.target, unit: $0.unit), KPIText.variance($0.reading), KPIText.status($0.reading.status)] },
             width: width
         )

@@ -30,7 +30,7 @@ struct KPIsCommand: AsyncParsableCommand {
             guard !lines.isEmpty else { return print("No KPIs in this replica; accord sync fetches them.") }
             TableWriter.show(
                 [.literal("KEY"), .text("NAME", minimum: 8, maximum: 30), .literal("PERIOD", required: false), .text("ACTUAL", minimum: 6),
-                 .text("TARGET", minimum: 6), .text("STATUS", required: true, minimum: 8)],
+                 .text("TARGET", minimum: 6), .text("STATUS", required: true, minimum: 11)],
                 lines.map { [$0.kpi.key, $0.kpi.name, $0.period, KPIText.number($0.reading.actual, unit: $0.kpi.unitLabel ?? $0.kpi.unit),
                              KPIText.number($0.reading.target, unit: $0.kpi.unitLabel ?? $0.kpi.unit), KPIText.status($0.reading.status)] }
             )
@@ -75,7 +75,7 @@ struct KPICommand: AsyncParsableCommand {
                 let unit = kpi.unitLabel ?? kpi.unit
                 print("  \(KPIText.sparkline(trend.map(\.reading.actual)))")
                 TableWriter.show(
-                    [.literal("PERIOD"), .text("ACTUAL", minimum: 6), .text("TARGET", minimum: 6), .text("VAR", minimum: 4), .text("STATUS", minimum: 8)],
+                    [.literal("PERIOD"), .text("ACTUAL", minimum: 6), .text("TARGET", minimum: 6), .text("VAR", minimum: 4), .text("STATUS", required: true, minimum: 11)],
                     trend.map { [$0.period, KPIText.number($0.reading.actual, unit: unit), KPIText.number($0.reading.target, unit: unit), KPIText.variance($0.reading), KPIText.status($0.reading.status)] }
                 )
                 if corrections > 0 { print(Terminal.dim("\(corrections) correction\(corrections == 1 ? "" : "s") recorded; the latest of each counts")) }
