@@ -113,6 +113,7 @@ struct JSONAnswerTests {
                 Call(operation: "GET /v1/orgs/{org}/decisions", uri: "/v1/orgs/\(orgID)/decisions?decider=\(ownerID)", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/inbox", uri: "/v1/orgs/\(orgID)/inbox", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/dashboards/{dashboard}/view", uri: "/v1/orgs/\(orgID)/dashboards/\(dashboardID.uuidString)/view?period=2026-Q3", token: owner),
+                Call(operation: "POST /v1/orgs/{org}/measurements/import", uri: "/v1/orgs/\(orgID)/measurements/import?format=csv", body: "kpi,period,value\nmqls,2026-07,12\n", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/audit", uri: "/v1/orgs/\(orgID)/audit?record=\(definitionID)", token: owner),
                 Call(operation: "DELETE /v1/orgs/{org}/members/{user}", uri: "/v1/orgs/\(orgID)/members/\(userID)", token: owner),
                 Call(operation: "DELETE /v1/tokens/{id}", uri: "/v1/tokens/\(issued.info.id.uuidString)", token: owner),

@@ -98,7 +98,7 @@ struct RecordRESTTests {
             let resolve = try await server.send(.post, "/v1/orgs/acme/records/conflicts", token: token, json: ["status": FieldValue.text("open")])
             #expect(try resolve.error.code == "server_managed", "REST is a member's own change, not the server's")
             #expect(try await server.send(.get, "/v1/orgs/acme/records/notes?colour=red", token: token).status == .unprocessableContent)
-            #expect(try await server.send(.get, "/v1/orgs/acme/records/kpis", token: token).status == .notFound)
+            #expect(try await server.send(.get, "/v1/orgs/acme/records/plays", token: token).status == .notFound)
             #expect(try await server.send(.patch, "/v1/orgs/acme/records/notes/\(UUID())", token: token, json: ["title": FieldValue.text("x")]).status == .notFound)
         }
     }
@@ -108,13 +108,13 @@ struct RecordRESTTests {
             let (token, _) = try await server.signup("fran@example.com")
             _ = try await server.createOrganization("Acme", slug: "acme", token: token)
             let body: RecordFields = ["kpi": .text("mql"), "period_start": .text("2026-07-01"), "phasing": .text(#"{ "method": "even", "by": [1, 2] }"#)]
-            let created = try await server.send(.post, "/v1/orgs/acme/records/targets", token: token, json: body).decode(RecordResponse.self)
-            let read = try await server.send(.get, "/v1/orgs/acme/records/targets/\(created.id)", token: token).decode(RecordResponse.self)
+            let created = try await server.send(.post, "/v1/orgs/acme/records/phased_plans", token: token, json: body).decode(RecordResponse.self)
+            let read = try await server.send(.get, "/v1/orgs/acme/records/phased_plans/\(created.id)", token: token).decode(RecordResponse.self)
             #expect(read.fields["phasing"] == .text(#"{"by":[1,2],"method":"even"}"#))
             #expect(read.fields["period_start"] == .text("2026-07-01"))
-            let filtered = try await server.send(.get, "/v1/orgs/acme/records/targets?period_start=2026-07-01", token: token).decode(RecordPage.self)
+            let filtered = try await server.send(.get, "/v1/orgs/acme/records/phased_plans?period_start=2026-07-01", token: token).decode(RecordPage.self)
             #expect(filtered.records.map(\.id) == [created.id])
-            let badDate = try await server.send(.post, "/v1/orgs/acme/records/targets", token: token, json: ["kpi": FieldValue.text("x"), "period_start": .text("2026-02-30")])
+            let badDate = try await server.send(.post, "/v1/orgs/acme/records/phased_plans", token: token, json: ["kpi": FieldValue.text("x"), "period_start": .text("2026-02-30")])
             #expect(badDate.status == .unprocessableContent)
         }
     }

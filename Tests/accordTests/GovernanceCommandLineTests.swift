@@ -75,7 +75,8 @@ struct GovernanceCommandLineTests {
         #expect(try marco.json(DefinitionDetail.self, "def", "show", "SQL").version?.version == "1.1")
 
         let impact = try dana.json([ReferenceIndex.Entry].self, "def", "impact", "MQL")
-        #expect(Set(impact.map(\.collection)) == ["decisions", "definition_versions", "notes"], "\(impact)")
+        #expect(Set(impact.map(\.collection)) == ["decisions", "definition_versions", "notes", "kpis"], "\(impact)")
+        #expect(impact.contains { $0.collection == "kpis" && $0.title == "MQLs" && $0.via == "reference" }, "the KPI that measures it")
         #expect(impact.contains { $0.collection == "definition_versions" && $0.title == "SQL" && $0.via == "link" })
         let table = try Accord.runOnTerminal(["def", "history", "MQL"], home: dana.home, columns: 80)
         Layout.check(table.standardOutput, width: 80, rows: 2)

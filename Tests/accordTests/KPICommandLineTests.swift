@@ -69,5 +69,15 @@ struct KPICommandLineTests {
         #expect(view.tiles.first?.rows.first?.reading.actual == 870 && view.period == "2026-Q3")
         let july = try dana.json(DashboardView.self, "dashboard", "Layout check", "--period", "2026-07", "--as-of", "2099-01-01")
         #expect(july.tiles.first?.rows.first?.reading.target == 900.0 * 31 / 92, "a month takes its days' share of the quarter")
+
+        let pending = try dana.json(StatusOutput.self, "status").status.pending
+        let file = workspace.directory.appendingPathComponent("actuals.csv")
+        try "kpi,period,value,segment\nleads,2026-10,200,region=EMEA\ncalls,2026-10,5,\nleads,2026-10,oops,\n".write(to: file, atomically: true, encoding: .utf8)
+        let refused = try dana.run("actuals", "import", file.path)
+        #expect(refused.status == 1 && refused.standardError.contains("line 3: unknown KPI 'calls'") && refused.standardError.contains("line 4: value 'oops' is not a number"), "\(refused)")
+        #expect(try dana.json(StatusOutput.self, "status").status.pending == pending, "nothing was queued")
+        try "kpi,period,value,segment\nleads,2026-10,200,region=EMEA\nleads,2026-09,130,region=EMEA\ndemos,2026-10,44,\n".write(to: file, atomically: true, encoding: .utf8)
+        let imported = try dana.run("actuals", "import", file.path)
+        #expect(imported.status == 0 && imported.standardOutput.contains("2 new, 0 corrected, 1 unchanged"), "\(imported)")
     }
 }

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// One measurement, readable.
-public struct Measurement: Sendable, Equatable, Codable {
+public struct RecordedMeasurement: Sendable, Equatable, Codable {
     public var id: UUID
     public var kpi: UUID
     public var period: String
@@ -45,9 +45,9 @@ public struct Measurement: Sendable, Equatable, Codable {
 /// readable. Read "as of" a time, only what had been recorded by then counts.
 public struct Actuals: Sendable {
     /// Every measurement, corrections included.
-    public let all: [Measurement]
+    public let all: [RecordedMeasurement]
     /// The current one per KPI, period and segment.
-    public let current: [Key: Measurement]
+    public let current: [Key: RecordedMeasurement]
 
     public struct Key: Hashable, Sendable {
         public var kpi: UUID
@@ -62,7 +62,7 @@ public struct Actuals: Sendable {
     }
 
     public init(records: [UUID: RecordFields], asOf: Date? = nil) {
-        let measurements = records.compactMap { Measurement(id: $0.key, fields: $0.value) }
+        let measurements = records.compactMap { RecordedMeasurement(id: $0.key, fields: $0.value) }
             .filter { measurement in asOf.map { (measurement.recordedAt ?? .distantPast) <= $0 } ?? true }
         all = measurements.sorted { ($0.recordedAt ?? .distantPast, $0.id.uuidString) < ($1.recordedAt ?? .distantPast, $1.id.uuidString) }
         let superseded = Set(all.compactMap(\.supersedes))
@@ -73,12 +73,12 @@ public struct Actuals: Sendable {
     }
 
     /// The current value of a KPI for a period and segment.
-    public func value(_ kpi: UUID, _ period: String, segment: String? = nil) -> Measurement? {
+    public func value(_ kpi: UUID, _ period: String, segment: String? = nil) -> RecordedMeasurement? {
         current[Key(kpi: kpi, period: period, segment: segment)]
     }
 
     /// Every version of one number, oldest first: the first measurement and its corrections.
-    public func history(_ kpi: UUID, _ period: String, segment: String? = nil) -> [Measurement] {
+    public func history(_ kpi: UUID, _ period: String, segment: String? = nil) -> [RecordedMeasurement] {
         all.filter { $0.kpi == kpi && $0.period == period && $0.segment == segment }
     }
 }

@@ -124,7 +124,7 @@ enum KPIRules {
         }
         guard let text = fields.text("phasing") else { return nil }
         guard let phasing = TargetPlan.phasing(text) else { return #"phasing must be {"weights": [1, 1, 2]} or {"values": [90, 100, 110]}, one per month"# }
-        guard let period = fields.text("period").flatMap(settings.period), let value = Measurement.number(fields["value"]) else { return nil }
+        guard let period = fields.text("period").flatMap(settings.period), let value = RecordedMeasurement.number(fields["value"]) else { return nil }
         let additive = ["sum", "count"].contains(kpi.text("aggregation") ?? "sum")
         if case .failure(let error) = phasing.split(value, over: period.months.count, additive: additive) { return "phasing: \(error.reason)" }
         return nil

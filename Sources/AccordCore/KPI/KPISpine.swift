@@ -112,8 +112,8 @@ public struct KPISpine: Sendable {
     public func target(_ kpi: KPI, _ period: Period, segment: String? = nil) -> AppliedTarget? {
         let own = targets.values.filter { $0.reference("kpi", into: CollectionSchema.kpis.name) == kpi.id && $0.text("segment") == segment }
         func read(_ fields: RecordFields) -> AppliedTarget? {
-            guard let value = Measurement.number(fields["value"]) else { return nil }
-            let width = Measurement.number(fields["variance"])
+            guard let value = RecordedMeasurement.number(fields["value"]) else { return nil }
+            let width = RecordedMeasurement.number(fields["variance"])
             let band: VarianceBand? = switch fields.text("variance_kind") {
             case "absolute": width.map(VarianceBand.absolute)
             case "percent": width.map(VarianceBand.percent)

@@ -38,6 +38,8 @@ public struct ServerConfiguration: Sendable {
     /// the server closes it; open realtime streams are not idle.
     public var idleTimeout: Duration = .seconds(60)
     public var streamLimits = StreamLimits()
+    /// The largest measurement import, in bytes; imports stream, so this bounds time, not memory.
+    public var maxImportSize = 4 << 30
     /// The clock the write path stamps changes and judges deadlines (such as escalations) by; tests move it.
     public var clock: @Sendable () -> Date = { Date() }
 

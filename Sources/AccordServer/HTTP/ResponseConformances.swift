@@ -25,3 +25,4 @@ extension DecisionEntry: ResponseEncodable {}
 extension InboxItem: ResponseEncodable {}
 extension AuditPage: ResponseEncodable {}
 extension DashboardView: ResponseEncodable {}
+extension ImportReport: ResponseEncodable {}

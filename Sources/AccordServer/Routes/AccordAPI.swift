@@ -18,6 +18,7 @@ public struct AccordAPI: Sendable {
     let applier: MutationApplier
     let records: RecordService
     let governance: GovernanceService
+    let importer: MeasurementImporter
     let directory: DirectoryRecords
     let syncLog: SyncLog
     let notifier: ChangeNotifier
@@ -37,6 +38,7 @@ public struct AccordAPI: Sendable {
         self.applier = MutationApplier(path: path)
         self.records = RecordService(path: path)
         self.governance = GovernanceService(records: records, now: configuration.clock)
+        self.importer = MeasurementImporter(records: records, governance: governance)
         self.directory = DirectoryRecords(path: path)
         self.syncLog = SyncLog(catalog: catalog)
         let access = AccessCache()
@@ -58,7 +60,7 @@ public struct AccordAPI: Sendable {
         let router = Router(context: Context.self)
         let table = RouteTable()
         router.add(middleware: ErrorMiddleware<Context>(maxBodySize: configuration.maxBodySize, routes: table))
-        router.add(middleware: RequestLimitsMiddleware(maxBodySize: configuration.maxBodySize))
+        router.add(middleware: RequestLimitsMiddleware(maxBodySize: configuration.maxBodySize, maxImportSize: configuration.maxImportSize))
         addHealthRoutes(to: router)
         let v1 = router.group("v1")
         addPublicAuthRoutes(to: v1)

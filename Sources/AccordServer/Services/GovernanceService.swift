@@ -80,7 +80,7 @@ struct GovernanceService: Sendable {
         if let since = query.since { try add("c.created_at >= ?", since) }
         if let until = query.until { try add("c.created_at < ?", until) }
         if let before = query.before { try add("c.seq < ?", before) }
-        try binds.append(query.limit + 1)
+        binds.append(query.limit + 1)
         sql += " ORDER BY c.seq DESC LIMIT $\(binds.count)"
         let rows = try await tx.rows(
             PostgresQuery(unsafeSQL: sql, binds: binds), as: (Int64, Date, String, UUID, String, String, UUID?, String?, UUID?, String, String).self

@@ -80,7 +80,8 @@ struct StreamLimitTests {
             defer { stream.close() }
             let slow = try await RawConnection.open(to: live.url)
             defer { slow.close() }
-            try await slow.send("GET /health HTTP/1.1\r\nHost: accord\r\n")
+            // On a loaded machine the server may already have closed it as idle, which is what this shows too.
+            try? await slow.send("GET /health HTTP/1.1\r\nHost: accord\r\n")
             #expect(await slow.waitUntilClosed(), "a request that never finishes arriving does not hold its connection")
             let silent = try await RawConnection.open(to: live.url)
             #expect(await silent.waitUntilClosed(), "nor does a connection that never sends one")

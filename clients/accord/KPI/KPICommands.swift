@@ -130,7 +130,7 @@ struct TargetCommand: AsyncParsableCommand {
 }
 
 struct ActualsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "actuals", abstract: "Record actuals, offline; a second value for the same period corrects the first.", subcommands: [Record.self])
+    static let configuration = CommandConfiguration(commandName: "actuals", abstract: "Record actuals, offline; a second value for the same period corrects the first.", subcommands: [Record.self, Import.self])
 
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record one actual: accord actuals record mqls 2026-07 412 --segment region=EMEA")
