@@ -38,8 +38,13 @@ struct MeasurementImporter: Sendable {
                 }
             }
         }
+        var received = 0
         for try await buffer in body {
+            received += buffer.readableBytes
             try await take(reader.feed(buffer.readableBytesView))
+        }
+        guard received > 0 else {
+            throw APIError.invalid(FieldError(field: "body", message: "is empty; send CSV with a header row (kpi,period,value,...) or NDJSON"))
         }
         try await take(reader.finish())
         if !report.problems.isEmpty && !partial {

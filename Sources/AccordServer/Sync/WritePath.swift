@@ -63,7 +63,9 @@ struct WritePath: Sendable {
         case .success(let merged): result = merged
         }
         result.accepted = schema.canonical(result.accepted)
-        let changes = !result.accepted.isEmpty || result.deletes || result.restores
+        // A new record is a change even when it sets no field, such as settings left at their defaults.
+        let creates = stored == nil && mutation.operation == .create
+        let changes = !result.accepted.isEmpty || result.deletes || result.restores || creates
         guard changes || result.outcome != .applied else { return .success(Written(outcome: .applied)) }
 
         // Most collections declare no rules; their changes skip building the rules' view of the record.
@@ -141,7 +143,7 @@ struct WritePath: Sendable {
         let seq = writer.nextSeq()
         let client = source.client
         let author = CollectionTable.Author(actor: actor.userID, clientID: client, timestamp: mutation.timestamp)
-        if !result.accepted.isEmpty || result.deletes || result.restores {
+        if !result.accepted.isEmpty || result.deletes || result.restores || (stored == nil && mutation.operation == .create) {
             try await RecordWrite(result: result, id: mutation.recordID, stored: stored, seq: seq, table: table, author: author).run(&writer)
             view.forget(table.schema.name)
         }
