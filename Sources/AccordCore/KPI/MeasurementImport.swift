@@ -67,6 +67,8 @@ public struct MeasurementImportReader: Sendable {
     private var pending: [UInt8] = []
     private var line = 0
     private var seen: [Actuals.Key: Int] = [:]
+    /// Whether the file cannot be read at all (an empty file or a bad header): no partial import can help.
+    public private(set) var unreadable = false
 
     public init(format: ImportFormat, kpis: [KPI], settings: OrganizationSettings) {
         self.format = format
@@ -98,6 +100,7 @@ public struct MeasurementImportReader: Sendable {
         switch format {
         case .csv:
             let last = csv.finish().flatMap { csvRow($0) }.map { [$0] } ?? []
+            if header == nil { unreadable = true }
             return header == nil ? [.failure(ImportProblem(line: 1, reason: "the file is empty; its first line names the columns: \(Self.columns.joined(separator: ","))"))] : last
         case .ndjson:
             defer { pending.removeAll() }
@@ -110,9 +113,11 @@ public struct MeasurementImportReader: Sendable {
             let names = row.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             self.header = names
             if let unknown = names.first(where: { !Self.columns.contains($0) }) {
+                unreadable = true
                 return .failure(ImportProblem(line: row.line, reason: "unknown column '\(unknown)'; the columns are \(Self.columns.joined(separator: ","))"))
             }
             for required in ["kpi", "period", "value"] where !names.contains(required) {
+                unreadable = true
                 return .failure(ImportProblem(line: row.line, reason: "the header has no '\(required)' column"))
             }
             return nil

@@ -83,8 +83,11 @@ extension AccordAPI {
     /// The version `If-Match` names: the record's seq, quoted as an ETag or bare.
     private static func ifMatch(_ request: Request) throws -> Int64? {
         guard let text = request.headers[.ifMatch] else { return nil }
-        let bare = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        guard let seq = Int64(bare) else {
+        // An ETag as the server gave it ("42", W/"42"), or the bare number many clients send.
+        var tag = Substring(text.trimmingCharacters(in: .whitespaces))
+        if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+        if tag.hasPrefix("\""), tag.hasSuffix("\""), tag.count >= 3 { tag = tag.dropFirst().dropLast() }
+        guard (1...18).contains(tag.count), tag.allSatisfy({ $0.isASCII && $0.isNumber }), let seq = Int64(tag) else {
             throw APIError(.badRequest, code: "invalid_if_match", message: "If-Match must be a record's version as its ETag gives it, such as \"42\".")
         }
         return seq

@@ -33,7 +33,7 @@ struct MeasurementImporter: Sendable {
                     report.problems.append(problem)
                 case .success(let draft):
                     // Once the file is known to be refused, the rest is only checked.
-                    guard report.problems.isEmpty || partial else { continue }
+                    guard report.problems.isEmpty || (partial && !reader.unreadable) else { continue }
                     try await record(draft, current: actuals.value(draft.kpi, draft.period, segment: draft.segment), access: access, in: tx, report: &report)
                 }
             }
@@ -47,7 +47,7 @@ struct MeasurementImporter: Sendable {
             throw APIError.invalid(FieldError(field: "body", message: "is empty; send CSV with a header row (kpi,period,value,...) or NDJSON"))
         }
         try await take(reader.finish())
-        if !report.problems.isEmpty && !partial {
+        if !report.problems.isEmpty && (!partial || reader.unreadable) {
             var refused = ImportReport()
             refused.rows = report.rows
             refused.problems = report.problems
