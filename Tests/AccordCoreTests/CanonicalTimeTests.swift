@@ -57,3 +57,16 @@ struct CanonicalTimeTests {
         #expect(reference.canonical(.text("kpis/abc")) == .text("kpis/abc"))
     }
 }
+
+@Suite("RFC 3339 times in queries")
+struct RFC3339Tests {
+    @Test func anyOffsetFractionAndLeapSecondIsRead() throws {
+        let base = try #require(RFC3339.parse("2026-12-01T09:30:00Z")).timeIntervalSince1970
+        #expect(RFC3339.parse("2026-12-01T09:30:00.25-05:30")?.timeIntervalSince1970 == base + 5.5 * 3600 + 0.25)
+        #expect(RFC3339.parse("3137-11-29T09:07:33.30-20:12") != nil)
+        #expect(RFC3339.parse("2026-12-31t23:59:60z")?.timeIntervalSince1970 == RFC3339.parse("2027-01-01T00:00:00Z")?.timeIntervalSince1970)
+        for bad in ["2026-12-01T09:30:00", "2026-12-01T24:00:00Z", "2026-12-01T09:30:00+5:30", "2026-12-01T09:30:00.Z", "2026-02-30T00:00:00Z"] {
+            #expect(RFC3339.parse(bad) == nil, "\(bad)")
+        }
+    }
+}

@@ -41,4 +41,11 @@ struct PeriodTests {
         #expect(april.elapsed(through: day("2026-04-15")) == 0.5)
         #expect(april.elapsed(through: day("2026-03-31")) == 0 && april.elapsed(through: day("2026-05-10")) == 1)
     }
+
+    @Test func periodsFarFromTodayAreStillMadeNeverParsed() {
+        let first = Period.containing(day("0001-01-15"), grain: .month)
+        #expect(first.shifted(by: 3).description == "0000-10", "a trend before year 1 still has its months")
+        #expect(Period.containing(day("0001-02-01"), grain: .quarter, fiscal: true, fiscalStartMonth: 2).shifted(by: 2, fiscalStartMonth: 2).description == "FY1-Q3")
+        #expect(Period.containing(day("9999-12-31"), grain: .week).shifted(by: -1).end > day("9999-12-31"))
+    }
 }

@@ -47,7 +47,7 @@ public struct Period: Sendable, Hashable, CustomStringConvertible, Comparable {
         switch parts.count {
         case 1:
             let from = CanonicalTime.days(fromCivil: year, 1, 1)
-            self.init(grain: .year, fiscal: false, start: from, end: Self.addMonths(from, 12), description: String(format: "%04d", year))
+            self.init(grain: .year, fiscal: false, start: from, end: Self.addMonths(from, 12), description: String(format: "%04lld", year))
         case 2 where parts[1].first == "Q" && parts[1].count == 2:
             guard let quarter = Int64(parts[1].dropFirst()), (1...4).contains(quarter) else { return nil }
             let from = CanonicalTime.days(fromCivil: year, (quarter - 1) * 3 + 1, 1)
@@ -85,8 +85,7 @@ public struct Period: Sendable, Hashable, CustomStringConvertible, Comparable {
         var months: [Period] = []
         var day = start
         while day < end {
-            let (year, month, _) = CanonicalTime.civil(fromDays: day)
-            months.append(Period(String(format: "%04d-%02d", year, month))!)
+            months.append(Self.month(startingOn: day))
             day = Self.addMonths(day, 1)
         }
         return months
@@ -124,18 +123,29 @@ public struct Period: Sendable, Hashable, CustomStringConvertible, Comparable {
         }
     }
 
+    /// The period of `grain` starting on `day`, built from its days rather than parsed, so that no date, however
+    /// far off, can fail to make one.
     private static func period(_ grain: PeriodGrain, startingOn day: Int64, fiscal: Bool, fiscalStartMonth: Int) -> Period {
         let (year, month, _) = CanonicalTime.civil(fromDays: day)
         switch grain {
-        case .month: return Period(String(format: "%04d-%02d", year, month))!
-        case .quarter where !fiscal: return Period(String(format: "%04d-Q%d", year, (month - 1) / 3 + 1))!
-        case .year where !fiscal: return Period(String(format: "%04d", year))!
-        default:
+        case .week, .month:
+            return self.month(startingOn: day)
+        case .quarter where !fiscal:
+            return Period(grain: .quarter, fiscal: false, start: day, end: addMonths(day, 3), description: String(format: "%04lld-Q%lld", year, (month - 1) / 3 + 1))
+        case .year where !fiscal:
+            return Period(grain: .year, fiscal: false, start: day, end: addMonths(day, 12), description: String(format: "%04lld", year))
+        case .quarter, .year:
             let monthsIn = (month - Int64(fiscalStartMonth) + 12) % 12
             let endYear = fiscalStartMonth == 1 ? year : (month >= Int64(fiscalStartMonth) ? year + 1 : year)
+            let months: Int64 = grain == .year ? 12 : 3
             let text = grain == .year ? "FY\(endYear)" : "FY\(endYear)-Q\(monthsIn / 3 + 1)"
-            return Period(text, fiscalStartMonth: fiscalStartMonth)!
+            return Period(grain: grain, fiscal: true, start: day, end: addMonths(day, months), description: text)
         }
+    }
+
+    private static func month(startingOn day: Int64) -> Period {
+        let (year, month, _) = CanonicalTime.civil(fromDays: day)
+        return Period(grain: .month, fiscal: false, start: day, end: addMonths(day, 1), description: String(format: "%04lld-%02lld", year, month))
     }
 
     private static func week(containing day: Int64) -> Period {
@@ -143,7 +153,7 @@ public struct Period: Sendable, Hashable, CustomStringConvertible, Comparable {
         let monday = day - ((day + 3) % 7 + 7) % 7
         let (year, _, _) = CanonicalTime.civil(fromDays: monday + 3)
         let week = (monday - isoWeekOneMonday(year)) / 7 + 1
-        return Period(String(format: "%04d-W%02d", year, week))!
+        return Period(grain: .week, fiscal: false, start: monday, end: monday + 7, description: String(format: "%04lld-W%02lld", year, week))
     }
 
     private static func isoWeekOneMonday(_ year: Int64) -> Int64 {

@@ -138,7 +138,7 @@ struct AuditQuery {
     /// A day (`2026-12-01`, from its start in UTC, or `through` its end) or an ISO 8601 time.
     static func time(_ name: String, _ value: String, through: Bool = false) throws -> Date {
         if let days = CalendarDate.days(value) { return Date(timeIntervalSince1970: Double(days + (through ? 1 : 0)) * 86_400) }
-        guard let date = FieldSchema.parseTime(value) else {
+        guard let date = RFC3339.parse(value) ?? FieldSchema.parseTime(value) else {
             throw APIError.invalid(FieldError(field: name, message: "must be a date such as 2026-12-01 or a time such as 2026-12-01T09:30:00Z"))
         }
         return date

@@ -44,7 +44,7 @@ struct DefCommand: AsyncParsableCommand {
 
         static func endOfDay(_ text: String) throws -> Date {
             if let days = CalendarDate.days(text) { return Date(timeIntervalSince1970: Double(days + 1) * 86_400 - 0.001) }
-            guard let time = FieldSchema.parseTime(text) else { throw ClientError.invalidInput("--as-of must be a date such as 2026-03-01 or a time such as 2026-03-01T09:00:00Z") }
+            guard let time = RFC3339.parse(text) ?? FieldSchema.parseTime(text) else { throw ClientError.invalidInput("--as-of must be a date such as 2026-03-01 or a time such as 2026-03-01T09:00:00Z") }
             return time
         }
     }

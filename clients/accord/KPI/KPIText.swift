@@ -30,6 +30,7 @@ enum KPIText {
             let prefix = ["currency", "USD", "EUR", "GBP"].contains(unit) ? (unit == "EUR" ? "€" : unit == "GBP" ? "£" : "$") : ""
             if magnitude >= 1_000_000 { return prefix + String(format: "%.1fM", value / 1_000_000) }
             if magnitude >= 10_000 { return prefix + String(format: "%.0fk", value / 1_000) }
+            if magnitude >= 1e15 { return prefix + String(format: "%.3g", value) }
             if value == value.rounded() || magnitude >= 100 {
                 return prefix + Int64(value.rounded()).formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
             }
