@@ -47,7 +47,9 @@ struct MeasurementImporter: Sendable {
             throw APIError.invalid(FieldError(field: "body", message: "is empty; send CSV with a header row (kpi,period,value,...) or NDJSON"))
         }
         try await take(reader.finish())
-        if !report.problems.isEmpty && (!partial || reader.unreadable) {
+        // A partial import takes the good rows; one without any has nothing to take.
+        let nothingGood = report.problems.count == report.rows
+        if !report.problems.isEmpty && (!partial || reader.unreadable || nothingGood) {
             var refused = ImportReport()
             refused.rows = report.rows
             refused.problems = report.problems
