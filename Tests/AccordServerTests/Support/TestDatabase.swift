@@ -54,9 +54,13 @@ struct TestDatabase: Sendable {
 
     /// A server configuration for this database, with cheap bcrypt so tests stay fast.
     func configuration(loginLimits: LoginLimits = LoginLimits(), maxBodySize: Int = 8 << 20) -> ServerConfiguration {
-        ServerConfiguration(
+        var configuration = ServerConfiguration(
             databaseURL: owner.url, applicationDatabaseURL: application.url, bcryptCost: 4, loginLimits: loginLimits
         ).with(maxBodySize: maxBodySize)
+        // The whole suite runs at once on a small machine, where a lock may wait far longer than in service;
+        // tests of the timeouts set their own.
+        configuration.databaseTimeouts = DatabaseTimeouts(statement: .seconds(120), lock: .seconds(90), idleInTransaction: .seconds(120))
+        return configuration
     }
 
     /// Every row of every table, as text, sorted: a dump to compare before and after something that must change
