@@ -3,13 +3,17 @@ import Foundation
 import Hummingbird
 import PostgresNIO
 
-/// Imports measurements from a CSV or NDJSON body as it streams in: every row is checked, the good ones are
-/// recorded through the write path in the caller's transaction (a changed value supersedes the measurement in
-/// force, an equal one changes nothing), and the bad ones are reported with their lines. Unless the caller
-/// asks for a partial import, one bad row stops the whole file: the transaction is rolled back.
+/// Imports measurements from a CSV or NDJSON body as it streams in: every row is checked, and the good ones are
+/// recorded in batches through the write path's bulk create in the caller's transaction (a changed value
+/// supersedes the measurement in force, an equal one changes nothing). The bad ones are reported with their
+/// lines. Unless the caller asks for a partial import, one bad row stops the whole file: the transaction is
+/// rolled back. Memory stays flat: the body, the batch and the report's first problems are all it holds.
 struct MeasurementImporter: Sendable {
     let records: RecordService
     let governance: GovernanceService
+
+    /// Rows recorded together: one lookup of the values in force, one COPY and one change-log insert each.
+    static let batchSize = 2_000
 
     /// The report of a file whose bad rows stopped it; nothing was recorded.
     struct Refused: Error {
@@ -20,22 +24,37 @@ struct MeasurementImporter: Sendable {
         _ body: RequestBody, format: ImportFormat, partial: Bool, access: OrganizationAccess, in tx: Transaction
     ) async throws -> ImportReport {
         let org = access.organization.id
+        guard let head = try await tx.first("SELECT last_seq FROM sync_heads WHERE org_id = \(org) FOR UPDATE", as: Int64.self) else {
+            throw APIError.organizationNotFound(org.lowercasedText)
+        }
         let kpis = try await governance.live(CollectionSchema.kpis.name, org: org, in: tx).compactMap { KPI(id: $0.key, fields: $0.value) }
         let settings = OrganizationSettings(records: try await governance.live(CollectionSchema.organizationSettings.name, org: org, in: tx))
-        let actuals = Actuals(records: try await governance.live(CollectionSchema.measurements.name, org: org, in: tx))
+        var batch = Batch(
+            path: records.path, actor: access.actor(.member), writer: ChangeWriter(org: org, lockedHead: head, in: tx),
+            view: ServerRecordView(catalog: records.catalog, org: org, tx: tx)
+        )
+        // The measurement rules look up each row's KPI, its definition and the settings; read them once.
+        for collection in [CollectionSchema.kpis, .definitions, .organizationSettings] {
+            _ = try await batch.view.records(collection.name, matching: [:])
+        }
         var reader = MeasurementImportReader(format: format, kpis: kpis, settings: settings)
         var report = ImportReport()
+        var drafts: [MeasurementDraft] = []
         func take(_ results: [Result<MeasurementDraft, ImportProblem>]) async throws {
             for result in results {
                 report.rows += 1
                 switch result {
                 case .failure(let problem):
-                    report.problems.append(problem)
+                    report.add(problem)
                 case .success(let draft):
                     // Once the file is known to be refused, the rest is only checked.
-                    guard report.problems.isEmpty || (partial && !reader.unreadable) else { continue }
-                    try await record(draft, current: actuals.value(draft.kpi, draft.period, segment: draft.segment), access: access, in: tx, report: &report)
+                    guard report.rejected == 0 || (partial && !reader.unreadable) else { continue }
+                    drafts.append(draft)
                 }
+            }
+            if drafts.count >= Self.batchSize {
+                try await batch.record(drafts, report: &report)
+                drafts = []
             }
         }
         var received = 0
@@ -48,31 +67,81 @@ struct MeasurementImporter: Sendable {
         }
         try await take(reader.finish())
         // A partial import takes the good rows; one without any has nothing to take.
-        let nothingGood = report.problems.count == report.rows
-        if !report.problems.isEmpty && (!partial || reader.unreadable || nothingGood) {
-            var refused = ImportReport()
-            refused.rows = report.rows
-            refused.problems = report.problems
-            throw Refused(report: refused)
+        let nothingGood = report.rejected == report.rows
+        if report.rejected > 0 && (!partial || reader.unreadable || nothingGood) {
+            throw Refused(report: report.refused)
         }
+        try await batch.record(drafts, report: &report)
         report.applied = report.created + report.superseded > 0
         return report
     }
 
-    private func record(
-        _ draft: MeasurementDraft, current: RecordedMeasurement?, access: OrganizationAccess, in tx: Transaction, report: inout ImportReport
-    ) async throws {
-        if let current, current.value == draft.value, current.numerator == draft.numerator, current.denominator == draft.denominator {
-            report.unchanged += 1
-            return
+    /// The write path's state across an import's batches.
+    private struct Batch {
+        let path: WritePath
+        let actor: RuleActor
+        var writer: ChangeWriter
+        let view: ServerRecordView
+
+        /// Records the drafts whose value differs from the one in force, superseding it, and logs them.
+        mutating func record(_ drafts: [MeasurementDraft], report: inout ImportReport) async throws {
+            guard !drafts.isEmpty else { return }
+            let inForce = try await valuesInForce(for: drafts)
+            var creates: [FollowUp] = []
+            var changed: [(draft: MeasurementDraft, supersedes: Bool)] = []
+            for draft in drafts {
+                let current = inForce[draft.key]
+                if let current, current.value == draft.value, current.numerator == draft.numerator, current.denominator == draft.denominator {
+                    report.unchanged += 1
+                    continue
+                }
+                creates.append(FollowUp(.create, CollectionSchema.measurements.name, UUID(), draft.fields(supersedes: current?.id)))
+                changed.append((draft, current != nil))
+            }
+            let results = try await path.create(creates, actor: actor, view: view, writer: &writer)
+            for (result, entry) in zip(results, changed) {
+                switch result {
+                case .success where entry.supersedes: report.superseded += 1
+                case .success: report.created += 1
+                case .failure(let rejection): report.add(ImportProblem(line: entry.draft.line, reason: rejection.reason))
+                }
+            }
+            try await writer.finish()
         }
-        do {
-            _ = try await records.write(
-                FollowUp(.create, CollectionSchema.measurements.name, UUID(), draft.fields(supersedes: current?.id)), ifMatch: nil, access: access, in: tx
+
+        /// The measurement in force for each draft's KPI, period and segment: the latest recorded one that no
+        /// other supersedes, as `Actuals` picks it. One query a batch, on the KPI and correction indexes.
+        private func valuesInForce(for drafts: [MeasurementDraft]) async throws -> [Actuals.Key: InForce] {
+            let kpis = drafts.map { "\(CollectionSchema.kpis.name)/\($0.kpi.lowercasedText)" }
+            let periods = drafts.map(\.period)
+            let segments = drafts.map { $0.segment ?? "" }
+            let rows = try await writer.tx.rows(
+                """
+                SELECT DISTINCT ON (m.kpi, m.period, m.segment) m.id, m.kpi, m.period, m.segment::text, m.value, m.numerator, m.denominator
+                FROM measurements m
+                JOIN unnest(\(kpis)::text[], \(periods)::text[], \(segments)::text[]) AS k (kpi, period, segment)
+                  ON m.kpi = k.kpi AND m.period = k.period AND m.segment IS NOT DISTINCT FROM NULLIF(k.segment, '')::jsonb
+                WHERE m.org_id = \(writer.org) AND m.deleted_seq IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM measurements s WHERE s.org_id = m.org_id AND s.supersedes = 'measurements/' || m.id AND s.deleted_seq IS NULL)
+                ORDER BY m.kpi, m.period, m.segment, m.recorded_at DESC NULLS LAST, m.id DESC
+                """,
+                as: (UUID, String, String, String?, Double, Double?, Double?).self
             )
-            if current == nil { report.created += 1 } else { report.superseded += 1 }
-        } catch let error as APIError {
-            report.problems.append(ImportProblem(line: draft.line, reason: error.message))
+            var found: [Actuals.Key: InForce] = [:]
+            for row in rows {
+                guard let kpi = UUID(uuidString: String(row.1.split(separator: "/").last ?? "")) else { continue }
+                let segment = row.3.map { CanonicalJSON.canonical($0) ?? $0 }
+                found[Actuals.Key(kpi: kpi, period: row.2, segment: segment)] = InForce(id: row.0, value: row.4, numerator: row.5, denominator: row.6)
+            }
+            return found
+        }
+
+        /// The numbers of a measurement in force, which a row must differ from to supersede it.
+        private struct InForce {
+            var id: UUID
+            var value: Double
+            var numerator: Double?
+            var denominator: Double?
         }
     }
 }

@@ -59,7 +59,7 @@ struct ChangeWriter {
 
     /// Writes everything the batch produced in one statement: the client's outcomes and progress (none for
     /// changes the server makes), and when there are new changes, the changes, the head, the checksums and the
-    /// poke (a batch of retries has none).
+    /// poke (a batch of retries has none). A long import finishes once a batch, so each starts afresh.
     mutating func finish(_ progress: ClientProgress? = nil) async throws {
         let collections = deltas.keys.sorted()
         let sums = collections.map { deltas[$0] ?? CollectionChecksum() }
@@ -67,6 +67,7 @@ struct ChangeWriter {
             org: org, progress: progress, changes: pending, head: head, sumCollections: collections, sums: sums, poke: head > startSeq
         ))
         pending = []
+        deltas = [:]
     }
 
     private struct FinishStatement: PostgresPreparedStatement {

@@ -27,21 +27,17 @@ extension ActualsCommand {
                 let replica = try options.openReplica()
                 defer { try? replica.close() }
                 let spine = try await replica.kpiSpine(asOf: .distantFuture)
-                var problems: [ImportProblem] = []
-                var rows = 0
+                var report = ImportReport()
                 // Two passes over the file, so a file of any size is checked whole before anything is queued.
                 try forEachRow(chosen, spine) { result in
-                    rows += 1
-                    if case .failure(let problem) = result { problems.append(problem) }
+                    report.rows += 1
+                    if case .failure(let problem) = result { report.add(problem) }
                 }
-                for problem in problems.prefix(50) { FileHandle.standardError.write(Data("line \(problem.line): \(problem.reason)\n".utf8)) }
-                if problems.count > 50 { FileHandle.standardError.write(Data("… and \(problems.count - 50) more bad lines\n".utf8)) }
-                guard problems.isEmpty || partial else {
-                    throw ClientError.invalidInput("\(problems.count) of \(rows) rows are bad; nothing was queued. Fix them, or add --partial to queue the good rows.")
+                for problem in report.problems.prefix(50) { FileHandle.standardError.write(Data("line \(problem.line): \(problem.reason)\n".utf8)) }
+                if report.rejected > 50 { FileHandle.standardError.write(Data("… and \(report.rejected - 50) more bad lines\n".utf8)) }
+                guard report.rejected == 0 || partial else {
+                    throw ClientError.invalidInput("\(report.rejected) of \(report.rows) rows are bad; nothing was queued. Fix them, or add --partial to queue the good rows.")
                 }
-                var report = ImportReport()
-                report.rows = rows
-                report.problems = problems
                 var drafts: [MeasurementDraft] = []
                 try forEachRow(chosen, spine) { result in
                     if case .success(let draft) = result { drafts.append(draft) }
@@ -59,7 +55,7 @@ extension ActualsCommand {
                 if drafts.count >= 500 { Terminal.endProgress() }
                 report.applied = report.created + report.superseded > 0
                 if options.json { return try printJSON(report) }
-                try printQueued(replica, "\(report.created) new, \(report.superseded) corrected, \(report.unchanged) unchanged\(problems.isEmpty ? "" : ", \(problems.count) bad rows skipped")")
+                try printQueued(replica, "\(report.created) new, \(report.superseded) corrected, \(report.unchanged) unchanged\(report.rejected == 0 ? "" : ", \(report.rejected) bad rows skipped")")
             }
         }
 
