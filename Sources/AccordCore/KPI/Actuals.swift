@@ -48,6 +48,10 @@ public struct Actuals: Sendable {
     public let all: [RecordedMeasurement]
     /// The current one per KPI, period and segment.
     public let current: [Key: RecordedMeasurement]
+    /// The current ones of each KPI and period by segment, which roll-ups and segment tiles read without
+    /// scanning every measurement.
+    private let segmented: [Key: [RecordedMeasurement]]
+    private let byID: [UUID: RecordedMeasurement]
 
     public struct Key: Hashable, Sendable {
         public var kpi: UUID
@@ -70,6 +74,19 @@ public struct Actuals: Sendable {
         current = all.filter { !superseded.contains($0.id) }.reduce(into: [:]) { result, measurement in
             result[Key(kpi: measurement.kpi, period: measurement.period, segment: measurement.segment)] = measurement
         }
+        segmented = current.values.reduce(into: [:]) { result, measurement in
+            if measurement.segment != nil { result[Key(kpi: measurement.kpi, period: measurement.period, segment: nil), default: []].append(measurement) }
+        }
+        byID = Dictionary(all.map { ($0.id, $0) }) { first, _ in first }
+    }
+
+    /// The current measurements of every segment of a KPI for a period, by segment.
+    public func segments(_ kpi: UUID, _ period: String) -> [RecordedMeasurement] {
+        (segmented[Key(kpi: kpi, period: period, segment: nil)] ?? []).sorted { ($0.segment ?? "") < ($1.segment ?? "") }
+    }
+
+    public func measurement(_ id: UUID) -> RecordedMeasurement? {
+        byID[id]
     }
 
     /// The current value of a KPI for a period and segment.

@@ -112,9 +112,7 @@ public struct DashboardView: Sendable, Equatable, Codable {
 
     /// Computes the dashboard `fields` for `period` (or its own period selection) from `spine`.
     public static func compute(_ fields: RecordFields, spine: KPISpine, period requested: String? = nil) throws(DashboardError) -> DashboardView {
-        guard let text = fields.text("tiles"), let specs = try? JSONDecoder().decode([TileSpec].self, from: Data(text.utf8)) else {
-            throw DashboardError(reason: "the dashboard's tiles cannot be read")
-        }
+        let specs = try tiles(fields)
         let grain = fields.text("grain").flatMap(PeriodGrain.init) ?? .month
         let selection = requested ?? fields.text("period") ?? "current"
         let period: Period
@@ -127,6 +125,14 @@ public struct DashboardView: Sendable, Equatable, Codable {
         }
         let tiles = specs.map { spec in tile(spec, period: period, spine: spine) }
         return DashboardView(name: fields.text("name") ?? "", audience: fields.text("audience"), period: period.description, asOf: spine.asOf, tiles: tiles)
+    }
+
+    /// The tiles a dashboard's fields declare.
+    static func tiles(_ fields: RecordFields) throws(DashboardError) -> [TileSpec] {
+        guard let text = fields.text("tiles"), let specs = try? JSONDecoder().decode([TileSpec].self, from: Data(text.utf8)) else {
+            throw DashboardError(reason: "the dashboard's tiles cannot be read")
+        }
+        return specs
     }
 
     private static func tile(_ spec: TileSpec, period: Period, spine: KPISpine) -> Tile {

@@ -50,21 +50,56 @@ public struct KPI: Sendable, Equatable, Codable {
 /// One organization's KPIs, targets and measurements, read as of a moment: the input of every KPI view, on
 /// the server and on a replica alike.
 public struct KPISpine: Sendable {
-    public var kpis: [UUID: KPI]
-    public var targets: [UUID: RecordFields]
-    public var actuals: Actuals
-    public var notes: [UUID: RecordFields]
-    public var settings: OrganizationSettings
+    public let kpis: [UUID: KPI]
+    public let targets: [UUID: RecordFields]
+    public let actuals: Actuals
+    public let notes: [UUID: RecordFields]
+    public let settings: OrganizationSettings
     /// The moment the views describe: now, or the as-of time asked for.
-    public var asOf: Date
+    public let asOf: Date
+    private let targetsByKPI: [UUID: [RecordFields]]
 
+    /// The whole spine: every collection `load` gives, whole.
     public init(asOf: Date, load: (String) async throws -> [UUID: RecordFields]) async rethrows {
+        try await self.init(asOf: asOf, load: load) { _ in try await load(CollectionSchema.measurements.name) }
+    }
+
+    /// The spine one dashboard reads: every KPI and target, but only the measurements of the KPIs its tiles
+    /// show (and of those their ratios divide), which `measurements` loads. Its views equal the whole spine's.
+    public init(
+        asOf: Date, dashboard: RecordFields, load: (String) async throws -> [UUID: RecordFields],
+        measurements: (Set<UUID>) async throws -> [UUID: RecordFields]
+    ) async rethrows {
+        try await self.init(asOf: asOf, load: load) { kpis in
+            try await measurements(Self.kpisRead(by: (try? DashboardView.tiles(dashboard)) ?? [], in: kpis))
+        }
+    }
+
+    private init(
+        asOf: Date, load: (String) async throws -> [UUID: RecordFields], measurements: ([UUID: KPI]) async throws -> [UUID: RecordFields]
+    ) async rethrows {
         self.asOf = asOf
         settings = OrganizationSettings(records: try await load(CollectionSchema.organizationSettings.name))
-        kpis = try await load(CollectionSchema.kpis.name).reduce(into: [:]) { result, entry in result[entry.key] = KPI(id: entry.key, fields: entry.value) }
+        let kpis = try await load(CollectionSchema.kpis.name).reduce(into: [UUID: KPI]()) { result, entry in result[entry.key] = KPI(id: entry.key, fields: entry.value) }
+        self.kpis = kpis
         targets = try await load(CollectionSchema.targets.name)
-        actuals = Actuals(records: try await load(CollectionSchema.measurements.name), asOf: asOf)
+        targetsByKPI = targets.values.reduce(into: [:]) { result, fields in
+            if let kpi = fields.reference("kpi", into: CollectionSchema.kpis.name) { result[kpi, default: []].append(fields) }
+        }
+        actuals = Actuals(records: try await measurements(kpis), asOf: asOf)
         notes = try await load(CollectionSchema.notes.name)
+    }
+
+    /// The KPIs that tiles read: the ones they name and, for a ratio, the two it divides, and theirs in turn.
+    static func kpisRead(by tiles: [TileSpec], in kpis: [UUID: KPI]) -> Set<UUID> {
+        let byKey = Dictionary(kpis.values.map { ($0.key, $0) }) { first, _ in first }
+        var read: Set<UUID> = []
+        var keys = tiles.flatMap(\.keys).map { $0.lowercased() }
+        while let key = keys.popLast() {
+            guard let kpi = byKey[key], read.insert(kpi.id).inserted else { continue }
+            keys += [kpi.numerator, kpi.denominator].compactMap { $0?.lowercased() }
+        }
+        return read
     }
 
     public func kpi(_ key: String) -> KPI? {
@@ -88,9 +123,7 @@ public struct KPISpine: Sendable {
         if period.grain != kpi.grain, kpi.grain == .month {
             parts = period.months.compactMap { value(kpi, $0, segment: segment, depth: depth + 1) }
         } else if segment == nil {
-            parts = actuals.current.filter { $0.key.kpi == kpi.id && $0.key.period == period.description && $0.key.segment != nil }
-                .sorted { ($0.key.segment ?? "") < ($1.key.segment ?? "") }
-                .map { RollUpValue($0.value.value, numerator: $0.value.numerator, denominator: $0.value.denominator) }
+            parts = actuals.segments(kpi.id, period.description).map { RollUpValue($0.value, numerator: $0.numerator, denominator: $0.denominator) }
         } else {
             parts = []
         }
@@ -110,7 +143,7 @@ public struct KPISpine: Sendable {
     /// The target for a period and segment: set for it, or phased from the quarter or year holding it (by its
     /// phasing, else evenly by days) for an additive KPI, or held as it is for a rate or a level.
     public func target(_ kpi: KPI, _ period: Period, segment: String? = nil) -> AppliedTarget? {
-        let own = targets.values.filter { $0.reference("kpi", into: CollectionSchema.kpis.name) == kpi.id && $0.text("segment") == segment }
+        let own = (targetsByKPI[kpi.id] ?? []).filter { $0.text("segment") == segment }
         func read(_ fields: RecordFields) -> AppliedTarget? {
             guard let value = RecordedMeasurement.number(fields["value"]) else { return nil }
             let width = RecordedMeasurement.number(fields["variance"])
@@ -163,7 +196,7 @@ public struct KPISpine: Sendable {
             guard let subject = note.text("subject"), let title = note.text("title") else { return nil }
             if subject == "kpis/\(kpi.id.lowercasedText)" { return (nil, title) }
             guard let id = note.reference("subject", into: CollectionSchema.measurements.name),
-                  let measurement = actuals.all.first(where: { $0.id == id }), measurement.kpi == kpi.id else { return nil }
+                  let measurement = actuals.measurement(id), measurement.kpi == kpi.id else { return nil }
             return (measurement.period, title)
         }.sorted { ($0.period ?? "", $0.title) < ($1.period ?? "", $1.title) }
     }

@@ -19,6 +19,11 @@ struct GovernanceService: Sendable {
         try await CollectionTable(schema: try catalog.schema(collection)).list(org: org, in: tx).reduce(into: [:]) { $0[$1.id] = $1.fields }
     }
 
+    /// The live records whose `field` holds one of `values`.
+    func live(_ collection: String, org: UUID, where field: String, isAnyOf values: [String], in tx: Transaction) async throws -> [UUID: RecordFields] {
+        try await CollectionTable(schema: try catalog.schema(collection)).list(org: org, anyOf: (field, values), in: tx).reduce(into: [:]) { $0[$1.id] = $1.fields }
+    }
+
     /// The caller as governance sees them.
     func member(_ access: OrganizationAccess, in data: GovernanceData) -> GovernanceMember {
         data.directory.members[access.userID] ?? GovernanceMember(access.actor(.member))

@@ -102,6 +102,19 @@ extension Replica {
         return try pool.read { db in try Self.records(schema, db) }
     }
 
+    /// The records whose `field` holds one of `values`: a dashboard reads the measurements of its own KPIs.
+    public func records(_ collection: String, where field: String, isAnyOf values: [String]) throws -> [LocalRecord] {
+        let schema = try self.schema(collection)
+        guard schema.field(field) != nil else { throw ClientError.invalidInput("\(collection) has no field '\(field)'") }
+        let wanted = try ReplicaJSON.text(values)
+        return try pool.read { db in
+            let sql = "SELECT * FROM \(schema.quotedTable) WHERE \"\(field)\" IN (SELECT value FROM json_each(?)) ORDER BY id"
+            return try Row.fetchAll(db, sql: sql, arguments: [wanted]).compactMap { row in
+                UUID(uuidString: row["id"]).map { LocalRecord(id: $0, seq: row["_seq"], fields: schema.fields(of: row)) }
+            }
+        }
+    }
+
     /// A collection's records now, and again after every transaction that changes them: a local write, a
     /// pulled page or a snapshot batch. For views that stay current while a sync runs; a slow reader gets
     /// the latest state rather than every one in between.

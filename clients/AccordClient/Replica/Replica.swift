@@ -43,7 +43,10 @@ public final class Replica: Sendable {
         }
         let pool = try DatabasePool(path: url.path, configuration: configuration)
         try ReplicaSchema.migrator(catalog).migrate(pool)
-        try pool.write { db in try ReplicaSchema.addDeclaredColumns(catalog, in: db) }
+        try pool.write { db in
+            try ReplicaSchema.addDeclaredColumns(catalog, in: db)
+            try ReplicaSchema.addDeclaredIndexes(catalog, in: db)
+        }
         let clientID = try pool.write { db -> String in
             if let row = try Row.fetchOne(db, sql: "SELECT org_id, client_id FROM sync_state") {
                 guard (row["org_id"] as String).lowercased() == organization.uuidString.lowercased() else {

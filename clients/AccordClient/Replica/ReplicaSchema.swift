@@ -1,4 +1,5 @@
 import AccordCore
+import Foundation
 import GRDB
 
 /// The replica's tables, created by GRDB migrations: one typed table per collection with the columns
@@ -97,6 +98,19 @@ enum ReplicaSchema {
                 }
             }
             try ReplicaChecksums.reinstall(for: schema, in: db)
+        }
+    }
+
+    /// Gives each collection's table the indexes its declaration asks for, as the server's has them, so the
+    /// replica's reads by those fields (a dashboard's measurements by KPI) need not scan the whole table.
+    static func addDeclaredIndexes(_ catalog: Catalog, in db: Database) throws {
+        for schema in catalog.collections {
+            for index in schema.indexes {
+                let columns = index.fields.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
+                let predicate = index.only.map { " WHERE \($0.field.quotedDatabaseIdentifier) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" } ?? ""
+                let name = "\(schema.name)_\(index.name)_idx".quotedDatabaseIdentifier
+                try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(name) ON \(schema.quotedTable) (\(columns))\(predicate)")
+            }
         }
     }
 
