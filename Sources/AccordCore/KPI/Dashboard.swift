@@ -113,18 +113,29 @@ public struct DashboardView: Sendable, Equatable, Codable {
     /// Computes the dashboard `fields` for `period` (or its own period selection) from `spine`.
     public static func compute(_ fields: RecordFields, spine: KPISpine, period requested: String? = nil) throws(DashboardError) -> DashboardView {
         let specs = try tiles(fields)
-        let grain = fields.text("grain").flatMap(PeriodGrain.init) ?? .month
-        let selection = requested ?? fields.text("period") ?? "current"
-        let period: Period
-        switch selection {
-        case "current": period = spine.currentPeriod(grain)
-        case "previous": period = spine.currentPeriod(grain).shifted(by: 1, fiscalStartMonth: spine.settings.fiscalYearStartMonth)
-        default:
-            guard let parsed = spine.settings.period(selection) else { throw DashboardError(reason: "'\(selection)' is not a period; spell it like \(Period.spelling)") }
-            period = parsed
-        }
+        let period = try shownPeriod(fields, requested: requested, settings: spine.settings, asOf: spine.asOf)
         let tiles = specs.map { spec in tile(spec, period: period, spine: spine) }
         return DashboardView(name: fields.text("name") ?? "", audience: fields.text("audience"), period: period.description, asOf: spine.asOf, tiles: tiles)
+    }
+
+    /// The period a dashboard shows: the one asked for, else its own selection (a period, or the current or
+    /// previous one of its grain as of `asOf`).
+    static func shownPeriod(_ fields: RecordFields, requested: String?, settings: OrganizationSettings, asOf: Date) throws(DashboardError) -> Period {
+        let grain = fields.text("grain").flatMap(PeriodGrain.init) ?? .month
+        let current = settings.period(grain, holding: asOf)
+        switch requested ?? fields.text("period") ?? "current" {
+        case "current": return current
+        case "previous": return current.shifted(by: 1, fiscalStartMonth: settings.fiscalYearStartMonth)
+        case let selection:
+            guard let parsed = settings.period(selection) else { throw DashboardError(reason: "'\(selection)' is not a period; spell it like \(Period.spelling)") }
+            return parsed
+        }
+    }
+
+    /// The periods a tile shows: the dashboard's, or for a trend the ones leading up to it.
+    static func periods(of spec: TileSpec, ending period: Period, fiscalStartMonth: Int) -> [Period] {
+        guard spec.kind == .trend else { return [period] }
+        return Trend.series(ending: period, count: min(max(spec.periods ?? 6, 1), 36), fiscalStartMonth: fiscalStartMonth) { _ in nil }.map(\.period)
     }
 
     /// The tiles a dashboard's fields declare.
@@ -142,13 +153,16 @@ public struct DashboardView: Sendable, Equatable, Codable {
         guard let kpi = kpis.first else { return tile }
         switch spec.kind {
         case .trend:
-            tile.trend = Trend.series(ending: period, count: min(max(spec.periods ?? 6, 1), 36), fiscalStartMonth: spine.settings.fiscalYearStartMonth) { _ in nil }.map { point in
-                TrendPoint(period: point.period.description, reading: spine.reading(kpi, point.period))
-            }
-            tile.annotations = spine.annotations(kpi).map { Annotation(period: $0.period, text: $0.title) }
+            let shown = periods(of: spec, ending: period, fiscalStartMonth: spine.settings.fiscalYearStartMonth)
+            tile.trend = shown.map { TrendPoint(period: $0.description, reading: spine.reading(kpi, $0)) }
+            // A note on a measurement marks the trend where it shows that measurement's period.
+            let months = Set(shown.flatMap { [$0.description] + $0.months.map(\.description) })
+            tile.annotations = spine.annotations(kpi).filter { $0.period.map(months.contains) ?? true }.map { Annotation(period: $0.period, text: $0.title) }
         case .segments:
             let dimension = spec.dimension ?? ""
-            let segments = Set(spine.actuals.current.keys.filter { $0.kpi == kpi.id }.compactMap(\.segment)).filter { segment in
+            // The segments measured in the period shown, or in its months.
+            let measured = ([period] + period.months).flatMap { spine.actuals.segments(kpi.id, $0.description) }
+            let segments = Set(measured.compactMap(\.segment)).filter { segment in
                 (try? JSONSerialization.jsonObject(with: Data(segment.utf8)) as? [String: Any])?.keys.contains(dimension) ?? false
             }
             tile.segments = segments.sorted().map { SegmentReading(segment: $0, reading: spine.reading(kpi, period, segment: $0)) }

@@ -61,22 +61,28 @@ public struct KPISpine: Sendable {
 
     /// The whole spine: every collection `load` gives, whole.
     public init(asOf: Date, load: (String) async throws -> [UUID: RecordFields]) async rethrows {
-        try await self.init(asOf: asOf, load: load) { _ in try await load(CollectionSchema.measurements.name) }
+        try await self.init(asOf: asOf, load: load) { _, _ in try await load(CollectionSchema.measurements.name) }
     }
 
-    /// The spine one dashboard reads: every KPI and target, but only the measurements of the KPIs its tiles
-    /// show (and of those their ratios divide), which `measurements` loads. Its views equal the whole spine's.
+    /// The spine one dashboard's view reads for `period` (nil: its own selection): every KPI and target, but
+    /// only the measurements `measurements` loads for the KPIs its tiles show (and those their ratios divide)
+    /// in the periods they show (and the months those span). Its view equals the whole spine's, and it reads
+    /// a few thousand rows where an organization keeps millions.
     public init(
-        asOf: Date, dashboard: RecordFields, load: (String) async throws -> [UUID: RecordFields],
-        measurements: (Set<UUID>) async throws -> [UUID: RecordFields]
+        asOf: Date, dashboard: RecordFields, period: String?, load: (String) async throws -> [UUID: RecordFields],
+        measurements: (_ kpis: Set<UUID>, _ periods: Set<String>) async throws -> [UUID: RecordFields]
     ) async rethrows {
-        try await self.init(asOf: asOf, load: load) { kpis in
-            try await measurements(Self.kpisRead(by: (try? DashboardView.tiles(dashboard)) ?? [], in: kpis))
+        try await self.init(asOf: asOf, load: load) { kpis, settings in
+            let tiles = (try? DashboardView.tiles(dashboard)) ?? []
+            guard let shown = try? DashboardView.shownPeriod(dashboard, requested: period, settings: settings, asOf: asOf) else { return [:] }
+            let periods = tiles.flatMap { DashboardView.periods(of: $0, ending: shown, fiscalStartMonth: settings.fiscalYearStartMonth) }
+            return try await measurements(Self.kpisRead(by: tiles, in: kpis), Set(periods.flatMap { [$0.description] + $0.months.map(\.description) }))
         }
     }
 
     private init(
-        asOf: Date, load: (String) async throws -> [UUID: RecordFields], measurements: ([UUID: KPI]) async throws -> [UUID: RecordFields]
+        asOf: Date, load: (String) async throws -> [UUID: RecordFields],
+        measurements: ([UUID: KPI], OrganizationSettings) async throws -> [UUID: RecordFields]
     ) async rethrows {
         self.asOf = asOf
         settings = OrganizationSettings(records: try await load(CollectionSchema.organizationSettings.name))
@@ -86,7 +92,7 @@ public struct KPISpine: Sendable {
         targetsByKPI = targets.values.reduce(into: [:]) { result, fields in
             if let kpi = fields.reference("kpi", into: CollectionSchema.kpis.name) { result[kpi, default: []].append(fields) }
         }
-        actuals = Actuals(records: try await measurements(kpis), asOf: asOf)
+        actuals = Actuals(records: try await measurements(kpis, settings), asOf: asOf)
         notes = try await load(CollectionSchema.notes.name)
     }
 
@@ -183,11 +189,9 @@ public struct KPISpine: Sendable {
         )
     }
 
-    /// The period of `grain` holding `asOf`, fiscal for quarters and years when the fiscal year is not the
-    /// calendar year.
+    /// The period of `grain` holding `asOf`.
     public func currentPeriod(_ grain: PeriodGrain) -> Period {
-        let today = Int64((asOf.timeIntervalSince1970 / 86_400).rounded(.down))
-        return Period.containing(today, grain: grain, fiscal: settings.fiscalYearStartMonth != 1, fiscalStartMonth: settings.fiscalYearStartMonth)
+        settings.period(grain, holding: asOf)
     }
 
     /// The notes attached to a KPI or to one of its measurements: the annotations of its trend.

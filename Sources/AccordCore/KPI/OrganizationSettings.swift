@@ -39,6 +39,13 @@ public struct OrganizationSettings: Sendable, Equatable {
     public func period(_ text: String) -> Period? {
         Period(text, fiscalStartMonth: fiscalYearStartMonth)
     }
+
+    /// The period of `grain` holding `date`, fiscal for quarters and years when the fiscal year is not the
+    /// calendar year.
+    public func period(_ grain: PeriodGrain, holding date: Date) -> Period {
+        let day = Int64((date.timeIntervalSince1970 / 86_400).rounded(.down))
+        return Period.containing(day, grain: grain, fiscal: fiscalYearStartMonth != 1, fiscalStartMonth: fiscalYearStartMonth)
+    }
 }
 
 enum SettingsRules {

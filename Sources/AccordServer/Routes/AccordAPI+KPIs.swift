@@ -27,10 +27,11 @@ extension AccordAPI {
                     ?? dashboards.first(where: { $0.value.text("name")?.caseInsensitiveCompare(reference) == .orderedSame }) else {
                     throw APIError.notFound("dashboard '\(reference)'")
                 }
-                let spine = try await KPISpine(asOf: asOf ?? governance.now(), dashboard: dashboard.value) { name in
+                let spine = try await KPISpine(asOf: asOf ?? governance.now(), dashboard: dashboard.value, period: period) { name in
                     try await governance.live(name, org: org, in: tx)
-                } measurements: { kpis in
-                    try await governance.live(CollectionSchema.measurements.name, org: org, where: "kpi", isAnyOf: kpis.map { "\(CollectionSchema.kpis.name)/\($0.lowercasedText)" }, in: tx)
+                } measurements: { kpis, periods in
+                    let references = kpis.map { "\(CollectionSchema.kpis.name)/\($0.lowercasedText)" }
+                    return try await governance.live(CollectionSchema.measurements.name, org: org, where: ["kpi": references, "period": Array(periods)], in: tx)
                 }
                 do {
                     return try DashboardView.compute(dashboard.value, spine: spine, period: period)

@@ -19,9 +19,9 @@ struct GovernanceService: Sendable {
         try await CollectionTable(schema: try catalog.schema(collection)).list(org: org, in: tx).reduce(into: [:]) { $0[$1.id] = $1.fields }
     }
 
-    /// The live records whose `field` holds one of `values`.
-    func live(_ collection: String, org: UUID, where field: String, isAnyOf values: [String], in tx: Transaction) async throws -> [UUID: RecordFields] {
-        try await CollectionTable(schema: try catalog.schema(collection)).list(org: org, anyOf: (field, values), in: tx).reduce(into: [:]) { $0[$1.id] = $1.fields }
+    /// The live records whose text fields each hold one of their values.
+    func live(_ collection: String, org: UUID, where anyOf: [String: [String]], in tx: Transaction) async throws -> [UUID: RecordFields] {
+        try await CollectionTable(schema: try catalog.schema(collection)).list(org: org, anyOf: anyOf, in: tx).reduce(into: [:]) { $0[$1.id] = $1.fields }
     }
 
     /// The caller as governance sees them.

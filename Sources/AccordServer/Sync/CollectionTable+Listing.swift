@@ -12,11 +12,11 @@ struct ListedRecord: Sendable {
 }
 
 extension CollectionTable {
-    /// The records (or the one record `id`) whose fields hold every value of `filter` (a null matches a missing value) and, with
-    /// `anyOf`, whose text field holds one of its values, in id order after `cursor`, without locking them: rules and REST listings
+    /// The records (or the one record `id`) whose fields hold every value of `filter` (a null matches a missing value) and whose
+    /// text fields named in `anyOf` each hold one of their values, in id order after `cursor`, without locking them: rules and REST listings
     /// read, the write path locks what it changes.
     func list(
-        org: UUID, id: UUID? = nil, filter: RecordFields = [:], anyOf: (field: String, values: [String])? = nil, after cursor: UUID? = nil,
+        org: UUID, id: UUID? = nil, filter: RecordFields = [:], anyOf: [String: [String]] = [:], after cursor: UUID? = nil,
         limit: Int? = nil, includeDeleted: Bool = false, in tx: Transaction
     ) async throws -> [ListedRecord] {
         var binds = bindings(org)
@@ -39,10 +39,10 @@ extension CollectionTable {
             try binds.append(field.canonical(value), as: field.type)
             conditions.append("\(quoted(name)) = $\(binds.count)")
         }
-        if let anyOf {
-            guard schema.field(anyOf.field) != nil else { throw UnknownField(name: anyOf.field, collection: schema) }
-            binds.append(anyOf.values)
-            conditions.append("\(quoted(anyOf.field)) = ANY($\(binds.count))")
+        for (name, values) in anyOf.sorted(by: { $0.key < $1.key }) {
+            guard schema.field(name) != nil else { throw UnknownField(name: name, collection: schema) }
+            binds.append(values)
+            conditions.append("\(quoted(name)) = ANY($\(binds.count))")
         }
         let columns = schema.fields.map { quoted($0.name) }.joined(separator: ", ")
         let query = PostgresQuery(

@@ -68,6 +68,15 @@ struct DashboardParityTests {
             #expect(local.tiles[2].segments?.map(\.segment) == [#"{"region":"Americas"}"#, #"{"region":"EMEA"}"#])
             let september = try await replica.dashboardView("pipeline review", period: "2026-09", asOf: asOf)
             #expect(september.tiles.last?.rows[1].reading.status == .offTrack, "37.5 SQLs against 80 ± 10")
+            let july = try await replica.dashboardView("pipeline review", period: "2026-07", asOf: asOf)
+            #expect(july.tiles[1].annotations?.isEmpty == true && september.tiles[1].annotations?.count == 1, "a trend shows the notes of the periods it shows")
+            // A view reads only its KPIs' measurements in the periods it shows; the whole spine must agree.
+            let whole = try await replica.kpiSpine(asOf: asOf)
+            let fields = try #require(try replica.records("dashboards").first?.fields)
+            for period in ["2026-Q3", "2026-09", "2026-07", "2025"] {
+                let scoped = try await replica.dashboardView("pipeline review", period: period, asOf: asOf)
+                #expect(try encoder.encode(scoped) == encoder.encode(DashboardView.compute(fields, spine: whole, period: period)), "\(period)")
+            }
             let before = try await replica.dashboardView("pipeline review", asOf: try #require(FieldSchema.parseTime("2020-01-01T00:00:00Z")))
             #expect(before.tiles.first?.rows.first?.reading.status == .noData, "as of 2020 nothing had been recorded")
         }

@@ -24,11 +24,11 @@ extension Replica {
             let names = dashboards.compactMap { $0.fields.text("name") }.sorted()
             throw ClientError.notFound("there is no dashboard '\(name)'; \(names.isEmpty ? "there are none in this replica yet" : "the dashboards are \(names.joined(separator: ", "))")")
         }
-        let spine = try await KPISpine(asOf: asOf, dashboard: dashboard.fields) { name in
+        let spine = try await KPISpine(asOf: asOf, dashboard: dashboard.fields, period: period) { name in
             try records(name).reduce(into: [:]) { $0[$1.id] = $1.fields }
-        } measurements: { kpis in
-            try records(CollectionSchema.measurements.name, where: "kpi", isAnyOf: kpis.map { "\(CollectionSchema.kpis.name)/\($0.lowercasedText)" })
-                .reduce(into: [:]) { $0[$1.id] = $1.fields }
+        } measurements: { kpis, periods in
+            let references = kpis.map { "\(CollectionSchema.kpis.name)/\($0.lowercasedText)" }
+            return try records(CollectionSchema.measurements.name, where: ["kpi": references, "period": Array(periods)]).reduce(into: [:]) { $0[$1.id] = $1.fields }
         }
         do {
             return try DashboardView.compute(dashboard.fields, spine: spine, period: period)

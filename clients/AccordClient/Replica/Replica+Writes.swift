@@ -102,14 +102,20 @@ extension Replica {
         return try pool.read { db in try Self.records(schema, db) }
     }
 
-    /// The records whose `field` holds one of `values`: a dashboard reads the measurements of its own KPIs.
-    public func records(_ collection: String, where field: String, isAnyOf values: [String]) throws -> [LocalRecord] {
+    /// The records whose text fields each hold one of their values: a dashboard reads the measurements of its
+    /// own KPIs and periods.
+    public func records(_ collection: String, where anyOf: [String: [String]]) throws -> [LocalRecord] {
         let schema = try self.schema(collection)
-        guard schema.field(field) != nil else { throw ClientError.invalidInput("\(collection) has no field '\(field)'") }
-        let wanted = try ReplicaJSON.text(values)
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        for (field, values) in anyOf.sorted(by: { $0.key < $1.key }) {
+            guard schema.field(field) != nil else { throw ClientError.invalidInput("\(collection) has no field '\(field)'") }
+            conditions.append("\(field.quotedDatabaseIdentifier) IN (SELECT value FROM json_each(?))")
+            arguments.append(try ReplicaJSON.text(values))
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try pool.read { db in
-            let sql = "SELECT * FROM \(schema.quotedTable) WHERE \"\(field)\" IN (SELECT value FROM json_each(?)) ORDER BY id"
-            return try Row.fetchAll(db, sql: sql, arguments: [wanted]).compactMap { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM \(schema.quotedTable)\(filter) ORDER BY id", arguments: StatementArguments(arguments)).compactMap { row in
                 UUID(uuidString: row["id"]).map { LocalRecord(id: $0, seq: row["_seq"], fields: schema.fields(of: row)) }
             }
         }
