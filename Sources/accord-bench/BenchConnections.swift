@@ -32,6 +32,32 @@ struct BenchAPI: Sendable {
         return organization.id
     }
 
+    /// Creates a record over REST, as a person would.
+    func create(_ collection: String, _ fields: RecordFields, org: UUID, token: String) async throws -> UUID {
+        let record: RecordResponse = try await send("POST", "v1/orgs/\(org.lowercasedText)/records/\(collection)", token: token, body: fields)
+        return record.id
+    }
+
+    /// Streams a CSV file to the measurement import and waits until it is applied: what a nightly pipeline does.
+    func importMeasurements(_ file: URL, org: UUID, token: String) async throws -> ImportReport {
+        let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int ?? 0
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        let chunks = AsyncThrowingStream<ByteBuffer, any Error> {
+            guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
+            return ByteBuffer(bytes: data)
+        }
+        var request = HTTPClientRequest(url: server.appendingPathComponent("v1/orgs/\(org.lowercasedText)/measurements/import").absoluteString + "?format=csv")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "text/csv")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.body = .stream(chunks, length: .known(Int64(size)))
+        let response = try await HTTPClient.shared.execute(request, timeout: .hours(1))
+        let data = try await response.body.collect(upTo: 16 << 20)
+        guard response.status == .ok else { throw BenchError("the import answered \(response.status): \(String(buffer: data).prefix(2_000))") }
+        return try SyncCoding.decoder().decode(ImportReport.self, from: Data(data.readableBytesView))
+    }
+
     /// The baseline for latency: one request the server answers without touching the database.
     func roundTrip() async throws {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: server.appendingPathComponent("health").absoluteString), timeout: .seconds(10))

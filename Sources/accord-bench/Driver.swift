@@ -16,8 +16,8 @@ final class Driver {
     let appURL: String
     let work: URL
 
-    private var token = ""
-    private var orgs: [String: UUID] = [:]
+    var token = ""
+    var orgs: [String: UUID] = [:]
     private var seeder = Seeder()
 
     init(cluster: String, psql: String, sizes: Sizes, smoke: Bool, scenarios: [Scenario]) throws {
@@ -82,6 +82,15 @@ final class Driver {
             case .fanOut:
                 say("\(step) fan-out: \(sizes.connections) realtime streams, one poke")
                 results.append(try await fanOut())
+            case .import:
+                say("\(step) import: \(sizes.importRows) measurements as CSV, \(sizes.repetitions) times")
+                results.append(try await importMeasurements())
+            case .dashboard:
+                say("\(step) dashboard view on the server: \(sizes.viewSamples) samples")
+                results.append(try await dashboardView(offline: false))
+            case .dashboardOffline:
+                say("\(step) dashboard view offline: \(sizes.viewSamples) samples")
+                results.append(try await dashboardView(offline: true))
             }
             say("    " + (results.last.map(Report.oneLine) ?? ""))
         }
@@ -264,15 +273,15 @@ final class Driver {
 
     // MARK: - Processes
 
-    private var base: String { work.appendingPathComponent("base.sqlite").path }
+    var base: String { work.appendingPathComponent("base.sqlite").path }
     private var baseBaseline: String { work.appendingPathComponent("base-baseline.sqlite").path }
 
-    private func copyJob(_ kind: Job.Kind, org: UUID, file: String) -> Job {
+    func copyJob(_ kind: Job.Kind, org: UUID, file: String) -> Job {
         Job(kind: kind, orgs: [org], file: file, databaseURL: ownerURL, psql: psql)
     }
 
     /// Runs `body` against a new server process and returns the server's peak resident memory meanwhile.
-    private func withServer(_ body: (URL) async throws -> Void) async throws -> Int {
+    func withServer(_ body: (URL) async throws -> Void) async throws -> Int {
         // ACCORD_BENCH_SERVER_WRAPPER runs the server under a profiler, e.g. "perf record -g -o /tmp/server.perf".
         let wrapper = ProcessInfo.processInfo.environment["ACCORD_BENCH_SERVER_WRAPPER"].map { $0.split(separator: " ").map(String.init) } ?? []
         let command = wrapper + [executable, "serve", "--database-url", ownerURL, "--app-database-url", appURL]
@@ -294,7 +303,7 @@ final class Driver {
         return peak
     }
 
-    private func runJob(_ job: Job) async throws -> JobResult {
+    func runJob(_ job: Job) async throws -> JobResult {
         let child = try Child(executable: executable, arguments: ["client", String(decoding: try JSONEncoder().encode(job), as: UTF8.self)])
         let (status, lines) = await child.wait()
         guard status == 0, let line = lines.last(where: { $0.hasPrefix("result ") }) else {

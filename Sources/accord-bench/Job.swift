@@ -4,6 +4,7 @@ import Foundation
 struct Job: Codable, Sendable {
     enum Kind: String, Codable, Sendable {
         case initialSync, initialBaseline, catchUp, catchUpBaseline, catchUpFloor, push, pushBaseline, propagation, idle, fanOut
+        case importFile, importBaseline, serverView, offlineView
     }
 
     var kind: Kind
@@ -49,6 +50,10 @@ extension Job {
         case .propagation: try await LatencyJobs.propagation(self)
         case .idle: try await LatencyJobs.idle(self)
         case .fanOut: try await FanOut.run(self)
+        case .importFile: try await KPIJobs.importFile(self)
+        case .importBaseline: try await KPIJobs.importBaseline(self)
+        case .serverView: try await KPIJobs.serverView(self)
+        case .offlineView: try await KPIJobs.offlineView(self)
         }
     }
 }

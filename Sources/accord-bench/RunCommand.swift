@@ -35,10 +35,22 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Realtime streams held open in the fan-out.")
     var connections: Int?
 
+    @Option(help: "Measurements in the file the import scenario sends.")
+    var importRows: Int?
+
+    @Option(help: "Measured KPIs behind the dashboard scenarios (each has five years of months).")
+    var dashboardKPIs: Int?
+
+    @Option(help: "Segments each dashboard KPI is measured in.")
+    var dashboardSegments: Int?
+
+    @Option(help: "Dashboard view samples.")
+    var viewSamples: Int?
+
     @Option(help: "Repetitions of each timed scenario.")
     var repetitions: Int?
 
-    @Option(help: "Only these scenarios, comma-separated: initial, idle, propagation, push, catch-up, fan-out.")
+    @Option(help: "Only these scenarios, comma-separated: initial, idle, propagation, push, catch-up, fan-out, import, dashboard, dashboard-offline.")
     var only: String?
 
     @Option(help: "Where to write the results (default bench/results; .build/bench-smoke with --smoke).")
@@ -65,7 +77,11 @@ struct RunCommand: AsyncParsableCommand {
             samples: samples ?? (smoke ? 20 : 1_000),
             idleSamples: idleSamples ?? (smoke ? 20 : 1_000),
             connections: connections ?? (smoke ? 50 : 10_000),
-            repetitions: repetitions ?? (smoke ? 2 : 3)
+            repetitions: repetitions ?? (smoke ? 2 : 3),
+            importRows: importRows ?? (smoke ? 2_000 : 1_000_000),
+            dashboardKPIs: dashboardKPIs ?? (smoke ? 20 : 200),
+            dashboardSegments: dashboardSegments ?? (smoke ? 2 : 10),
+            viewSamples: viewSamples ?? (smoke ? 5 : 200)
         )
         let scenarios = only.map { Set($0.split(separator: ",").map(String.init)) } ?? Set(Scenario.allCases.map(\.rawValue))
         let unknown = scenarios.subtracting(Scenario.allCases.map(\.rawValue))
@@ -94,8 +110,12 @@ struct Sizes: Codable, Sendable {
     var idleSamples: Int
     var connections: Int
     var repetitions: Int
+    var importRows: Int
+    var dashboardKPIs: Int
+    var dashboardSegments: Int
+    var viewSamples: Int
 }
 
 enum Scenario: String, CaseIterable, Sendable {
-    case initial, idle, propagation, push, catchUp = "catch-up", fanOut = "fan-out"
+    case initial, idle, propagation, push, catchUp = "catch-up", fanOut = "fan-out", `import`, dashboard, dashboardOffline = "dashboard-offline"
 }
