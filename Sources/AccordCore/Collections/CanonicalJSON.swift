@@ -1,11 +1,27 @@
 import Foundation
+import Synchronization
 
 /// The one spelling of a `json` field's value: its object or array with keys sorted by their UTF-8 bytes, no
 /// whitespace, integers as integers and other numbers as Swift spells a `Double`. The server and every client
 /// spell a value alike whatever platform they run on, so they digest it alike.
 public enum CanonicalJSON {
-    /// The canonical text of `text`, or nil when it is not a JSON object or array.
+    /// The canonical text of `text`, or nil when it is not a JSON object or array. Small values repeat (a bulk
+    /// import's million rows carry a few dozen segments, each read, checked and digested), so the last few
+    /// thousand are remembered rather than parsed again.
     public static func canonical(_ text: String) -> String? {
+        guard text.utf8.count <= 256 else { return parse(text) }
+        if let known = remembered.withLock({ $0[text] }) { return known }
+        guard let parsed = parse(text) else { return nil }
+        remembered.withLock { cache in
+            if cache.count >= 4_096 { cache.removeAll(keepingCapacity: true) }
+            cache[text] = parsed
+        }
+        return parsed
+    }
+
+    private static let remembered = Mutex<[String: String]>([:])
+
+    private static func parse(_ text: String) -> String? {
         guard let value = try? JSONDecoder().decode(Value.self, from: Data(text.utf8)) else { return nil }
         switch value {
         case .object, .array:

@@ -68,7 +68,8 @@ public struct Actuals: Sendable {
     public init(records: [UUID: RecordFields], asOf: Date? = nil) {
         let measurements = records.compactMap { RecordedMeasurement(id: $0.key, fields: $0.value) }
             .filter { measurement in asOf.map { (measurement.recordedAt ?? .distantPast) <= $0 } ?? true }
-        all = measurements.sorted { ($0.recordedAt ?? .distantPast, $0.id.uuidString) < ($1.recordedAt ?? .distantPast, $1.id.uuidString) }
+        // Each id is spelled once, not once per comparison.
+        all = measurements.map { ($0, $0.recordedAt ?? .distantPast, $0.id.uuidString) }.sorted { ($0.1, $0.2) < ($1.1, $1.2) }.map(\.0)
         let superseded = Set(all.compactMap(\.supersedes))
         // Without a correction chain, the latest recorded wins, so a replayed import cannot resurrect an old value.
         current = all.filter { !superseded.contains($0.id) }.reduce(into: [:]) { result, measurement in

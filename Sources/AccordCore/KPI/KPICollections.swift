@@ -83,8 +83,9 @@ extension CollectionSchema {
             FieldSchema("definition_version", .reference, .lww, serverOwned: true),
         ],
         appendOnly: true,
-        // The import finds the value in force for each row by KPI and period, and whether a correction replaced it.
-        indexes: [CollectionIndex("by_kpi", on: ["kpi", "period"]), CollectionIndex("by_supersedes", on: ["supersedes"])],
+        // A view reads by KPI and period; the import finds the value in force for each row by KPI, period and
+        // segment, and whether a correction replaced it.
+        indexes: [CollectionIndex("by_key", on: ["kpi", "period", "segment"]), CollectionIndex("by_supersedes", on: ["supersedes"])],
         rules: [CollectionRule("a measurement names a KPI, a period and what it corrects", check: KPIRules.judgeMeasurement)]
     )
 }

@@ -91,6 +91,7 @@ public struct MeasurementImportReader: Sendable {
     /// some 30 MB rather than the hundreds their text would. Two different rows share a hash with odds of about
     /// three in 10^8 for a million-row file; such a row would be reported as a duplicate, never lost silently.
     private var seen: [Int: Int32] = [:]
+    private var segments: [String: String] = [:]
     /// Whether the file cannot be read at all (an empty file or a bad header): no partial import can help.
     public private(set) var unreadable = false
 
@@ -193,7 +194,9 @@ public struct MeasurementImportReader: Sendable {
         }
         var segment: String?
         if let raw = values["segment"] {
-            guard let parsed = Self.segment(raw) else { return problem("segment '\(raw)' is neither region=EMEA;tier=1 nor a JSON object") }
+            // A file repeats a few segments on every row; each is spelled once.
+            guard let parsed = segments[raw] ?? Self.segment(raw) else { return problem("segment '\(raw)' is neither region=EMEA;tier=1 nor a JSON object") }
+            if segments.count < 10_000 { segments[raw] = parsed }
             segment = parsed
         }
         let draft = MeasurementDraft(

@@ -110,28 +110,33 @@ struct MeasurementImporter: Sendable {
         }
 
         /// The measurement in force for each draft's KPI, period and segment: the latest recorded one that no
-        /// other supersedes, as `Actuals` picks it. One query a batch, on the KPI and correction indexes.
+        /// other supersedes, as `Actuals` picks it. One query a batch for the segmented rows and one for the
+        /// rest, each looking every row up on the measurements' key index rather than scanning them.
         private func valuesInForce(for drafts: [MeasurementDraft]) async throws -> [Actuals.Key: InForce] {
-            let kpis = drafts.map { "\(CollectionSchema.kpis.name)/\($0.kpi.lowercasedText)" }
-            let periods = drafts.map(\.period)
-            let segments = drafts.map { $0.segment ?? "" }
-            let rows = try await writer.tx.rows(
-                """
-                SELECT DISTINCT ON (m.kpi, m.period, m.segment) m.id, m.kpi, m.period, m.segment::text, m.value, m.numerator, m.denominator
-                FROM measurements m
-                JOIN unnest(\(kpis)::text[], \(periods)::text[], \(segments)::text[]) AS k (kpi, period, segment)
-                  ON m.kpi = k.kpi AND m.period = k.period AND m.segment IS NOT DISTINCT FROM NULLIF(k.segment, '')::jsonb
-                WHERE m.org_id = \(writer.org) AND m.deleted_seq IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM measurements s WHERE s.org_id = m.org_id AND s.supersedes = 'measurements/' || m.id AND s.deleted_seq IS NULL)
-                ORDER BY m.kpi, m.period, m.segment, m.recorded_at DESC NULLS LAST, m.id DESC
-                """,
-                as: (UUID, String, String, String?, Double, Double?, Double?).self
-            )
             var found: [Actuals.Key: InForce] = [:]
-            for row in rows {
-                guard let kpi = UUID(uuidString: String(row.1.split(separator: "/").last ?? "")) else { continue }
-                let segment = row.3.map { CanonicalJSON.canonical($0) ?? $0 }
-                found[Actuals.Key(kpi: kpi, period: row.2, segment: segment)] = InForce(id: row.0, value: row.4, numerator: row.5, denominator: row.6)
+            for segmented in [true, false] {
+                let rows = drafts.filter { ($0.segment != nil) == segmented }
+                guard !rows.isEmpty else { continue }
+                let kpis = rows.map { "\(CollectionSchema.kpis.name)/\($0.kpi.lowercasedText)" }
+                let segments = rows.map { $0.segment ?? "" }
+                let query: PostgresQuery = """
+                    SELECT m.id, k.kpi, k.period, k.segment, m.value, m.numerator, m.denominator
+                    FROM unnest(\(kpis)::text[], \(rows.map(\.period))::text[], \(segments)::text[]) AS k (kpi, period, segment)
+                    CROSS JOIN LATERAL (
+                        SELECT m.id, m.value, m.numerator, m.denominator FROM measurements m
+                        WHERE m.org_id = \(writer.org) AND m.kpi = k.kpi AND m.period = k.period AND m.deleted_seq IS NULL
+                          AND \(unescaped: segmented ? "m.segment = k.segment::jsonb" : "m.segment IS NULL")
+                          AND NOT EXISTS (SELECT 1 FROM measurements s WHERE s.org_id = m.org_id AND s.supersedes = 'measurements/' || m.id
+                                          AND s.deleted_seq IS NULL)
+                        ORDER BY m.recorded_at DESC NULLS LAST, m.id DESC LIMIT 1
+                    ) AS m
+                    """
+                for (id, kpi, period, segment, value, numerator, denominator) in try await writer.tx.rows(query, as: (UUID, String, String, String, Double, Double?, Double?).self) {
+                    guard let kpi = UUID(uuidString: String(kpi.split(separator: "/").last ?? "")) else { continue }
+                    found[Actuals.Key(kpi: kpi, period: period, segment: segment.isEmpty ? nil : segment)] = InForce(
+                        id: id, value: value, numerator: numerator, denominator: denominator
+                    )
+                }
             }
             return found
         }

@@ -70,6 +70,16 @@ enum SyncJSON {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// Fields as JSON, without the encoder for the shapes every created record logs: no fields (what it
+    /// overrode) and every field null (what it replaced). Field names are identifiers, which need no escaping.
+    static func text(_ fields: RecordFields) throws -> String {
+        if fields.isEmpty { return "{}" }
+        guard fields.values.allSatisfy({ $0 == .null }), fields.keys.allSatisfy(\.isPlainIdentifier) else {
+            return String(decoding: try encoder.encode(fields), as: UTF8.self)
+        }
+        return "{" + fields.keys.sorted().map { "\"\($0)\":null" }.joined(separator: ",") + "}"
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
@@ -111,5 +121,12 @@ struct PostgresJSONText: PostgresEncodable {
     func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) throws {
         byteBuffer.writeInteger(UInt8(1))
         byteBuffer.writeString(text)
+    }
+}
+
+extension String {
+    /// Letters, digits and underscores only: JSON needs no escape for it.
+    fileprivate var isPlainIdentifier: Bool {
+        !isEmpty && utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }
     }
 }

@@ -43,6 +43,7 @@ final class ServerRecordView: RecordView {
     }
 
     private static func key(_ collection: String, _ filter: RecordFields) -> String {
-        collection + "\u{1F}" + ((try? SyncJSON.text(filter)) ?? "")
+        // Rules mostly read whole collections; their key needs no JSON encoder, which a bulk import would feel.
+        collection + "\u{1F}" + (filter.isEmpty ? "" : (try? SyncJSON.text(filter)) ?? "")
     }
 }
