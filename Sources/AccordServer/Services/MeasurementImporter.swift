@@ -27,6 +27,9 @@ struct MeasurementImporter: Sendable {
         guard let head = try await tx.first("SELECT last_seq FROM sync_heads WHERE org_id = \(org) FOR UPDATE", as: Int64.self) else {
             throw APIError.organizationNotFound(org.lowercasedText)
         }
+        // A batch's statements carry thousands of rows, which PostgreSQL's planner judges worth compiling to
+        // machine code; compiling takes longer than running them, batch after batch.
+        try await tx.query("SET LOCAL jit = off")
         let kpis = try await governance.live(CollectionSchema.kpis.name, org: org, in: tx).compactMap { KPI(id: $0.key, fields: $0.value) }
         let settings = OrganizationSettings(records: try await governance.live(CollectionSchema.organizationSettings.name, org: org, in: tx))
         var batch = Batch(
