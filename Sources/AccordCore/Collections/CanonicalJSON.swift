@@ -10,16 +10,17 @@ public enum CanonicalJSON {
     /// thousand are remembered rather than parsed again.
     public static func canonical(_ text: String) -> String? {
         guard text.utf8.count <= 256 else { return parse(text) }
-        if let known = remembered.withLock({ $0[text] }) { return known }
+        // Strings that differ only in Unicode normalization are equal keys, but their canonical texts differ.
+        if let known = remembered.withLock({ $0[text] }), known.source.utf8.elementsEqual(text.utf8) { return known.canonical }
         guard let parsed = parse(text) else { return nil }
         remembered.withLock { cache in
             if cache.count >= 4_096 { cache.removeAll(keepingCapacity: true) }
-            cache[text] = parsed
+            cache[text] = (text, parsed)
         }
         return parsed
     }
 
-    private static let remembered = Mutex<[String: String]>([:])
+    private static let remembered = Mutex<[String: (source: String, canonical: String)]>([:])
 
     private static func parse(_ text: String) -> String? {
         guard let value = try? JSONDecoder().decode(Value.self, from: Data(text.utf8)) else { return nil }

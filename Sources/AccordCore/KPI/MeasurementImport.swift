@@ -91,7 +91,7 @@ public struct MeasurementImportReader: Sendable {
     /// some 30 MB rather than the hundreds their text would. Two different rows share a hash with odds of about
     /// three in 10^8 for a million-row file; such a row would be reported as a duplicate, never lost silently.
     private var seen: [Int: Int32] = [:]
-    private var segments: [String: String] = [:]
+    private var segments: [String: (source: String, canonical: String)] = [:]
     /// Whether the file cannot be read at all (an empty file or a bad header): no partial import can help.
     public private(set) var unreadable = false
 
@@ -194,9 +194,11 @@ public struct MeasurementImportReader: Sendable {
         }
         var segment: String?
         if let raw = values["segment"] {
-            // A file repeats a few segments on every row; each is spelled once.
-            guard let parsed = segments[raw] ?? Self.segment(raw) else { return problem("segment '\(raw)' is neither region=EMEA;tier=1 nor a JSON object") }
-            if segments.count < 10_000 { segments[raw] = parsed }
+            // A file repeats a few segments on every row; each is spelled once (by its bytes: strings that differ
+            // only in Unicode normalization are equal keys).
+            let known = segments[raw].flatMap { $0.source.utf8.elementsEqual(raw.utf8) ? $0.canonical : nil }
+            guard let parsed = known ?? Self.segment(raw) else { return problem("segment '\(raw)' is neither region=EMEA;tier=1 nor a JSON object") }
+            if known == nil && segments.count < 10_000 { segments[raw] = (raw, parsed) }
             segment = parsed
         }
         let draft = MeasurementDraft(

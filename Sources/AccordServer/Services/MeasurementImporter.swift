@@ -69,12 +69,13 @@ struct MeasurementImporter: Sendable {
             throw APIError.invalid(FieldError(field: "body", message: "is empty; send CSV with a header row (kpi,period,value,...) or NDJSON"))
         }
         try await take(reader.finish())
-        // A partial import takes the good rows; one without any has nothing to take.
-        let nothingGood = report.rejected == report.rows
+        // The last rows meet the rules before the file is judged: a rule may refuse them too.
+        if report.rejected == 0 || (partial && !reader.unreadable) { try await batch.record(drafts, report: &report) }
+        // A partial import takes the good rows; one without any has nothing to take. Refusing rolls back.
+        let nothingGood = report.created + report.superseded + report.unchanged == 0
         if report.rejected > 0 && (!partial || reader.unreadable || nothingGood) {
             throw Refused(report: report.refused)
         }
-        try await batch.record(drafts, report: &report)
         report.applied = report.created + report.superseded > 0
         return report
     }
@@ -131,7 +132,8 @@ struct MeasurementImporter: Sendable {
                           AND \(unescaped: segmented ? "m.segment = k.segment::jsonb" : "m.segment IS NULL")
                           AND NOT EXISTS (SELECT 1 FROM measurements s WHERE s.org_id = m.org_id AND s.supersedes = 'measurements/' || m.id
                                           AND s.deleted_seq IS NULL)
-                        ORDER BY m.recorded_at DESC NULLS LAST, m.id DESC LIMIT 1
+                        -- Replicas and `Actuals` read the time to the millisecond, ties going to the greater id.
+                        ORDER BY date_trunc('milliseconds', m.recorded_at + interval '500 microseconds') DESC NULLS LAST, m.id DESC LIMIT 1
                     ) AS m
                     """
                 for (id, kpi, period, segment, value, numerator, denominator) in try await writer.tx.rows(query, as: (UUID, String, String, String, Double, Double?, Double?).self) {

@@ -70,9 +70,10 @@ enum SyncJSON {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// Fields as JSON, without the encoder for the shapes every created record logs: no fields (what it
-    /// overrode) and every field null (what it replaced). Field names are identifiers, which need no escaping.
-    static func text(_ fields: RecordFields) throws -> String {
+    /// Fields as JSON for the change log's jsonb columns, without the encoder for the shapes every created
+    /// record logs: no fields (what it overrode) and every field null (what it replaced). Field names are
+    /// identifiers, which need no escaping; key order is PostgreSQL's to keep, so it is not the encoder's.
+    static func logText(_ fields: RecordFields) throws -> String {
         if fields.isEmpty { return "{}" }
         guard fields.values.allSatisfy({ $0 == .null }), fields.keys.allSatisfy(\.isPlainIdentifier) else {
             return String(decoding: try encoder.encode(fields), as: UTF8.self)

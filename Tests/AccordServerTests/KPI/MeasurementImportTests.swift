@@ -50,6 +50,29 @@ struct MeasurementImportTests {
         }
     }
 
+    @Test func rowsTheWritePathRefusesStopTheFileLikeRowsTheReaderRefuses() async throws {
+        try await TestServer.with { server in
+            let org = try await GovernedOrg.make(server)
+            #expect(try await org.send(.post, "/records/kpis", as: org.rita.token, json: KPISpineTests.kpi("mqls", definition: nil)).status == .created)
+            // The reader takes any source; the collection keeps sources to 200 characters, which only the write
+            // path checks, after the last row has been read.
+            let long = String(repeating: "x", count: 300)
+            let file = "kpi,period,value,source\nmqls,2026-07,120,HubSpot\nmqls,2026-08,130,\(long)\n"
+            let refused = try await org.send(.post, "/measurements/import?format=csv", as: org.rita.token, json: file)
+            #expect(refused.status == .unprocessableContent)
+            let report = try refused.decode(ImportReport.self)
+            #expect(report.rejected == 1 && report.problems.map(\.line) == [3] && !report.applied, "\(report)")
+            #expect(try await Self.measurements(org).isEmpty, "the good row went back with the refused file")
+
+            let partial = try await org.send(.post, "/measurements/import?format=csv&partial=true", as: org.rita.token, json: file)
+            #expect(partial.status == .ok)
+            let recorded = try await Self.measurements(org)
+            #expect(try partial.decode(ImportReport.self).created == 1 && recorded.count == 1)
+            let onlyBad = try await org.send(.post, "/measurements/import?format=csv&partial=true", as: org.rita.token, json: "kpi,period,value,source\nmqls,2026-09,1,\(long)\n")
+            #expect(onlyBad.status == .unprocessableContent, "a partial import whose every row the rules refuse has nothing to take")
+        }
+    }
+
     @Test func aPartialImportRecordsTheGoodRowsAndViewersImportNothing() async throws {
         try await TestServer.with { server in
             let org = try await GovernedOrg.make(server)
