@@ -28,7 +28,7 @@ extension Dictionary where Key == String, Value == FieldValue {
     /// The id a `reference` field points at, when it points into `collection`.
     public func reference(_ name: String, into collection: String) -> UUID? {
         guard let text = text(name), text.hasPrefix(collection + "/") else { return nil }
-        return UUID(uuidString: String(text.dropFirst(collection.count + 1)))
+        return UUID(canonical: String(text.dropFirst(collection.count + 1)))
     }
 
     /// A `json` field holding an array of strings; empty when it holds anything else.

@@ -57,7 +57,9 @@ public struct KPISpine: Sendable {
     public let settings: OrganizationSettings
     /// The moment the views describe: now, or the as-of time asked for.
     public let asOf: Date
-    private let targetsByKPI: [UUID: [RecordFields]]
+    /// Each KPI's targets with their periods read once, since every reading of every tile looks them up.
+    private let kpisByKey: [String: KPI]
+    private let targetsByKPI: [UUID: [(period: Period?, fields: RecordFields)]]
 
     /// The whole spine: every collection `load` gives, whole.
     public init(asOf: Date, load: (String) async throws -> [UUID: RecordFields]) async rethrows {
@@ -85,12 +87,16 @@ public struct KPISpine: Sendable {
         measurements: ([UUID: KPI], OrganizationSettings) async throws -> [UUID: RecordFields]
     ) async rethrows {
         self.asOf = asOf
-        settings = OrganizationSettings(records: try await load(CollectionSchema.organizationSettings.name))
+        let settings = OrganizationSettings(records: try await load(CollectionSchema.organizationSettings.name))
+        self.settings = settings
         let kpis = try await load(CollectionSchema.kpis.name).reduce(into: [UUID: KPI]()) { result, entry in result[entry.key] = KPI(id: entry.key, fields: entry.value) }
         self.kpis = kpis
+        kpisByKey = Dictionary(kpis.values.map { ($0.key, $0) }) { first, _ in first }
         targets = try await load(CollectionSchema.targets.name)
         targetsByKPI = targets.values.reduce(into: [:]) { result, fields in
-            if let kpi = fields.reference("kpi", into: CollectionSchema.kpis.name) { result[kpi, default: []].append(fields) }
+            if let kpi = fields.reference("kpi", into: CollectionSchema.kpis.name) {
+                result[kpi, default: []].append((fields.text("period").flatMap(settings.period), fields))
+            }
         }
         actuals = Actuals(records: try await measurements(kpis, settings), asOf: asOf)
         notes = try await load(CollectionSchema.notes.name)
@@ -109,7 +115,7 @@ public struct KPISpine: Sendable {
     }
 
     public func kpi(_ key: String) -> KPI? {
-        kpis.values.first { $0.key == key.lowercased() }
+        kpisByKey[key.lowercased()]
     }
 
     /// A KPI's value for a period and segment (nil for the whole organization): measured, or rolled up from
@@ -149,7 +155,7 @@ public struct KPISpine: Sendable {
     /// The target for a period and segment: set for it, or phased from the quarter or year holding it (by its
     /// phasing, else evenly by days) for an additive KPI, or held as it is for a rate or a level.
     public func target(_ kpi: KPI, _ period: Period, segment: String? = nil) -> AppliedTarget? {
-        let own = (targetsByKPI[kpi.id] ?? []).filter { $0.text("segment") == segment }
+        let own = (targetsByKPI[kpi.id] ?? []).filter { $0.fields.text("segment") == segment }
         func read(_ fields: RecordFields) -> AppliedTarget? {
             guard let value = RecordedMeasurement.number(fields["value"]) else { return nil }
             let width = RecordedMeasurement.number(fields["variance"])
@@ -160,10 +166,10 @@ public struct KPISpine: Sendable {
             }
             return AppliedTarget(value: value, band: band, pacing: fields.text("pacing").flatMap(TargetPlan.pacing) ?? .linear)
         }
-        if let exact = own.first(where: { $0.text("period").flatMap(settings.period) == period }) { return read(exact) }
-        let containing = own.compactMap { fields -> (Period, RecordFields)? in
-            guard let outer = fields.text("period").flatMap(settings.period), outer.contains(period), outer != period else { return nil }
-            return (outer, fields)
+        if let exact = own.first(where: { $0.period == period }) { return read(exact.fields) }
+        let containing = own.compactMap { target -> (Period, RecordFields)? in
+            guard let outer = target.period, outer.contains(period), outer != period else { return nil }
+            return (outer, target.fields)
         }.min { $0.0.days < $1.0.days }
         guard let (outer, fields) = containing, var applied = read(fields) else { return nil }
         applied.pacing = .linear

@@ -55,11 +55,12 @@ extension CollectionTable {
         var records: [ListedRecord] = []
         for try await row in try await tx.query(query) {
             let cells = row.makeRandomAccess()
-            var fields: RecordFields = [:]
-            for field in schema.fields { fields[field.name] = try field.type.value(of: cells[field.name]) }
+            // Cells are read by position: finding one by name compares the names of every column before it.
+            var fields = RecordFields(minimumCapacity: schema.fields.count)
+            for (offset, field) in schema.fields.enumerated() { fields[field.name] = try field.type.value(of: cells[4 + offset]) }
             records.append(ListedRecord(
-                id: try cells["id"].decode(UUID.self), seq: try cells["seq"].decode(Int64.self), fields: fields,
-                deleted: try cells["deleted"].decode(Bool.self), updatedAt: try cells["updated_at"].decode(Date.self)
+                id: try cells[0].decode(UUID.self), seq: try cells[1].decode(Int64.self), fields: fields,
+                deleted: try cells[2].decode(Bool.self), updatedAt: try cells[3].decode(Date.self)
             ))
         }
         return records

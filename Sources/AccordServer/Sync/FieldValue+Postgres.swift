@@ -48,7 +48,7 @@ extension FieldType {
         case .timestamp:
             return try cell.decode(Date?.self).map { .text(FieldSchema.canonicalTime($0)) } ?? .null
         case .uuid:
-            return try cell.decode(UUID?.self).map { .text($0.uuidString.lowercased()) } ?? .null
+            return try cell.decode(UUID?.self).map { .text($0.lowercasedText) } ?? .null
         case .date:
             return try cell.decode(PostgresCalendarDate?.self).map { .text(CalendarDate.text(days: $0.daysSince1970)) } ?? .null
         case .json:

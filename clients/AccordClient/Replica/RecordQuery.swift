@@ -110,10 +110,10 @@ extension Replica {
         let filter = query.filter
         let limit = query.limit.map { " LIMIT \(max(0, $0))" } ?? ""
         try pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(schema.quotedTable)\(filter.sql)\(query.order)\(limit)", arguments: filter.arguments)
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(schema.selectedColumns) FROM \(schema.quotedTable)\(filter.sql)\(query.order)\(limit)", arguments: filter.arguments)
             while let row = try rows.next() {
-                guard let id = UUID(uuidString: row["id"]) else { continue }
-                try body(LocalRecord(id: id, seq: row["_seq"], fields: schema.fields(of: row)))
+                guard let record = schema.localRecord(row) else { continue }
+                try body(record)
             }
         }
     }

@@ -205,7 +205,7 @@ extension Replica {
     /// row, which shows them, stays as it is.
     static func rebuildShadowed(_ db: Database, catalog: Catalog, caughtUp: Bool) throws {
         for schema in catalog.collections {
-            for shadow in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM \(schema.quotedShadowTable)")) {
+            for shadow in try Row.fetchAll(db.cachedStatement(sql: "SELECT \(schema.selectedColumns), _exists FROM \(schema.quotedShadowTable)")) {
                 let id: String = shadow["id"]
                 let seq: Int64 = shadow["_seq"]
                 let serverFields = schema.fields(of: shadow)

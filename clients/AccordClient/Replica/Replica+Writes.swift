@@ -83,7 +83,7 @@ extension Replica {
     public func record(_ collection: String, _ id: UUID) throws -> RecordFields? {
         let schema = try self.schema(collection)
         return try pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(schema.quotedTable) WHERE id = ?"), arguments: [id.uuidString.lowercased()])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(schema.selectedColumns) FROM \(schema.quotedTable) WHERE id = ?"), arguments: [id.uuidString.lowercased()])
                 .map(schema.fields(of:))
         }
     }
@@ -115,8 +115,8 @@ extension Replica {
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM \(schema.quotedTable)\(filter) ORDER BY id", arguments: StatementArguments(arguments)).compactMap { row in
-                UUID(uuidString: row["id"]).map { LocalRecord(id: $0, seq: row["_seq"], fields: schema.fields(of: row)) }
+            try Row.fetchAll(db, sql: "SELECT \(schema.selectedColumns) FROM \(schema.quotedTable)\(filter) ORDER BY id", arguments: StatementArguments(arguments)).compactMap { row in
+                schema.localRecord(row)
             }
         }
     }
@@ -143,8 +143,8 @@ extension Replica {
     }
 
     private static func records(_ schema: CollectionSchema, _ db: Database) throws -> [LocalRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM \(schema.quotedTable) ORDER BY id")).compactMap { row in
-            UUID(uuidString: row["id"]).map { LocalRecord(id: $0, seq: row["_seq"], fields: schema.fields(of: row)) }
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(schema.selectedColumns) FROM \(schema.quotedTable) ORDER BY id")).compactMap { row in
+            schema.localRecord(row)
         }
     }
 

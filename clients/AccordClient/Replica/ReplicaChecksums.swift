@@ -154,16 +154,16 @@ enum ReplicaChecksums {
     static func computed(for schema: CollectionSchema, in db: Database) throws -> CollectionChecksum {
         var checksum = CollectionChecksum()
         let visible = try Row.fetchCursor(
-            db, sql: "SELECT * FROM \(schema.quotedTable) WHERE id NOT IN (SELECT id FROM \(schema.quotedShadowTable))"
+            db, sql: "SELECT \(schema.selectedColumns) FROM \(schema.quotedTable) WHERE id NOT IN (SELECT id FROM \(schema.quotedShadowTable))"
         )
         while let row = try visible.next() { checksum.add(digest(row, schema)) }
-        let shadows = try Row.fetchCursor(db, sql: "SELECT * FROM \(schema.quotedShadowTable) WHERE _exists = 1")
+        let shadows = try Row.fetchCursor(db, sql: "SELECT \(schema.selectedColumns) FROM \(schema.quotedShadowTable) WHERE _exists = 1")
         while let row = try shadows.next() { checksum.add(digest(row, schema)) }
         return checksum
     }
 
     private static func digest(_ row: Row, _ schema: CollectionSchema) -> UInt64 {
-        RecordDigest.digest(idText: (row["id"] as String).lowercased(), seq: row["_seq"], fields: schema.fields(of: row), schema: schema)
+        RecordDigest.digest(idText: (row[0] as String).lowercased(), seq: row[1], fields: schema.fields(of: row), schema: schema)
     }
 
     private static func triggers(for schema: CollectionSchema) -> String {
