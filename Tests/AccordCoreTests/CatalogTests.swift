@@ -4,10 +4,10 @@ import Testing
 @Suite("The catalog of collections")
 struct CatalogTests {
     @Test func theBuiltInCatalogHoldsEveryProductionCollection() throws {
-        let names = ["notes", "conflicts", "members", "team_rosters", "decision_rights", "definitions", "definition_versions", "proposal_responses", "decisions", "organization_settings", "kpis", "targets", "measurements", "dashboards"]
+        let names = ["notes", "conflicts", "members", "team_rosters", "decision_rights", "definitions", "definition_versions", "proposal_responses", "decisions", "organization_settings", "kpis", "targets", "measurements", "dashboards", "priorities", "constraints", "plays", "slas"]
         #expect(Catalog.builtIn.names == names, "new collections come last, so replicas create their tables in order")
         #expect(Catalog.builtIn.named("notes")?.fields.map(\.name) == ["subject", "title", "body", "pinned"])
-        #expect(throws: UnknownCollection(name: "plays", known: names)) { try Catalog.builtIn.schema("plays") }
+        #expect(throws: UnknownCollection(name: "experiments", known: names)) { try Catalog.builtIn.schema("experiments") }
         let wider = try Catalog.builtIn.adding(CollectionSchema(name: "kpi_measurements", fields: [FieldSchema("value", .real, .lww)]))
         #expect(wider.names == Catalog.builtIn.names + ["kpi_measurements"])
         #expect(Catalog.builtIn.named("kpi_measurements") == nil, "a catalog is a value: adding makes a new one")
@@ -44,14 +44,14 @@ struct CatalogTests {
     }
 
     @Test func addedFieldsComeLastSoTheirCountTellsAClientsVersion() throws {
-        let misplaced = CollectionSchema(name: "plays", fields: [FieldSchema("stop_on", .date, .lww, added: true), FieldSchema("name", .text, .lww)])
-        #expect(misplaced.declarationProblems == ["collection 'plays': field 'name' comes after a field added later; declare added fields last, in the order they were added"])
-        let grown = try Catalog.builtIn.adding(CollectionSchema(name: "plays", fields: [
+        let misplaced = CollectionSchema(name: "experiments", fields: [FieldSchema("stop_on", .date, .lww, added: true), FieldSchema("name", .text, .lww)])
+        #expect(misplaced.declarationProblems == ["collection 'experiments': field 'name' comes after a field added later; declare added fields last, in the order they were added"])
+        let grown = try Catalog.builtIn.adding(CollectionSchema(name: "experiments", fields: [
             FieldSchema("name", .text, .lww), FieldSchema("points", .integer, .lww, added: true), FieldSchema("stop_on", .date, .lww, added: true),
         ]))
         #expect(grown.fieldsUnknown(to: grown.declaredFields).isEmpty)
-        #expect(grown.fieldsUnknown(to: "notes=4;plays=1") == ["plays": ["points", "stop_on"]])
+        #expect(grown.fieldsUnknown(to: "notes=4;experiments=1") == ["experiments": ["points", "stop_on"]])
         #expect(grown.fieldsUnknown(to: "notes=4") == [:], "a client without the collection keeps none of its records")
-        #expect(grown.fieldsUnknown(to: "garbage;plays=x") == [:])
+        #expect(grown.fieldsUnknown(to: "garbage;experiments=x") == [:])
     }
 }

@@ -60,7 +60,7 @@ struct CollectionTableTests {
     }
 
     @Test func aFieldCanBeAddedButNotRemovedRenamedOrRetyped() async throws {
-        let version1 = CollectionSchema(name: "plays", fields: [FieldSchema("name", .text, .lww, required: true), FieldSchema("points", .integer, .lww)])
+        let version1 = CollectionSchema(name: "experiments", fields: [FieldSchema("name", .text, .lww, required: true), FieldSchema("points", .integer, .lww)])
         var version2 = version1
         version2.fields.append(FieldSchema("stop_on", .timestamp, .lww, added: true))
         try await TestDatabase.with { database in
@@ -74,7 +74,7 @@ struct CollectionTableTests {
             await #expect { try await migrate(unmarked) } throws: { "\($0)".contains("declare it with `added: true`") }
             try await migrate(version2)
             let columns: () async throws -> [[String]] = { try await TestDatabase.withConnection(to: database.owner) { connection in
-                try await self.rows(connection, "SELECT column_name::text, is_nullable::text FROM information_schema.columns WHERE table_name = 'plays' AND column_name IN ('name', 'points', 'stop_on') ORDER BY column_name")
+                try await self.rows(connection, "SELECT column_name::text, is_nullable::text FROM information_schema.columns WHERE table_name = 'experiments' AND column_name IN ('name', 'points', 'stop_on') ORDER BY column_name")
             } }
             #expect(try await columns() == [["name", "NO"], ["points", "YES"], ["stop_on", "YES"]], "the new field's column is added, nullable")
 
@@ -86,7 +86,7 @@ struct CollectionTableTests {
             var retyped = version2
             retyped.fields[1] = FieldSchema("points", .real, .lww)
             await #expect { try await migrate(retyped) } throws: { error in
-                "\(error)".contains("field 'points' of 'plays' is bigint in the database but declared double precision")
+                "\(error)".contains("field 'points' of 'experiments' is bigint in the database but declared double precision")
             }
             var renamedAndAdded = version2
             renamedAndAdded.fields[1] = FieldSchema("score", .integer, .lww, added: true)

@@ -100,7 +100,7 @@ struct RecordRESTTests {
             let resolve = try await server.send(.post, "/v1/orgs/acme/records/conflicts", token: token, json: ["status": FieldValue.text("open")])
             #expect(try resolve.error.code == "server_managed", "REST is a member's own change, not the server's")
             #expect(try await server.send(.get, "/v1/orgs/acme/records/notes?colour=red", token: token).status == .unprocessableContent)
-            #expect(try await server.send(.get, "/v1/orgs/acme/records/plays", token: token).status == .notFound)
+            #expect(try await server.send(.get, "/v1/orgs/acme/records/experiments", token: token).status == .notFound)
             #expect(try await server.send(.patch, "/v1/orgs/acme/records/notes/\(UUID())", token: token, json: ["title": FieldValue.text("x")]).status == .notFound)
         }
     }

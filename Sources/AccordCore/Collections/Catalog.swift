@@ -8,7 +8,7 @@ public struct Catalog: Sendable {
     /// Every production collection.
     public static let builtIn: Catalog = {
         do {
-            return try Catalog([.notes, .conflicts, .members, .teamRosters] + CollectionSchema.governance + CollectionSchema.kpiSpine)
+            return try Catalog([.notes, .conflicts, .members, .teamRosters] + CollectionSchema.governance + CollectionSchema.kpiSpine + CollectionSchema.strategy)
         } catch {
             preconditionFailure("the built-in collections are declared wrongly: \(error)")
         }

@@ -10,6 +10,10 @@ extension CollectionSchema {
             FieldSchema("fiscal_year_start_month", .integer, .lww),
             /// The ISO 4217 code of the organization's reporting currency.
             FieldSchema("currency", .text, .lww, maxLength: 3),
+            /// How many plays may be active at once; 5 without it.
+            FieldSchema("active_play_limit", .integer, .lww, added: true),
+            /// The capacity points the active plays may take in a quarter; no budget without it.
+            FieldSchema("play_capacity_per_quarter", .integer, .lww, added: true),
         ],
         rules: [CollectionRule("one settings record, changed by owners and admins", check: SettingsRules.judge)]
     )
@@ -19,16 +23,26 @@ extension CollectionSchema {
 public struct OrganizationSettings: Sendable, Equatable {
     public var fiscalYearStartMonth: Int
     public var currency: String?
+    public var activePlayLimit: Int
+    public var playCapacityPerQuarter: Int?
 
-    public init(fiscalYearStartMonth: Int = 1, currency: String? = nil) {
+    public static let defaultActivePlayLimit = 5
+
+    public init(fiscalYearStartMonth: Int = 1, currency: String? = nil, activePlayLimit: Int = Self.defaultActivePlayLimit, playCapacityPerQuarter: Int? = nil) {
         self.fiscalYearStartMonth = fiscalYearStartMonth
         self.currency = currency
+        self.activePlayLimit = activePlayLimit
+        self.playCapacityPerQuarter = playCapacityPerQuarter
     }
 
     /// From the collection's records; the defaults when there is none.
     public init(records: [UUID: RecordFields]) {
         let fields = records.sorted { $0.key.uuidString < $1.key.uuidString }.first?.value ?? [:]
-        self.init(fiscalYearStartMonth: fields.int("fiscal_year_start_month").map(Int.init) ?? 1, currency: fields.text("currency"))
+        self.init(
+            fiscalYearStartMonth: fields.int("fiscal_year_start_month").map(Int.init) ?? 1, currency: fields.text("currency"),
+            activePlayLimit: fields.int("active_play_limit").map(Int.init) ?? Self.defaultActivePlayLimit,
+            playCapacityPerQuarter: fields.int("play_capacity_per_quarter").map(Int.init)
+        )
     }
 
     static func load(_ view: any RecordView) async throws -> OrganizationSettings {
@@ -60,6 +74,12 @@ enum SettingsRules {
         }
         if let currency = merged.text("currency"), currency.count != 3 || currency.uppercased() != currency {
             return .reject("invalid", "currency must be an ISO 4217 code such as USD or EUR")
+        }
+        if let limit = merged.int("active_play_limit"), !(1...50).contains(limit) {
+            return .reject("invalid", "active_play_limit must be from 1 to 50; focus is the point of a limit")
+        }
+        if let budget = merged.int("play_capacity_per_quarter"), budget < 0 {
+            return .reject("invalid", "play_capacity_per_quarter must be zero or more points")
         }
         let others = try await input.view.records(CollectionSchema.organizationSettings.name, matching: [:]).keys.filter { $0 != input.recordID }
         if let existing = others.first {

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("A declaration that grows", .timeLimit(.minutes(5)))
 struct SchemaEvolutionTests {
-    static let version1 = CollectionSchema(name: "plays", fields: [FieldSchema("name", .text, .lww, required: true), FieldSchema("points", .integer, .lww)])
+    static let version1 = CollectionSchema(name: "experiments", fields: [FieldSchema("name", .text, .lww, required: true), FieldSchema("points", .integer, .lww)])
     static var version2: CollectionSchema {
         var schema = version1
         schema.fields.append(FieldSchema("stop_on", .timestamp, .lww, added: true))
@@ -33,8 +33,8 @@ struct SchemaEvolutionTests {
         let org = try await live.createOrganization("acme", token: token)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("accord-evolution-\(UUID()).sqlite")
         var a = try TestReplica(live, token: token, org: org.id, file: file, catalog: catalog1)
-        let first = try await a.replica.create("plays", ["name": .text("EMEA webinars"), "points": .int(5)]).id
-        let second = try await a.replica.create("plays", ["name": .text("Partner events"), "points": .int(3)]).id
+        let first = try await a.replica.create("experiments", ["name": .text("EMEA webinars"), "points": .int(5)]).id
+        let second = try await a.replica.create("experiments", ["name": .text("Partner events"), "points": .int(3)]).id
         #expect(try await a.sync().verified)
         try a.replica.close()
 
@@ -44,21 +44,21 @@ struct SchemaEvolutionTests {
         a = try TestReplica(live, token: token, org: org.id, file: file, catalog: catalog2)
         let b = try TestReplica(live, token: token, org: org.id, catalog: catalog2)
         defer { a.remove(); b.remove() }
-        let columns = try await a.replica.database.read { db in try db.columns(in: "plays").map(\.name) }
+        let columns = try await a.replica.database.read { db in try db.columns(in: "experiments").map(\.name) }
         #expect(columns.contains("stop_on"), "the replica's table has the new column: \(columns)")
-        #expect(try a.replica.record("plays", first)?["stop_on"] == .null, "a record that existed reads null")
+        #expect(try a.replica.record("experiments", first)?["stop_on"] == .null, "a record that existed reads null")
         #expect(try await a.sync().verified, "the checksums still agree without a resync")
         #expect(try await b.sync().snapshotRecords == 2)
 
-        try await a.replica.update("plays", first, ["stop_on": .text("2027-03-31T00:00:00.000Z")])
-        try await b.replica.update("plays", second, ["stop_on": .text("2027-06-30T00:00:00.000Z"), "points": .int(8)])
+        try await a.replica.update("experiments", first, ["stop_on": .text("2027-03-31T00:00:00.000Z")])
+        try await b.replica.update("experiments", second, ["stop_on": .text("2027-06-30T00:00:00.000Z"), "points": .int(8)])
         #expect(try await a.sync().verified)
         #expect(try await b.sync().verified)
         #expect(try await a.sync().verified)
         for replica in [a.replica, b.replica] {
-            #expect(try replica.record("plays", first)?["stop_on"] == .text("2027-03-31T00:00:00.000Z"))
-            #expect(try replica.record("plays", second)?["stop_on"] == .text("2027-06-30T00:00:00.000Z"))
-            #expect(try replica.record("plays", second)?["points"] == .int(8))
+            #expect(try replica.record("experiments", first)?["stop_on"] == .text("2027-03-31T00:00:00.000Z"))
+            #expect(try replica.record("experiments", second)?["stop_on"] == .text("2027-06-30T00:00:00.000Z"))
+            #expect(try replica.record("experiments", second)?["points"] == .int(8))
         }
         #expect(try await a.replica.compare(with: HTTPSyncTransport(server: live.url, token: token, organization: org.id, catalog: catalog2)) == .equal)
 
@@ -67,7 +67,7 @@ struct SchemaEvolutionTests {
         defer { old.remove() }
         try await old.replica.create("notes", ["title": .text("written on the old client")])
         await #expect { try await old.sync() } throws: { error in
-            "\(error)".contains("plays (stop_on)") && "\(error)".contains("Update the client")
+            "\(error)".contains("experiments (stop_on)") && "\(error)".contains("Update the client")
         }
         #expect(try old.replica.pendingCount() == 1)
 
