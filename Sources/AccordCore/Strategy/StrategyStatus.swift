@@ -40,19 +40,17 @@ extension KPISpine {
         return "\(kpi.key) is \(side.rawValue) \(StrategyFormat.number(threshold)): \(StrategyFormat.number(value)) in \(period)"
     }
 
-    /// Each period (of the last `lookBack`, up to the one holding `asOf`) and segment in which an SLA's KPI was
-    /// on the breaching side of its threshold, latest first.
+    /// Each period (of the last `lookBack`, up to the one holding `asOf`) in which an SLA's KPI, for the whole
+    /// organization, was on the breaching side of its threshold, latest first. Segments are not judged on
+    /// their own: a threshold on a total means nothing for a region's share of it.
     public func breaches(ofSLA fields: RecordFields) -> [SLABreach] {
         guard let kpi = fields.reference("kpi", into: CollectionSchema.kpis.name).flatMap({ kpis[$0] }),
               let side = fields.text("breached_when").flatMap(ThresholdSide.init), let threshold = RecordedMeasurement.number(fields["threshold"]) else { return [] }
         let current = currentPeriod(kpi.grain)
-        return (0..<Self.lookBack).flatMap { back -> [SLABreach] in
+        return (0..<Self.lookBack).compactMap { back -> SLABreach? in
             let period = current.shifted(by: back, fiscalStartMonth: settings.fiscalYearStartMonth)
-            let whole = value(kpi, period).map { [(segment: String?.none, value: $0.value)] } ?? []
-            let segments = actuals.segments(kpi.id, period.description).map { (segment: $0.segment, value: $0.value) }
-            return (whole + segments).filter { side.holds($0.value, threshold) }.map {
-                SLABreach(period: period.description, segment: $0.segment, value: $0.value, threshold: threshold)
-            }
+            guard let value = value(kpi, period)?.value, side.holds(value, threshold) else { return nil }
+            return SLABreach(period: period.description, value: value, threshold: threshold)
         }
     }
 }
@@ -80,16 +78,14 @@ public struct ConstraintReading: Sendable, Equatable, Codable {
     }
 }
 
-/// One period (and segment) in which an SLA was breached.
+/// One period in which an SLA was breached.
 public struct SLABreach: Sendable, Equatable, Codable {
     public var period: String
-    public var segment: String?
     public var value: Double
     public var threshold: Double
 
-    public init(period: String, segment: String?, value: Double, threshold: Double) {
+    public init(period: String, value: Double, threshold: Double) {
         self.period = period
-        self.segment = segment
         self.value = value
         self.threshold = threshold
     }

@@ -81,11 +81,7 @@ struct DemoGovernance {
             "links": .strings(["definitions/\(mql.lowercasedText)"]),
         ]))
         try await seedKPIs()
-        try await write(as: owner, FollowUp(.create, CollectionSchema.decisions.name, UUID(), [
-            "title": .text("Sales follows up every MQL within 24 hours"), "decision_type": .text("sla.change"),
-            "rationale": .text("Leads contacted within a day convert twice as often."), "cadence": .text("monthly"), "status": .text("decided"),
-            "decided_on": .text(today), "links": .strings(["definitions/\(mql.lowercasedText)"]),
-        ]))
+        try await seedStrategy()
     }
 
     private func propose(_ request: ProposalRequest, for definition: UUID, term: String, as person: Identity, basedOnCurrent: Bool = false) async throws -> UUID {
