@@ -13,7 +13,8 @@ struct Accord: AsyncParsableCommand {
             Signup.self, Login.self, Logout.self, Whoami.self, Orgs.self, Use.self, SyncCommand.self, StatusCommand.self,
             ConflictsCommand.self, Resolve.self, RejectionsCommand.self, RecordsCommand.self, MembersCommand.self, InvitationsCommand.self,
             InboxCommand.self, DefsCommand.self, DefCommand.self, RightsCommand.self, DecideCommand.self, DecisionsCommand.self, AuditCommand.self,
-            KPIsCommand.self, KPICommand.self, TargetCommand.self, ActualsCommand.self, DashboardCommand.self, Doctor.self,
+            KPIsCommand.self, KPICommand.self, TargetCommand.self, ActualsCommand.self, DashboardCommand.self,
+            PrioritiesCommand.self, ConstraintsCommand.self, PlaysCommand.self, PlayCommand.self, SLAsCommand.self, Doctor.self,
         ]
     )
 

@@ -34,6 +34,9 @@ enum KPIRules {
                 return .reject("missing_reference", "definition must name a definition of this organization, as definitions/<id>.")
             }
         }
+        if let missing = try await StrategyRules.missingReferences(merged, ["priority": CollectionSchema.priorities.name], view: input.view) {
+            return .reject("missing_reference", missing)
+        }
         if merged.text("aggregation") == "ratio" {
             for part in ["numerator", "denominator"] {
                 guard let partKey = merged.text(part), partKey != key, all.values.contains(where: { $0.text("key") == partKey }) else {

@@ -15,6 +15,8 @@ public struct KPI: Sendable, Equatable, Codable {
     public var numerator: String?
     public var denominator: String?
     public var definition: UUID?
+    /// The priority it proves.
+    public var priority: UUID?
 
     public init?(id: UUID, fields: RecordFields) {
         guard let key = fields.text("key"), let direction = fields.text("direction").flatMap(KPIDirection.init),
@@ -32,6 +34,7 @@ public struct KPI: Sendable, Equatable, Codable {
         numerator = fields.text("numerator")
         denominator = fields.text("denominator")
         definition = fields.reference("definition", into: CollectionSchema.definitions.name)
+        priority = fields.reference("priority", into: CollectionSchema.priorities.name)
     }
 
     var rollUp: Aggregation {

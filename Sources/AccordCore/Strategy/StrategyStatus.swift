@@ -8,14 +8,20 @@ extension KPISpine {
     public static let lookBack = 12
 
     /// A KPI's latest value (in a segment, or for the whole organization) in the periods of its grain up to the
-    /// one holding `asOf`, and that period.
+    /// one holding `asOf` (the one before, for a cumulative KPI), and that period.
     public func latest(_ kpi: KPI, segment: String? = nil) -> (period: Period, value: Double)? {
         let current = currentPeriod(kpi.grain)
-        for back in 0..<Self.lookBack {
+        for back in judged(kpi) {
             let period = current.shifted(by: back, fiscalStartMonth: settings.fiscalYearStartMonth)
             if let value = value(kpi, period, segment: segment)?.value { return (period, value) }
         }
         return nil
+    }
+
+    /// How many periods back a reading looks: from the current one for a rate or a level, but from the last
+    /// complete one for a KPI that accumulates, whose running period is only partly counted.
+    private func judged(_ kpi: KPI) -> Range<Int> {
+        kpi.cumulative ? 1..<(Self.lookBack + 1) : 0..<Self.lookBack
     }
 
     /// Whether a constraint still holds, by its KPI's latest value.
@@ -40,14 +46,14 @@ extension KPISpine {
         return "\(kpi.key) is \(side.rawValue) \(StrategyFormat.number(threshold)): \(StrategyFormat.number(value)) in \(period)"
     }
 
-    /// Each period (of the last `lookBack`, up to the one holding `asOf`) in which an SLA's KPI, for the whole
+    /// Each period (of the last `lookBack`, as `latest` counts them) in which an SLA's KPI, for the whole
     /// organization, was on the breaching side of its threshold, latest first. Segments are not judged on
     /// their own: a threshold on a total means nothing for a region's share of it.
     public func breaches(ofSLA fields: RecordFields) -> [SLABreach] {
         guard let kpi = fields.reference("kpi", into: CollectionSchema.kpis.name).flatMap({ kpis[$0] }),
               let side = fields.text("breached_when").flatMap(ThresholdSide.init), let threshold = RecordedMeasurement.number(fields["threshold"]) else { return [] }
         let current = currentPeriod(kpi.grain)
-        return (0..<Self.lookBack).compactMap { back -> SLABreach? in
+        return judged(kpi).compactMap { back -> SLABreach? in
             let period = current.shifted(by: back, fiscalStartMonth: settings.fiscalYearStartMonth)
             guard let value = value(kpi, period)?.value, side.holds(value, threshold) else { return nil }
             return SLABreach(period: period.description, value: value, threshold: threshold)

@@ -49,6 +49,10 @@ extension DemoGovernance {
                 "direction": .text("below"), "threshold": .double(1.05),
             ]),
         ])
+        let proving = [("pipeline_created", growth), ("mql_to_sql", growth), ("new_arr", growth), ("nrr", retention)]
+        try await write(as: owner, proving.compactMap { key, priority in
+            kpis.first { $0.value.text("key") == key }.map { FollowUp(.update, CollectionSchema.kpis.name, $0.key, ["priority": reference(.priorities, priority)]) }
+        })
         let day = 86_400.0
         let plays: [RecordFields] = [
             ["name": .text("Speed-to-lead routing"), "owner": .text("team:\(StandardTeam.sales.rawValue)"), "constraint": reference(.constraints, followUp),
