@@ -55,6 +55,8 @@ struct JSONAnswerTests {
             let (approving, rejecting, withdrawing) = (try await propose(), try await propose(), try await propose())
             let definitions = "/v1/orgs/\(orgID)/definitions/\(definitionID)", proposals = "/v1/orgs/\(orgID)/proposals/"
             let dashboardID = try await TenantWallTests.dashboard(in: "acme", server: server, token: owner)
+            let priority: RecordFields = ["kind": .text("growth"), "name": .text("Grow"), "owner": .text("user:\(ownerUser.id.uuidString)")]
+            #expect(try await server.send(.post, "/v1/orgs/acme/records/priorities", token: owner, json: priority).status == .created, "the board has an id to spell")
 
             let recordID = UUID().uuidString, clientID = UUID().uuidString, restID = UUID().uuidString
             let record = "/v1/orgs/\(orgID)/records/notes/\(restID)"
@@ -114,6 +116,7 @@ struct JSONAnswerTests {
                 Call(operation: "GET /v1/orgs/{org}/inbox", uri: "/v1/orgs/\(orgID)/inbox", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/dashboards/{dashboard}/view", uri: "/v1/orgs/\(orgID)/dashboards/\(dashboardID.uuidString)/view?period=2026-Q3", token: owner),
                 Call(operation: "POST /v1/orgs/{org}/measurements/import", uri: "/v1/orgs/\(orgID)/measurements/import?format=csv", body: "kpi,period,value\nmqls,2026-07,12\n", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/strategy", uri: "/v1/orgs/\(orgID)/strategy?as_of=2026-08-01", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/audit", uri: "/v1/orgs/\(orgID)/audit?record=\(definitionID)", token: owner),
                 Call(operation: "DELETE /v1/orgs/{org}/members/{user}", uri: "/v1/orgs/\(orgID)/members/\(userID)", token: owner),
                 Call(operation: "DELETE /v1/tokens/{id}", uri: "/v1/tokens/\(issued.info.id.uuidString)", token: owner),

@@ -44,9 +44,10 @@ enum KPIRules {
                 }
             }
         }
-        guard input.operation == .update, meaningFields.contains(where: input.changes) else { return .accept }
+        let spelling = StrategyRules.ownerSpelling(merged)
+        guard input.operation == .update, meaningFields.contains(where: input.changes) else { return .accept(stamping: spelling) }
         let context = try await GovernanceContext.load(input)
-        return context.refusal(.decide, "definition.change", scope: "metric", doing: "change what the KPI \(key) means (its definition, aggregation or direction)", now: input.now) ?? .accept
+        return context.refusal(.decide, "definition.change", scope: "metric", doing: "change what the KPI \(key) means (its definition, aggregation or direction)", now: input.now) ?? .accept(stamping: spelling)
     }
 
     @Sendable static func judgeTarget(_ input: RuleInput) async throws -> RuleDecision {

@@ -23,8 +23,8 @@ enum PlayRules {
             return .accept
         }
         if let problem = try await shapeProblem(merged, view: input.view) { return problem }
-        guard let to = merged.text("status").flatMap(PlayStatus.init) else { return .accept }
-        guard from != to else { return .accept }
+        let spelling = StrategyRules.ownerSpelling(merged)
+        guard let to = merged.text("status").flatMap(PlayStatus.init), from != to else { return .accept(stamping: spelling) }
         guard moves[from]?.contains(to) == true else {
             return .reject("invalid_transition", "The play \(name) is \(from?.label ?? "new") and cannot become \(to.label); \(from.map { "a play that is \($0.label) stays so; propose a new one" } ?? "it starts proposed, active or not now").")
         }
@@ -38,7 +38,7 @@ enum PlayRules {
             return .reject("invalid", "\"Not now\" is a decision: give the rationale for deferring \(name) (rationale=...).")
         }
         if to == .active, let refusal = try await capacityRefusal(input, merged: merged, name: name) { return refusal }
-        guard to != .proposed else { return .accept }
+        guard to != .proposed else { return .accept(stamping: spelling) }
         let decisionID = UUID()
         let title = switch to {
         case .active: "Activate the play \(name)"
@@ -52,7 +52,7 @@ enum PlayRules {
             "title": .text(title), "decision_type": .text("play.activate"), "rationale": .text(merged.text("rationale") ?? "\(title)."),
             "cadence": .text(DecisionCadence.adHoc.rawValue), "links": .strings(links), "status": .text(DecisionStatus.decided.rawValue),
         ])
-        return .accept(stamping: ["decision": .reference(CollectionSchema.decisions.name, decisionID)], followUps: [decision])
+        return .accept(stamping: spelling.merging(["decision": .reference(CollectionSchema.decisions.name, decisionID)]) { $1 }, followUps: [decision])
     }
 
     /// Owner, references, capacity and stop criteria that make sense, whatever the status.

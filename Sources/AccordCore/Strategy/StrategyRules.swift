@@ -11,7 +11,7 @@ enum StrategyRules {
                 return .reject("invalid", "horizon must be a period such as 2026-Q3 or FY2027, not '\(horizon)'")
             }
         }
-        return .accept
+        return .accept(stamping: ownerSpelling(merged))
     }
 
     @Sendable static func judgeConstraint(_ input: RuleInput) async throws -> RuleDecision {
@@ -21,7 +21,7 @@ enum StrategyRules {
         }
         if let problem = KPIRules.segmentProblem(merged) { return .reject("invalid", problem) }
         if let owner = merged.text("owner"), let problem = ownerProblem(owner, what: "a constraint") { return .reject("invalid", problem) }
-        return .accept
+        return .accept(stamping: ownerSpelling(merged))
     }
 
     /// An SLA is a promise between two teams, changed only by the holder of `sla.change`, and logged.
@@ -64,6 +64,12 @@ enum StrategyRules {
             return "owner must be one member (user:<id>) or one team (team:<name>), so someone answers for \(what)"
         }
         return nil
+    }
+
+    /// The owner in its one spelling (a member's id in lower case), when it was written another way.
+    static func ownerSpelling(_ fields: RecordFields) -> RecordFields {
+        guard let text = fields.text("owner"), let holder = Holder(text), holder.description != text else { return [:] }
+        return ["owner": .text(holder.description)]
     }
 
     /// The first reference among `fields` (field: collection) that names no record.

@@ -26,3 +26,4 @@ extension InboxItem: ResponseEncodable {}
 extension AuditPage: ResponseEncodable {}
 extension DashboardView: ResponseEncodable {}
 extension ImportReport: ResponseEncodable {}
+extension StrategyBoard: ResponseEncodable {}

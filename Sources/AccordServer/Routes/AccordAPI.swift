@@ -74,6 +74,7 @@ public struct AccordAPI: Sendable {
         addRecordRoutes(to: authenticated)
         addGovernanceRoutes(to: authenticated)
         addKPIRoutes(to: authenticated)
+        addStrategyRoutes(to: authenticated)
         table.learn(router.routes.map { ($0.path.description, $0.method) })
         return router
     }
