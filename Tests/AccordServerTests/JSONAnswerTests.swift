@@ -57,6 +57,8 @@ struct JSONAnswerTests {
             let dashboardID = try await TenantWallTests.dashboard(in: "acme", server: server, token: owner)
             let priority: RecordFields = ["kind": .text("growth"), "name": .text("Grow"), "owner": .text("user:\(ownerUser.id.uuidString)")]
             #expect(try await server.send(.post, "/v1/orgs/acme/records/priorities", token: owner, json: priority).status == .created, "the board has an id to spell")
+            let reviewID = try await server.send(.post, "/v1/orgs/acme/reviews", token: owner, json: ReviewRequest(cadence: .quarterly, period: "2026-Q2"))
+                .decode(ReviewView.self).id.uuidString
 
             let recordID = UUID().uuidString, clientID = UUID().uuidString, restID = UUID().uuidString
             let record = "/v1/orgs/\(orgID)/records/notes/\(restID)"
@@ -117,6 +119,9 @@ struct JSONAnswerTests {
                 Call(operation: "GET /v1/orgs/{org}/dashboards/{dashboard}/view", uri: "/v1/orgs/\(orgID)/dashboards/\(dashboardID.uuidString)/view?period=2026-Q3", token: owner),
                 Call(operation: "POST /v1/orgs/{org}/measurements/import", uri: "/v1/orgs/\(orgID)/measurements/import?format=csv", body: "kpi,period,value\nmqls,2026-07,12\n", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/strategy", uri: "/v1/orgs/\(orgID)/strategy?as_of=2026-08-01", token: owner),
+                Call(operation: "POST /v1/orgs/{org}/reviews", uri: "/v1/orgs/\(orgID)/reviews", body: #"{"cadence": "monthly", "period": "2026-07"}"#, token: owner),
+                Call(operation: "GET /v1/orgs/{org}/reviews", uri: "/v1/orgs/\(orgID)/reviews", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/reviews/{review}", uri: "/v1/orgs/\(orgID)/reviews/\(reviewID)", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/audit", uri: "/v1/orgs/\(orgID)/audit?record=\(definitionID)", token: owner),
                 Call(operation: "DELETE /v1/orgs/{org}/members/{user}", uri: "/v1/orgs/\(orgID)/members/\(userID)", token: owner),
                 Call(operation: "DELETE /v1/tokens/{id}", uri: "/v1/tokens/\(issued.info.id.uuidString)", token: owner),

@@ -42,6 +42,7 @@ struct TenantWallTests {
                 "{user}": ownerUser.id.uuidString, "{collection}": "notes", "{id}": note.id.uuidString, "{invitation}": invitation.id.uuidString,
                 "{definition}": "MQL", "{proposal}": proposal.id.uuidString,
                 "{dashboard}": try await Self.dashboard(in: "acme", server: server, token: owner).uuidString,
+                "{review}": try await server.send(.post, "/v1/orgs/acme/reviews", token: owner, json: ReviewRequest(cadence: .monthly)).decode(ReviewView.self).id.uuidString,
             ]
             let before = try await snapshot(server)
             #expect(before["notes"]?.count == 1 && before["invitations"]?.count == 1 && before["changes"]?.isEmpty == false, "the dump sees Acme's rows")

@@ -1,7 +1,7 @@
 /// Strategy to plays: a few corporate priorities, the measurable constraints that block them, the plays that
 /// remove those constraints (with a limit on how many run at once), and the SLAs between teams.
 extension CollectionSchema {
-    public static let strategy: [CollectionSchema] = [.priorities, .constraints, .plays, .slas]
+    public static let strategy: [CollectionSchema] = [.priorities, .constraints, .plays, .slas, .reviews, .reviewItems]
 
     public static let priorities = CollectionSchema(
         name: "priorities",

@@ -27,3 +27,4 @@ extension AuditPage: ResponseEncodable {}
 extension DashboardView: ResponseEncodable {}
 extension ImportReport: ResponseEncodable {}
 extension StrategyBoard: ResponseEncodable {}
+extension ReviewView: ResponseEncodable {}

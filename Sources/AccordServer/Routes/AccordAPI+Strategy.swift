@@ -1,9 +1,10 @@
 import AccordCore
 import Foundation
 import Hummingbird
+import PostgresNIO
 
 extension AccordAPI {
-    /// The strategy's computed views.
+    /// The strategy's computed views, and cadence reviews.
     func addStrategyRoutes(to v1: RouterGroup<Context>) {
         v1.get("orgs/:org/strategy") { request, context -> StrategyBoard in
             let pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
@@ -13,11 +14,64 @@ extension AccordAPI {
                     guard name == "as_of" else { throw APIError.invalid(FieldError(field: name, message: "is not a parameter here; use as_of")) }
                     asOf = try Self.endOfDay(name, value)
                 }
-                let org = access.organization.id
-                let load: (String) async throws -> [UUID: RecordFields] = { name in try await governance.live(name, org: org, in: tx) }
-                let spine = try await KPISpine(asOf: asOf ?? governance.now(), load: load)
-                return try await StrategyBoard.compute(spine: spine, load: load)
+                let load = loader(access.organization.id, tx)
+                return try await StrategyBoard.compute(spine: try await KPISpine(asOf: asOf ?? governance.now(), load: load), load: load)
             }
         }
+        v1.post("orgs/:org/reviews") { request, context -> EditedResponse<ReviewView> in
+            try await openReview(request, context)
+        }
+        v1.get("orgs/:org/reviews") { request, context -> [ReviewView] in
+            try await inOrganization(request, context) { tx, access in
+                let load = loader(access.organization.id, tx)
+                return ReviewView.all(reviews: try await load(CollectionSchema.reviews.name), items: try await load(CollectionSchema.reviewItems.name))
+            }
+        }
+        v1.get("orgs/:org/reviews/:review") { request, context -> ReviewView in
+            try await inOrganization(request, context) { tx, access in
+                guard let id = UUID(uuidString: try context.parameters.require("review")) else { throw APIError.notFound("review") }
+                return try await readReview(id, loader(access.organization.id, tx))
+            }
+        }
+    }
+
+    /// Opens a review with every item it must decide, each a change through the write path, in one transaction.
+    private func openReview(_ request: Request, _ context: Context) async throws -> EditedResponse<ReviewView> {
+        let (review, org, head): (ReviewView, UUID, Int64) = try await inOrganization(request, context) { tx, access in
+            let body = try await request.decodeJSON(as: ReviewRequest.self, context: context)
+            let load = loader(access.organization.id, tx)
+            let spine = try await KPISpine(asOf: governance.now(), load: load)
+            let period = try Self.reviewed(body, settings: spine.settings, current: spine.currentPeriod(body.cadence.grain))
+            let board = try await StrategyBoard.compute(spine: spine, load: load)
+            let items = ReviewAgenda.gather(period: period, spine: spine, board: board, decisions: try await load(CollectionSchema.decisions.name))
+            let id = UUID()
+            var head: Int64 = 0
+            for change in ReviewAgenda.opening(id, cadence: body.cadence, period: period, items: items) {
+                head = try await records.write(change, ifMatch: nil, access: access, in: tx).head
+            }
+            return (try await readReview(id, load), access.organization.id, head)
+        }
+        heads.advance(org, to: head)
+        return EditedResponse(status: .created, response: review)
+    }
+
+    /// The period a review asks for, of its cadence's grain; else the last complete one.
+    static func reviewed(_ body: ReviewRequest, settings: OrganizationSettings, current: Period) throws -> Period {
+        guard let text = body.period else { return current.shifted(by: 1, fiscalStartMonth: settings.fiscalYearStartMonth) }
+        guard let period = settings.period(text), period.grain == body.cadence.grain else {
+            throw APIError.invalid(FieldError(field: "period", message: "must be one \(body.cadence.grain.rawValue), spelled like \(Period.spelling); '\(text)' is not"))
+        }
+        return period
+    }
+
+    private func loader(_ org: UUID, _ tx: Transaction) -> (String) async throws -> [UUID: RecordFields] {
+        { name in try await governance.live(name, org: org, in: tx) }
+    }
+
+    private func readReview(_ id: UUID, _ load: (String) async throws -> [UUID: RecordFields]) async throws -> ReviewView {
+        guard let review = ReviewView(id, reviews: try await load(CollectionSchema.reviews.name), items: try await load(CollectionSchema.reviewItems.name)) else {
+            throw APIError.notFound("review '\(id.lowercasedText)'")
+        }
+        return review
     }
 }

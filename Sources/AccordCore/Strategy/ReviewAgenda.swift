@@ -1,0 +1,93 @@
+public import Foundation
+
+/// What a review gathers, and the changes that open it and decide its items: one function for the server's
+/// route and the replica offline, so a review prepared on a plane holds what the server would have gathered.
+public enum ReviewAgenda {
+    /// An item a review must decide.
+    public struct Item: Sendable, Equatable, Codable {
+        public var kind: ReviewItemKind
+        /// `collection/uuid`.
+        public var subject: String
+        public var title: String
+    }
+
+    /// Every KPI outside its acceptable variance in `period`, every SLA breached in it, every play past its stop
+    /// criteria, and every decision whose review date has come, as of the spine's moment.
+    public static func gather(period: Period, spine: KPISpine, board: StrategyBoard, decisions: [UUID: RecordFields]) -> [Item] {
+        var items: [Item] = []
+        for kpi in spine.kpis.values.sorted(by: { $0.key < $1.key }) {
+            let reading = spine.reading(kpi, period)
+            guard reading.status == .offTrack else { continue }
+            let unit = kpi.unitLabel ?? kpi.unit
+            items.append(Item(
+                kind: .kpi, subject: "kpis/\(kpi.id.lowercasedText)",
+                title: "\(kpi.name) off track in \(period): \(Self.number(reading.actual, unit)) against \(Self.number(reading.target, unit))"
+            ))
+        }
+        for sla in board.slas {
+            let breaches = sla.breaches.filter { spine.settings.period($0.period).map(period.contains) ?? false }
+            guard let worst = breaches.first else { continue }
+            items.append(Item(kind: .sla, subject: "slas/\(sla.id.lowercasedText)", title: "SLA breached in \(worst.period): \(sla.name) (\(Self.number(worst.value, nil)) against \(Self.number(worst.threshold, nil)))"))
+        }
+        for play in board.plays {
+            guard let reason = play.pastStop else { continue }
+            items.append(Item(kind: .play, subject: "plays/\(play.id.lowercasedText)", title: "\(play.name) is \(reason)"))
+        }
+        let today = CalendarDate.text(days: Int64((spine.asOf.timeIntervalSince1970 / 86_400).rounded(.down)))
+        for (id, fields) in decisions.sorted(by: { ($0.value.text("review_on") ?? "", $0.key.uuidString) < ($1.value.text("review_on") ?? "", $1.key.uuidString) }) {
+            guard fields.text("status") == DecisionStatus.decided.rawValue, let reviewOn = fields.text("review_on"), reviewOn <= today else { continue }
+            items.append(Item(kind: .decision, subject: "decisions/\(id.lowercasedText)", title: "Due for review since \(reviewOn): \(fields.text("title") ?? "a decision")"))
+        }
+        return items
+    }
+
+    /// The changes that open a review with its items.
+    public static func opening(_ review: UUID, cadence: ReviewCadence, period: Period, items: [Item]) -> [FollowUp] {
+        let reference = FieldValue.reference(CollectionSchema.reviews.name, review)
+        return [FollowUp(.create, CollectionSchema.reviews.name, review, [
+            "cadence": .text(cadence.rawValue), "period": .text(period.description), "status": .text(ReviewStatus.open.rawValue),
+        ])] + items.map { item in
+            FollowUp(.create, CollectionSchema.reviewItems.name, UUID(), [
+                "review": reference, "kind": .text(item.kind.rawValue), "subject": .text(item.subject), "title": .text(item.title),
+            ])
+        }
+    }
+
+    /// The changes that decide an item: the decision logged under the right its subject falls under, the
+    /// item's outcome, and, to stop a play, the play stopped.
+    public static func deciding(
+        _ item: UUID, _ fields: RecordFields, outcome: ReviewOutcome, rationale: String, cadence: ReviewCadence, changes: String?,
+        decisionTypeOf: (String) -> String?
+    ) -> [FollowUp] {
+        let kind = fields.text("kind").flatMap(ReviewItemKind.init) ?? .decision
+        let subject = fields.text("subject") ?? ""
+        let decision = UUID()
+        let verb = switch outcome {
+        case .act: "Act on"
+        case .hold: "Hold"
+        case .stop: "Stop"
+        }
+        var links = [subject, "review_items/\(item.lowercasedText)"]
+        if let changes, changes != subject { links.append(changes) }
+        var result = [
+            FollowUp(.create, CollectionSchema.decisions.name, decision, [
+                "title": .text(String("\(verb): \(fields.text("title") ?? "")".prefix(200))),
+                "decision_type": .text(kind.decisionType ?? decisionTypeOf(subject) ?? "play.activate"), "rationale": .text(rationale),
+                "cadence": .text(cadence.rawValue), "links": .strings(links), "status": .text(DecisionStatus.decided.rawValue),
+            ]),
+        ]
+        var outcomeFields: RecordFields = ["outcome": .text(outcome.rawValue), "decision": .reference(CollectionSchema.decisions.name, decision)]
+        if let changes { outcomeFields["changes"] = .text(changes) }
+        result.append(FollowUp(.update, CollectionSchema.reviewItems.name, item, outcomeFields))
+        if outcome == .stop, let changes, changes.hasPrefix("plays/"), let play = UUID(canonical: String(changes.dropFirst(6))) {
+            result.append(FollowUp(.update, CollectionSchema.plays.name, play, ["status": .text(PlayStatus.stopped.rawValue), "rationale": .text(rationale)]))
+        }
+        return result
+    }
+
+    private static func number(_ value: Double?, _ unit: String?) -> String {
+        guard let value else { return "nothing" }
+        let text = KPIRules.format(.double((value * 1_000).rounded() / 1_000))
+        return unit == "percent" && abs(value) <= 1.5 ? KPIRules.format(.double((value * 1_000).rounded() / 10)) + "%" : text
+    }
+}
