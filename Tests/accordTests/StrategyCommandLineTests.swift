@@ -64,4 +64,49 @@ struct StrategyCommandLineTests {
         let table = try Accord.runOnTerminal(["constraints"], home: dana.home, columns: 80)
         Layout.check(table.standardOutput, width: 80, rows: 3)
     }
+
+    /// Dana prepares the monthly review on a plane: starts it, decides every item, cannot close it early, closes
+    /// it; at sync the server judges every step and the review reads the same there.
+    @Test func aMonthlyReviewRunsOfflineAndTheServerAgreesAtSync() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        var server = try await RunningServer.start(in: workspace)
+        defer { server.stop() }
+        let dana = Person(home: workspace.directory.appendingPathComponent("dana"))
+        #expect(try dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n").status == 0)
+        #expect(try dana.run("use", "acme").status == 0)
+        #expect(try dana.run("sync").status == 0)
+        server.stop()
+
+        let again = try dana.run("review", "start", "--cadence", "monthly")
+        #expect(again.status != 0 && again.standardError.contains("is open already"), "the demo opened last month's review: \(again)")
+        let started = try dana.json(ReviewView.self, "review", "show")
+        #expect(started.status == .open && !started.items.isEmpty)
+        let reviews = try dana.json([ReviewView].self, "review", "show", "--all")
+        #expect(reviews.map(\.status) == [.open, .closed], "the demo has last month's review open and the one before closed")
+        #expect(Set(started.items.map(\.kind)).isSuperset(of: [.sla, .play]), "the demo has a breached SLA and a play past its stop date: \(started.items.map(\.title))")
+        let early = try dana.run("review", "close", "--summary", "Too soon.")
+        #expect(early.status != 0 && early.standardError.contains("still need"), "nothing is queued for a review with open items: \(early)")
+        for (index, item) in started.items.enumerated() {
+            let outcome = item.kind == .play ? "stop" : "hold"
+            let decided = try dana.run("review", "decide", "\(index + 1)", outcome, "--rationale", "Decided in the \(started.period) review.")
+            #expect(decided.status == 0 && decided.standardError.isEmpty, "\(item.title): \(decided)")
+        }
+        let shown = try Accord.runOnTerminal(["review", "show"], home: dana.home, columns: 80)
+        #expect(shown.standardOutput.hasPrefix("Monthly review of \(started.period) · open · \(started.items.count) of \(started.items.count) decided"), "\(shown.standardOutput)")
+        #expect(shown.standardOutput.split(separator: "\n").allSatisfy { $0.count <= 80 }, "every line fits 80 columns")
+        #expect(try dana.run("review", "close", "--summary", "Held the numbers; stopped the webinars.").status == 0)
+
+        server = try await RunningServer.start(in: workspace, port: server.port)
+        let older = reviews[1].period
+        let quarter = try dana.json(ReviewView.self, "review", "start", "--cadence", "quarterly")
+        #expect(quarter.cadence == "quarterly" && quarter.status == .open, "another cadence opens its own review, offline too; \(older) stays closed")
+        let synced = try dana.run("sync")
+        #expect(synced.status == 0 && synced.standardOutput.contains("0 rejected"), "\(synced.standardOutput)")
+        let closed = try dana.json(ReviewView.self, "review", "show", String(started.id.lowercasedText.prefix(8)))
+        #expect(closed.status == .closed && closed.undecided.isEmpty && closed.closedBy != nil, "the server stamped who closed it")
+        let plays = try dana.json(Plays.self, "plays")
+        #expect(plays.plays.first { $0.name == "Partner webinars in EMEA" }?.status == .stopped, "stopping the play was part of the outcome")
+    }
 }
+

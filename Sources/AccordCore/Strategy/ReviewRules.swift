@@ -20,6 +20,12 @@ enum ReviewRules {
                   period.grain == cadence.grain else {
                 return .reject("invalid", "A \(merged.text("cadence") ?? "") review covers one \(merged.text("cadence").flatMap(ReviewCadence.init)?.grain.rawValue ?? "period"), such as \(Self.example(merged.text("cadence"))); '\(merged.text("period") ?? "")' is not one.")
             }
+            let same = try await input.view.records(CollectionSchema.reviews.name, matching: [
+                "cadence": .text(cadence.rawValue), "period": .text(period.description), "status": .text(ReviewStatus.open.rawValue),
+            ]).keys.filter { $0 != input.recordID }
+            if let open = same.first {
+                return .reject("duplicate_review", "The \(cadence.rawValue) review of \(period) is open already (\(open.lowercasedText)); continue that one.")
+            }
             return .accept(stamping: ["opened_by": .text(input.actor.userID.lowercasedText)])
         }
         guard merged.text("status") == ReviewStatus.closed.rawValue else { return .accept }

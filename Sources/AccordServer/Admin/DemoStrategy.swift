@@ -2,8 +2,9 @@ import AccordCore
 import Foundation
 
 /// The demo's strategy: two priorities, the constraints that block them, five plays (four active, of which one
-/// is past its stop date, and one deferred with its reason) within a budget of 30 points a quarter, and two
-/// SLAs, of which MQL follow-up time is breached by the actuals the KPI seed recorded.
+/// is past its stop date, and one deferred with its reason) within a budget of 30 points a quarter, two SLAs, of
+/// which MQL follow-up time is breached by the actuals the KPI seed recorded, and two monthly reviews: the one
+/// before last, decided and closed, and last month's, open.
 extension DemoGovernance {
     func seedStrategy() async throws {
         let (kpis, settings) = try await api.organizations.inOrganization(slug, as: owner, logger: logger) { tx, access in
@@ -80,5 +81,29 @@ extension DemoGovernance {
             let teams: RecordFields = ["from_team": .text(StandardTeam.marketing.rawValue), "to_team": .text(StandardTeam.sales.rawValue)]
             try await write(as: owner, FollowUp(.create, CollectionSchema.slas.name, UUID(), sla.merging(teams) { $1 }))
         }
+        try await seedReviews()
+    }
+
+    private func seedReviews() async throws {
+        let (spine, board, decisions) = try await api.organizations.inOrganization(slug, as: owner, logger: logger) { tx, access in
+            let load: (String) async throws -> [UUID: RecordFields] = { try await api.governance.live($0, org: access.organization.id, in: tx) }
+            let spine = try await KPISpine(asOf: Date(), load: load)
+            return (spine, try await StrategyBoard.compute(spine: spine, load: load), try await load(CollectionSchema.decisions.name))
+        }
+        let month = spine.currentPeriod(.month)
+        let (earlier, last) = (month.shifted(by: 2), month.shifted(by: 1))
+        let closed = UUID()
+        let opening = ReviewAgenda.opening(closed, cadence: .monthly, period: earlier, items: ReviewAgenda.gather(period: earlier, spine: spine, board: board, decisions: decisions))
+        try await write(as: owner, opening)
+        for item in opening where item.collection == CollectionSchema.reviewItems.name {
+            try await write(as: owner, ReviewAgenda.deciding(
+                item.recordID, item.fields, outcome: .hold, rationale: "Reviewed in the \(earlier) review: hold, and check again next month.", cadence: .monthly,
+                changes: nil, decisionTypeOf: { subject in UUID(canonical: String(subject.dropFirst("decisions/".count))).flatMap { decisions[$0]?.text("decision_type") } }
+            ))
+        }
+        try await write(as: owner, FollowUp(.update, CollectionSchema.reviews.name, closed, [
+            "status": .text(ReviewStatus.closed.rawValue), "summary": .text("Held every number for a month; no resources moved."),
+        ]))
+        try await write(as: owner, ReviewAgenda.opening(UUID(), cadence: .monthly, period: last, items: ReviewAgenda.gather(period: last, spine: spine, board: board, decisions: decisions)))
     }
 }

@@ -37,6 +37,9 @@ extension Replica {
         } else {
             period = spine.currentPeriod(cadence.grain).shifted(by: 1, fiscalStartMonth: spine.settings.fiscalYearStartMonth)
         }
+        if let open = try reviews().first(where: { $0.status == .open && $0.cadence == cadence.rawValue && $0.period == period.description }) {
+            throw ClientError.invalidInput("the \(cadence.rawValue) review of \(period) is open already (\(open.id.lowercasedText.prefix(8))); accord review show shows it")
+        }
         let board = try await StrategyBoard.compute(spine: spine) { try fieldsByID($0) }
         let items = ReviewAgenda.gather(period: period, spine: spine, board: board, decisions: try fieldsByID(CollectionSchema.decisions.name))
         let id = UUID()
