@@ -25,16 +25,14 @@ enum KPIRules {
         if all.contains(where: { $0.key != input.recordID && $0.value.text("key") == key }) {
             return .reject("duplicate_key", "Another KPI already has the key \(key); choose another.")
         }
-        guard let owner = merged.text("owner").flatMap(Holder.init), owner.isPerson || owner.isTeam else {
-            return .reject("invalid", "owner must be one member (user:<id>) or one team (team:<name>), so someone answers for the number")
-        }
+        if let problem = StrategyRules.ownerProblem(merged.text("owner"), what: "the number") { return .reject("invalid", problem) }
         if merged.text("definition") != nil {
             guard let definition = merged.reference("definition", into: CollectionSchema.definitions.name),
                   try await input.view.record(CollectionSchema.definitions.name, definition) != nil else {
                 return .reject("missing_reference", "definition must name a definition of this organization, as definitions/<id>.")
             }
         }
-        if let missing = try await StrategyRules.missingReferences(merged, ["priority": CollectionSchema.priorities.name], view: input.view) {
+        if let missing = try await StrategyRules.missingReferences(input, merged, ["priority": CollectionSchema.priorities.name]) {
             return .reject("missing_reference", missing)
         }
         if merged.text("aggregation") == "ratio" {
@@ -44,7 +42,7 @@ enum KPIRules {
                 }
             }
         }
-        let spelling = StrategyRules.ownerSpelling(merged)
+        let spelling = StrategyRules.ownerSpelling(input)
         guard input.operation == .update, meaningFields.contains(where: input.changes) else { return .accept(stamping: spelling) }
         let context = try await GovernanceContext.load(input)
         return context.refusal(.decide, "definition.change", scope: "metric", doing: "change what the KPI \(key) means (its definition, aggregation or direction)", now: input.now) ?? .accept(stamping: spelling)

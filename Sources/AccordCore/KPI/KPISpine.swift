@@ -17,6 +17,8 @@ public struct KPI: Sendable, Equatable, Codable {
     public var definition: UUID?
     /// The priority it proves.
     public var priority: UUID?
+    /// primary or secondary.
+    public var tier: String
 
     public init?(id: UUID, fields: RecordFields) {
         guard let key = fields.text("key"), let direction = fields.text("direction").flatMap(KPIDirection.init),
@@ -35,6 +37,7 @@ public struct KPI: Sendable, Equatable, Codable {
         denominator = fields.text("denominator")
         definition = fields.reference("definition", into: CollectionSchema.definitions.name)
         priority = fields.reference("priority", into: CollectionSchema.priorities.name)
+        tier = fields.text("tier") ?? "primary"
     }
 
     var rollUp: Aggregation {

@@ -26,14 +26,14 @@ public enum ReviewAgenda {
         }
         for sla in board.slas {
             let breaches = sla.breaches.filter { spine.settings.period($0.period).map(period.contains) ?? false }
-            guard let worst = breaches.first else { continue }
-            items.append(Item(kind: .sla, subject: "slas/\(sla.id.lowercasedText)", title: "SLA breached in \(worst.period): \(sla.name) (\(Self.number(worst.value, nil)) against \(Self.number(worst.threshold, nil)))"))
+            guard let latest = breaches.first else { continue }
+            items.append(Item(kind: .sla, subject: "slas/\(sla.id.lowercasedText)", title: "SLA breached in \(latest.period): \(sla.name) (\(Self.number(latest.value, nil)) against \(Self.number(latest.threshold, nil)))"))
         }
         for play in board.plays {
             guard let reason = play.pastStop else { continue }
             items.append(Item(kind: .play, subject: "plays/\(play.id.lowercasedText)", title: "\(play.name) is \(reason)"))
         }
-        let today = CalendarDate.text(days: Int64((spine.asOf.timeIntervalSince1970 / 86_400).rounded(.down)))
+        let today = CalendarDate.text(spine.asOf)
         for (id, fields) in decisions.sorted(by: { ($0.value.text("review_on") ?? "", $0.key.uuidString) < ($1.value.text("review_on") ?? "", $1.key.uuidString) }) {
             guard fields.text("status") == DecisionStatus.decided.rawValue, let reviewOn = fields.text("review_on"), reviewOn <= today else { continue }
             items.append(Item(kind: .decision, subject: "decisions/\(id.lowercasedText)", title: "Due for review since \(reviewOn): \(fields.text("title") ?? "a decision")"))
@@ -53,11 +53,34 @@ public enum ReviewAgenda {
         }
     }
 
-    /// The changes that decide an item: the decision logged under the right its subject falls under, the
-    /// item's outcome, and, to stop a play, the play stopped.
+    /// The right an item's outcome is decided under: `target.change` scoped to the KPI's key, `sla.change`,
+    /// `play.activate`, or the reviewed decision's own type and scope; nil when its subject is gone.
+    public static func right(
+        of kind: ReviewItemKind, subject: String, record: (String, UUID) async throws -> RecordFields?
+    ) async rethrows -> (type: String, scope: String?)? {
+        let id = subject.split(separator: "/").last.flatMap { UUID(canonical: String($0)) }
+        switch kind {
+        case .sla: return ("sla.change", nil)
+        case .play: return ("play.activate", nil)
+        case .kpi:
+            guard let id, let kpi = try await record(CollectionSchema.kpis.name, id) else { return nil }
+            return ("target.change", kpi.text("key"))
+        case .decision:
+            guard let id, let decision = try await record(CollectionSchema.decisions.name, id), let type = decision.text("decision_type") else { return nil }
+            return (type, decision.text("scope"))
+        }
+    }
+
+    static func right(of kind: ReviewItemKind, subject: String, view: any RecordView) async throws -> (type: String, scope: String?)? {
+        try await right(of: kind, subject: subject) { try await view.record($0, $1) }
+    }
+
+    /// The changes that decide an item: the decision logged under `right`, the item's outcome, and, to stop a
+    /// play, the play stopped. A decision due for review is superseded by the one that reviews it, so it is not
+    /// gathered again.
     public static func deciding(
         _ item: UUID, _ fields: RecordFields, outcome: ReviewOutcome, rationale: String, cadence: ReviewCadence, changes: String?,
-        decisionTypeOf: (String) -> String?
+        right: (type: String, scope: String?)
     ) -> [FollowUp] {
         let kind = fields.text("kind").flatMap(ReviewItemKind.init) ?? .decision
         let subject = fields.text("subject") ?? ""
@@ -69,16 +92,15 @@ public enum ReviewAgenda {
         }
         var links = [subject, "review_items/\(item.lowercasedText)"]
         if let changes, changes != subject { links.append(changes) }
-        var result = [
-            FollowUp(.create, CollectionSchema.decisions.name, decision, [
-                "title": .text(String("\(verb): \(fields.text("title") ?? "")".prefix(200))),
-                "decision_type": .text(kind.decisionType ?? decisionTypeOf(subject) ?? "play.activate"), "rationale": .text(rationale),
-                "cadence": .text(cadence.rawValue), "links": .strings(links), "status": .text(DecisionStatus.decided.rawValue),
-            ]),
+        var logged: RecordFields = [
+            "title": .text(StrategyRules.decisionTitle("\(verb): \(fields.text("title") ?? "")")), "decision_type": .text(right.type),
+            "rationale": .text(rationale), "cadence": .text(cadence.rawValue), "links": .strings(links), "status": .text(DecisionStatus.decided.rawValue),
         ]
+        if let scope = right.scope { logged["scope"] = .text(scope) }
+        if kind == .decision { logged["supersedes"] = .text(subject) }
         var outcomeFields: RecordFields = ["outcome": .text(outcome.rawValue), "decision": .reference(CollectionSchema.decisions.name, decision)]
         if let changes { outcomeFields["changes"] = .text(changes) }
-        result.append(FollowUp(.update, CollectionSchema.reviewItems.name, item, outcomeFields))
+        var result = [FollowUp(.create, CollectionSchema.decisions.name, decision, logged), FollowUp(.update, CollectionSchema.reviewItems.name, item, outcomeFields)]
         if outcome == .stop, let changes, changes.hasPrefix("plays/"), let play = UUID(canonical: String(changes.dropFirst(6))) {
             result.append(FollowUp(.update, CollectionSchema.plays.name, play, ["status": .text(PlayStatus.stopped.rawValue), "rationale": .text(rationale)]))
         }

@@ -50,6 +50,14 @@ public enum ReviewCadence: String, Sendable, Codable, CaseIterable {
     }
 }
 
+extension ReviewCadence {
+    /// Whether `period` is spelled as the organization counts: fiscal quarters and years when its fiscal year
+    /// is not the calendar year, so a review meets the targets set for the same period.
+    public static func spells(_ period: Period, _ settings: OrganizationSettings) -> Bool {
+        settings.fiscalYearStartMonth == 1 || period.grain == .week || period.grain == .month || period.fiscal
+    }
+}
+
 public enum ReviewStatus: String, Sendable, Codable, CaseIterable {
     case open, closed
 }
@@ -80,6 +88,6 @@ public enum ReviewOutcome: String, Sendable, Codable, CaseIterable {
     case act
     /// Keep things as they are, on purpose.
     case hold
-    /// Stop the play (or drop the target).
+    /// Stop the play it is about (or the one it names).
     case stop
 }

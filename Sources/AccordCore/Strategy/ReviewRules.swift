@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The rules of cadence reviews: a review covers one period of its cadence's grain, closes only when every item
 /// has an outcome with its decision and a summary says what was concluded, and stays as it was closed.
@@ -17,7 +17,7 @@ enum ReviewRules {
             guard merged.text("status") == ReviewStatus.open.rawValue else { return .reject("invalid", "A review starts open; close it when every item has a decision.") }
             let settings = try await OrganizationSettings.load(input.view)
             guard let cadence = merged.text("cadence").flatMap(ReviewCadence.init), let period = merged.text("period").flatMap(settings.period),
-                  period.grain == cadence.grain else {
+                  period.grain == cadence.grain, period.description == merged.text("period"), ReviewCadence.spells(period, settings) else {
                 return .reject("invalid", "A \(merged.text("cadence") ?? "") review covers one \(merged.text("cadence").flatMap(ReviewCadence.init)?.grain.rawValue ?? "period"), such as \(Self.example(merged.text("cadence"))); '\(merged.text("period") ?? "")' is not one.")
             }
             let same = try await input.view.records(CollectionSchema.reviews.name, matching: [
@@ -51,9 +51,11 @@ enum ReviewRules {
             return .reject("missing_reference", "review must name one of the organization's reviews as reviews/<id>.")
         }
         if review.text("status") == ReviewStatus.closed.rawValue {
-            return .reject("invalid_transition", "The review of \(review.text("period") ?? "that period") is closed; its items stay as they were decided.")
+            return .reject("invalid_transition", "The review of \(review.text("period") ?? "that period") is closed and its items stay as they were decided; open a new review for what came up since.")
         }
-        guard let merged = input.merged else { return .accept }
+        guard let merged = input.merged else {
+            return .reject("invalid", "An item stays on its review until it is decided; decide it (hold, if nothing changes) rather than remove it.")
+        }
         if input.operation == .update, ["review", "kind", "subject"].contains(where: input.changes) {
             return .reject("invalid", "An item keeps its review, kind and subject; add another item instead.")
         }
@@ -61,8 +63,20 @@ enum ReviewRules {
             return (merged["decision"] ?? .null) == .null ? .accept : .reject("invalid", "A decision records an outcome: set outcome to act, hold or stop.")
         }
         guard let decision = merged.reference("decision", into: CollectionSchema.decisions.name),
-              try await input.view.record(CollectionSchema.decisions.name, decision) != nil else {
+              let logged = try await input.view.record(CollectionSchema.decisions.name, decision) else {
             return .reject("invalid", "The outcome \(outcome.rawValue) needs its decision in the log: decision=decisions/<id>.")
+        }
+        // The decision must be this item's own: decided (so its right was judged), under the right of what the
+        // item is about, and linking the item; a new outcome needs a new decision.
+        let item = "\(CollectionSchema.reviewItems.name)/\(input.recordID.lowercasedText)"
+        let subject = merged.text("subject") ?? ""
+        let expected = try await ReviewAgenda.right(of: merged.text("kind").flatMap(ReviewItemKind.init) ?? .decision, subject: subject, view: input.view)
+        guard logged.text("status") == DecisionStatus.decided.rawValue, logged.strings("links").contains(item),
+              expected.map({ logged.text("decision_type") == $0.type && logged.text("scope") == $0.scope }) ?? true else {
+            return .reject("invalid", "The decision must be decided, logged under \(expected?.type ?? "the right of what the item is about"), and link \(item); accord review decide logs one.")
+        }
+        if input.operation == .update, input.changes("outcome"), !input.changes("decision") {
+            return .reject("invalid", "A new outcome is a new decision; log one for \(outcome.rawValue) and link it.")
         }
         if outcome == .stop, merged.text("changes") == nil {
             return .reject("invalid", "Stopping needs the play or target it stops: changes=plays/<id> or targets/<id>.")

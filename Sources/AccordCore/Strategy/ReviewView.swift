@@ -50,6 +50,9 @@ public struct ReviewView: Sendable, Equatable, Codable {
     public static func all(reviews: [UUID: RecordFields], items: [UUID: RecordFields]) -> [ReviewView] {
         reviews.keys.compactMap { ReviewView($0, reviews: reviews, items: items) }
             .sorted { a, b in
+                // By when the period ends, since spellings of different grains do not sort by text.
+                let (aEnd, bEnd) = (Period(a.period)?.end ?? 0, Period(b.period)?.end ?? 0)
+                if aEnd != bEnd { return aEnd > bEnd }
                 if a.period != b.period { return a.period > b.period }
                 if a.status != b.status { return a.status == .open }
                 return a.id.uuidString < b.id.uuidString

@@ -40,6 +40,8 @@ public struct StrategyBoard: Sendable, Equatable, Codable {
         public var capacity: Int?
         public var constraint: UUID?
         public var priority: UUID?
+        /// The KPI it expects to move.
+        public var expectedKPI: UUID?
         public var rationale: String?
         /// Why it is past its stop criteria, when it is.
         public var pastStop: String?
@@ -83,7 +85,8 @@ public struct StrategyBoard: Sendable, Equatable, Codable {
                 id: id, name: fields.text("name") ?? "", owner: fields.text("owner") ?? "",
                 status: fields.text("status").flatMap(PlayStatus.init) ?? .proposed, capacity: fields.int("capacity").map(Int.init),
                 constraint: fields.reference("constraint", into: CollectionSchema.constraints.name),
-                priority: fields.reference("priority", into: CollectionSchema.priorities.name), rationale: fields.text("rationale"),
+                priority: fields.reference("priority", into: CollectionSchema.priorities.name),
+                expectedKPI: fields.reference("expected_kpi", into: CollectionSchema.kpis.name), rationale: fields.text("rationale"),
                 pastStop: spine.stopReason(ofPlay: fields), decision: fields.reference("decision", into: CollectionSchema.decisions.name)
             )
         }.sorted { ($0.status.order, $0.name, $0.id.uuidString) < ($1.status.order, $1.name, $1.id.uuidString) }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The rules of priorities, constraints and SLAs; plays have their own (`PlayRules`).
 enum StrategyRules {
@@ -11,17 +11,17 @@ enum StrategyRules {
                 return .reject("invalid", "horizon must be a period such as 2026-Q3 or FY2027, not '\(horizon)'")
             }
         }
-        return .accept(stamping: ownerSpelling(merged))
+        return .accept(stamping: ownerSpelling(input))
     }
 
     @Sendable static func judgeConstraint(_ input: RuleInput) async throws -> RuleDecision {
         guard input.actor.origin == .member, let merged = input.merged else { return .accept }
-        if let missing = try await missingReferences(merged, ["priority": CollectionSchema.priorities.name, "kpi": CollectionSchema.kpis.name], view: input.view) {
+        if let missing = try await missingReferences(input, merged, ["priority": CollectionSchema.priorities.name, "kpi": CollectionSchema.kpis.name]) {
             return .reject("missing_reference", missing)
         }
         if let problem = KPIRules.segmentProblem(merged) { return .reject("invalid", problem) }
         if let owner = merged.text("owner"), let problem = ownerProblem(owner, what: "a constraint") { return .reject("invalid", problem) }
-        return .accept(stamping: ownerSpelling(merged))
+        return .accept(stamping: ownerSpelling(input))
     }
 
     /// An SLA is a promise between two teams, changed only by the holder of `sla.change`, and logged.
@@ -33,7 +33,7 @@ enum StrategyRules {
             if merged.text("from_team")?.caseInsensitiveCompare(merged.text("to_team") ?? "") == .orderedSame {
                 return .reject("invalid", "An SLA is between two teams: from_team hands over and to_team answers for it.")
             }
-            if let missing = try await missingReferences(merged, ["kpi": CollectionSchema.kpis.name], view: input.view) {
+            if let missing = try await missingReferences(input, merged, ["kpi": CollectionSchema.kpis.name]) {
                 return .reject("missing_reference", missing)
             }
             let measured = [merged["kpi"], merged["breached_when"], merged["threshold"]].map { ($0 ?? .null) != .null }
@@ -50,8 +50,8 @@ enum StrategyRules {
         }
         let decisionID = UUID()
         let decision = FollowUp(.create, CollectionSchema.decisions.name, decisionID, [
-            "title": .text("SLA \(what): \(name)"), "decision_type": .text("sla.change"),
-            "rationale": .text(input.merged?.text("rationale") ?? "SLA \(what)."), "cadence": .text(DecisionCadence.adHoc.rawValue),
+            "title": .text(decisionTitle("SLA \(what): \(name)")), "decision_type": .text("sla.change"),
+            "rationale": .text((input.operation == .create || input.changes("rationale") ? input.merged?.text("rationale") : nil) ?? "SLA \(what)."), "cadence": .text(DecisionCadence.adHoc.rawValue),
             "links": .strings(["slas/\(input.recordID.lowercasedText)"]), "status": .text(DecisionStatus.decided.rawValue),
         ])
         let stamps: RecordFields = input.operation == .delete ? [:] : ["decision": .reference(CollectionSchema.decisions.name, decisionID)]
@@ -66,17 +66,25 @@ enum StrategyRules {
         return nil
     }
 
-    /// The owner in its one spelling (a member's id in lower case), when it was written another way.
-    static func ownerSpelling(_ fields: RecordFields) -> RecordFields {
-        guard let text = fields.text("owner"), let holder = Holder(text), holder.description != text else { return [:] }
+    /// The owner this change writes, in its one spelling (a member's id in lower case), when it was written
+    /// another way. Only a change that writes the owner is stamped, so re-spelling never competes with an owner
+    /// changed elsewhere.
+    static func ownerSpelling(_ input: RuleInput) -> RecordFields {
+        guard input.changes("owner"), let text = input.merged?.text("owner"), let holder = Holder(text), holder.description != text else { return [:] }
         return ["owner": .text(holder.description)]
     }
 
-    /// The first reference among `fields` (field: collection) that names no record.
-    static func missingReferences(_ fields: RecordFields, _ references: [String: String], view: any RecordView) async throws -> String? {
-        for (field, collection) in references.sorted(by: { $0.key < $1.key }) {
+    /// A logged decision's title fits the decision log's 200 characters, whatever the name it quotes.
+    static func decisionTitle(_ text: String) -> String {
+        text.count <= 200 ? text : String(text.prefix(199)) + "…"
+    }
+
+    /// The first reference this change writes (field: collection) that names no record. References it leaves
+    /// as they were are not judged again, so removing a priority does not freeze the plays that named it.
+    static func missingReferences(_ input: RuleInput, _ fields: RecordFields, _ references: [String: String]) async throws -> String? {
+        for (field, collection) in references.sorted(by: { $0.key < $1.key }) where input.operation == .create || input.changes(field) {
             guard let text = fields.text(field) else { continue }
-            guard let id = fields.reference(field, into: collection), try await view.record(collection, id) != nil else {
+            guard let id = fields.reference(field, into: collection), try await input.view.record(collection, id) != nil else {
                 return "\(field) must name one of the organization's \(collection) as \(collection)/<id>; '\(text)' names none."
             }
         }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What the data says about the strategy: whether each constraint still holds, which plays are past their stop
 /// criteria, and when each SLA was breached. Read from the KPI spine, so the server and a replica offline say
@@ -38,7 +38,7 @@ extension KPISpine {
     /// KPI's latest value is on the wrong side of the threshold.
     public func stopReason(ofPlay fields: RecordFields) -> String? {
         guard let status = fields.text("status").flatMap(PlayStatus.init), status == .active || status == .proposed else { return nil }
-        let today = CalendarDate.text(days: Int64((asOf.timeIntervalSince1970 / 86_400).rounded(.down)))
+        let today = CalendarDate.text(asOf)
         if let stopOn = fields.text("stop_on"), stopOn < today { return "past its stop date \(stopOn)" }
         guard let kpi = fields.reference("stop_kpi", into: CollectionSchema.kpis.name).flatMap({ kpis[$0] }),
               let side = fields.text("stop_when").flatMap(ThresholdSide.init), let threshold = RecordedMeasurement.number(fields["stop_threshold"]),

@@ -96,9 +96,14 @@ extension DemoGovernance {
         let opening = ReviewAgenda.opening(closed, cadence: .monthly, period: earlier, items: ReviewAgenda.gather(period: earlier, spine: spine, board: board, decisions: decisions))
         try await write(as: owner, opening)
         for item in opening where item.collection == CollectionSchema.reviewItems.name {
+            let kind = item.fields.text("kind").flatMap(ReviewItemKind.init) ?? .decision
+            let right = await ReviewAgenda.right(of: kind, subject: item.fields.text("subject") ?? "") { collection, id in
+                collection == CollectionSchema.kpis.name ? spine.kpis[id].map { ["key": .text($0.key)] } : decisions[id]
+            }
+            guard let right else { continue }
             try await write(as: owner, ReviewAgenda.deciding(
                 item.recordID, item.fields, outcome: .hold, rationale: "Reviewed in the \(earlier) review: hold, and check again next month.", cadence: .monthly,
-                changes: nil, decisionTypeOf: { subject in UUID(canonical: String(subject.dropFirst("decisions/".count))).flatMap { decisions[$0]?.text("decision_type") } }
+                changes: nil, right: right
             ))
         }
         try await write(as: owner, FollowUp(.update, CollectionSchema.reviews.name, closed, [

@@ -28,3 +28,4 @@ extension DashboardView: ResponseEncodable {}
 extension ImportReport: ResponseEncodable {}
 extension StrategyBoard: ResponseEncodable {}
 extension ReviewView: ResponseEncodable {}
+extension AlignmentReport: ResponseEncodable {}

@@ -18,6 +18,19 @@ extension AccordAPI {
                 return try await StrategyBoard.compute(spine: try await KPISpine(asOf: asOf ?? governance.now(), load: load), load: load)
             }
         }
+        v1.get("orgs/:org/alignment") { request, context -> AlignmentReport in
+            let pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+            return try await inOrganization(request, context) { tx, access in
+                var asOf: Date?
+                for (name, value) in pairs {
+                    guard name == "as_of" else { throw APIError.invalid(FieldError(field: name, message: "is not a parameter here; use as_of")) }
+                    asOf = try Self.endOfDay(name, value)
+                }
+                let load = loader(access.organization.id, tx)
+                let spine = try await KPISpine(asOf: asOf ?? governance.now(), load: load)
+                return try await AlignmentReport.compute(spine: spine, board: try await StrategyBoard.compute(spine: spine, load: load), load: load)
+            }
+        }
         v1.post("orgs/:org/reviews") { request, context -> EditedResponse<ReviewView> in
             try await openReview(request, context)
         }

@@ -9,9 +9,13 @@ import Testing
 @Suite("Cadence reviews that force decisions", .serialized)
 struct ReviewTests {
     /// Logs a decided decision as `token` and returns its reference.
-    static func decide(_ org: GovernedOrg, _ title: String, type: String, as token: String, reviewOn: String? = nil) async throws -> String {
+    static func decide(
+        _ org: GovernedOrg, _ title: String, type: String, scope: String? = nil, links: [String] = [], as token: String, reviewOn: String? = nil
+    ) async throws -> String {
         var fields: RecordFields = ["title": .text(title), "decision_type": .text(type), "rationale": .text("\(title)."), "status": .text("decided")]
         if let reviewOn { fields["review_on"] = .text(reviewOn) }
+        if let scope { fields["scope"] = .text(scope) }
+        if !links.isEmpty { fields["links"] = .strings(links) }
         let logged = try await org.send(.post, "/records/decisions", as: token, json: fields)
         #expect(logged.status == .created, "\(String(buffer: logged.body))")
         return "decisions/\(try logged.decode(RecordResponse.self).id.lowercasedText)"
@@ -54,12 +58,17 @@ struct ReviewTests {
             #expect(try early.refusal.message.hasPrefix("4 items still need a decision before the review closes: MQLs off track"))
 
             func item(_ index: Int) -> String { "/records/review_items/\(review.items[index].id.lowercasedText)" }
+            func links(_ index: Int) -> [String] { [review.items[index].subject, "review_items/\(review.items[index].id.lowercasedText)"] }
             #expect(try await org.send(.patch, item(0), as: org.rita.token, json: ["outcome": "hold"]).refusal.message.contains("needs its decision in the log"))
+            let unrelated = try await Self.decide(org, "Something else", type: "target.change", scope: "followup_hours", as: org.olu.token)
+            let borrowed = try await org.send(.patch, item(0), as: org.rita.token, json: ["outcome": FieldValue.text("hold"), "decision": .text(unrelated)])
+            #expect(try borrowed.refusal.message.contains("must be decided, logged under target.change, and link review_items/"), "a decision that is not the item's own")
+            #expect(try await org.send(.delete, item(0), as: org.olu.token).refusal.message.contains("decide it (hold, if nothing changes) rather than remove it"))
             let outcomes: [(ReviewOutcome, String, String?)] = [
-                (.hold, try await Self.decide(org, "Hold the follow-up target", type: "target.change", as: org.olu.token), nil),
-                (.act, try await Self.decide(org, "Route MQLs by region", type: "sla.change", as: org.olu.token), nil),
-                (.stop, try await Self.decide(org, "Stop trade shows", type: "play.activate", as: org.olu.token), "plays/\(play.lowercasedText)"),
-                (.hold, try await Self.decide(org, "Keep the webinar budget", type: "budget.shift", as: org.olu.token), nil),
+                (.hold, try await Self.decide(org, "Hold the follow-up target", type: "target.change", scope: "followup_hours", links: links(0), as: org.olu.token), nil),
+                (.act, try await Self.decide(org, "Route MQLs by region", type: "sla.change", links: links(1), as: org.olu.token), nil),
+                (.stop, try await Self.decide(org, "Stop trade shows", type: "play.activate", links: links(2), as: org.olu.token), "plays/\(play.lowercasedText)"),
+                (.hold, try await Self.decide(org, "Keep the webinar budget", type: "budget.shift", links: links(3), as: org.olu.token), nil),
             ]
             let bareStop = try await org.send(.patch, item(2), as: org.rita.token, json: ["outcome": FieldValue.text("stop"), "decision": .text(outcomes[2].1)])
             #expect(try bareStop.refusal.message.contains("Stopping needs the play or target it stops"))

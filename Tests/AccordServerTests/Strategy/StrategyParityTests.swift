@@ -59,6 +59,12 @@ struct StrategyParityTests {
             let fromServer = try SyncCoding.decoder().decode(StrategyBoard.self, from: Data(answer.body.utf8))
             let encoder = SyncCoding.encoder()
             #expect(String(decoding: try encoder.encode(fromServer), as: UTF8.self) == String(decoding: try encoder.encode(local), as: UTF8.self))
+            let report = try await live.answer("GET", "v1/orgs/acme/alignment?as_of=\(stamp)", token: token, json: "")
+            #expect(report.status == 200, "\(report.body)")
+            let serverReport = try SyncCoding.decoder().decode(AlignmentReport.self, from: Data(report.body.utf8))
+            let localReport = try await replica.alignment(asOf: asOf)
+            #expect(String(decoding: try encoder.encode(serverReport), as: UTF8.self) == String(decoding: try encoder.encode(localReport), as: UTF8.self))
+            #expect(localReport.orphans.kpisWithoutDefinition == ["followup_hours", "mqls"] && localReport.orphans.plays == ["APAC launch", "Trade shows"])
             // And what they agree on is what the data says.
             #expect(local.capacity == StrategyBoard.Capacity(active: 2, limit: 5, points: 13, budget: nil))
             #expect(local.plays.map(\.pastStop) == ["followup_hours is above 25: 30 in \(months[0])", "past its stop date 2020-01-01", nil])

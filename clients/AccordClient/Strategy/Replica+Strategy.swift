@@ -9,6 +9,13 @@ extension Replica {
         return try await StrategyBoard.compute(spine: spine) { name in try records(name).reduce(into: [:]) { $0[$1.id] = $1.fields } }
     }
 
+    /// The alignment report, as the server would compute it from the same records.
+    public func alignment(asOf: Date = Date()) async throws -> AlignmentReport {
+        let spine = try await kpiSpine(asOf: asOf)
+        let load: (String) throws -> [UUID: RecordFields] = { name in try self.records(name).reduce(into: [:]) { $0[$1.id] = $1.fields } }
+        return try await AlignmentReport.compute(spine: spine, board: try await StrategyBoard.compute(spine: spine, load: load), load: load)
+    }
+
     /// The play a person names by name (case-insensitive) or id.
     public func play(_ name: String, in board: StrategyBoard) throws -> StrategyBoard.PlayLine {
         if let play = board.plays.first(where: { $0.id.lowercasedText == name.lowercased() }) { return play }

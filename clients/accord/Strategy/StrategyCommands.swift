@@ -91,7 +91,7 @@ struct PlaysCommand: AsyncParsableCommand {
 }
 
 struct SLAsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "slas", abstract: "The SLAs between teams and their breaches in the last 12 periods.")
+    static let configuration = CommandConfiguration(commandName: "slas", abstract: "The SLAs between teams and their breaches in the last \(KPISpine.lookBack) periods.")
 
     @OptionGroup var options: GlobalOptions
 
