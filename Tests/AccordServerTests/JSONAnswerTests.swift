@@ -57,8 +57,17 @@ struct JSONAnswerTests {
             let dashboardID = try await TenantWallTests.dashboard(in: "acme", server: server, token: owner)
             let priority: RecordFields = ["kind": .text("growth"), "name": .text("Grow"), "owner": .text("user:\(ownerUser.id.uuidString)")]
             #expect(try await server.send(.post, "/v1/orgs/acme/records/priorities", token: owner, json: priority).status == .created, "the board has an id to spell")
-            let reviewID = try await server.send(.post, "/v1/orgs/acme/reviews", token: owner, json: ReviewRequest(cadence: .quarterly, period: "2026-Q2"))
-                .decode(ReviewView.self).id.uuidString
+            let late: RecordFields = ["name": .text("Trade shows"), "owner": .text("team:Marketing"), "status": .text("active"), "stop_on": .text("2020-01-01")]
+            #expect(try await server.send(.post, "/v1/orgs/acme/records/plays", token: owner, json: late).status == .created, "a play past its stop date: a review item")
+            let review = try await server.send(.post, "/v1/orgs/acme/reviews", token: owner, json: ReviewRequest(cadence: .quarterly, period: "2026-Q2")).decode(ReviewView.self)
+            let (reviewID, itemID) = (review.id.uuidString, try #require(review.items.first).id.uuidString)
+            for other in review.items.dropFirst() {
+                let decided = try await server.send(
+                    .post, "/v1/orgs/acme/reviews/\(review.id.lowercasedText)/items/\(other.id.lowercasedText)/decide", token: owner,
+                    json: ReviewDecisionRequest(outcome: .hold, rationale: "Not this quarter.")
+                )
+                #expect(decided.status == .ok, "so the walk's close finds every item decided: \(String(buffer: decided.body))")
+            }
 
             let recordID = UUID().uuidString, clientID = UUID().uuidString, restID = UUID().uuidString
             let record = "/v1/orgs/\(orgID)/records/notes/\(restID)"
@@ -123,6 +132,9 @@ struct JSONAnswerTests {
                 Call(operation: "POST /v1/orgs/{org}/reviews", uri: "/v1/orgs/\(orgID)/reviews", body: #"{"cadence": "monthly", "period": "2026-07"}"#, token: owner),
                 Call(operation: "GET /v1/orgs/{org}/reviews", uri: "/v1/orgs/\(orgID)/reviews", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/reviews/{review}", uri: "/v1/orgs/\(orgID)/reviews/\(reviewID)", token: owner),
+                Call(operation: "POST /v1/orgs/{org}/reviews/{review}/items/{item}/decide", uri: "/v1/orgs/\(orgID)/reviews/\(reviewID)/items/\(itemID)/decide",
+                     body: #"{"outcome": "hold", "rationale": "Keep it to its next checkpoint."}"#, token: owner),
+                Call(operation: "POST /v1/orgs/{org}/reviews/{review}/close", uri: "/v1/orgs/\(orgID)/reviews/\(reviewID)/close", body: #"{"summary": "Held."}"#, token: owner),
                 Call(operation: "GET /v1/orgs/{org}/audit", uri: "/v1/orgs/\(orgID)/audit?record=\(definitionID)", token: owner),
                 Call(operation: "DELETE /v1/orgs/{org}/members/{user}", uri: "/v1/orgs/\(orgID)/members/\(userID)", token: owner),
                 Call(operation: "DELETE /v1/tokens/{id}", uri: "/v1/tokens/\(issued.info.id.uuidString)", token: owner),

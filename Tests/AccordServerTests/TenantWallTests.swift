@@ -43,6 +43,7 @@ struct TenantWallTests {
                 "{definition}": "MQL", "{proposal}": proposal.id.uuidString,
                 "{dashboard}": try await Self.dashboard(in: "acme", server: server, token: owner).uuidString,
                 "{review}": try await server.send(.post, "/v1/orgs/acme/reviews", token: owner, json: ReviewRequest(cadence: .monthly)).decode(ReviewView.self).id.uuidString,
+                "{item}": UUID().uuidString,
             ]
             let before = try await snapshot(server)
             #expect(before["notes"]?.count == 1 && before["invitations"]?.count == 1 && before["changes"]?.isEmpty == false, "the dump sees Acme's rows")

@@ -75,6 +75,31 @@ public enum ReviewAgenda {
         try await right(of: kind, subject: subject) { try await view.record($0, $1) }
     }
 
+    /// Why an item cannot be decided as asked; nothing is written.
+    public struct Refusal: Error, Sendable, Equatable {
+        public var reason: String
+    }
+
+    /// The changes that decide `item` of `review`, checked first, so nothing is written for an outcome that
+    /// cannot stand: the review is open, a stop names what it stops (a play item its own play), there is a
+    /// rationale, and what the item is about still exists to take its right from.
+    public static func decide(
+        _ review: ReviewView, _ item: ReviewView.ItemView, outcome: ReviewOutcome, rationale: String, changes: String?,
+        record: (String, UUID) async throws -> RecordFields?
+    ) async throws -> [FollowUp] {
+        guard review.status == .open else { throw Refusal(reason: "the \(review.period) review is closed; its items stay as they were decided") }
+        guard !rationale.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw Refusal(reason: "a decision needs its rationale") }
+        let changes = changes ?? (outcome == .stop && item.kind == .play ? item.subject : nil)
+        if outcome == .stop, changes == nil {
+            throw Refusal(reason: "stop needs the play or target it stops: changes=plays/<id> or targets/<id>")
+        }
+        guard let right = try await right(of: item.kind, subject: item.subject, record: record) else {
+            throw Refusal(reason: "what the item is about (\(item.subject)) no longer exists; hold it, saying so")
+        }
+        let fields: RecordFields = ["kind": .text(item.kind.rawValue), "subject": .text(item.subject), "title": .text(item.title)]
+        return deciding(item.id, fields, outcome: outcome, rationale: rationale, cadence: ReviewCadence(rawValue: review.cadence) ?? .monthly, changes: changes, right: right)
+    }
+
     /// The changes that decide an item: the decision logged under `right`, the item's outcome, and, to stop a
     /// play, the play stopped. A decision due for review is superseded by the one that reviews it, so it is not
     /// gathered again.

@@ -34,6 +34,23 @@ extension AccordAPI {
         v1.post("orgs/:org/reviews") { request, context -> EditedResponse<ReviewView> in
             try await openReview(request, context)
         }
+        v1.post("orgs/:org/reviews/:review/items/:item/decide") { request, context -> ReviewView in
+            try await reviewStep(request, context) { review, load in
+                let body = try await request.decodeJSON(as: ReviewDecisionRequest.self, context: context)
+                guard let item = review.items.first(where: { $0.id.lowercasedText == (context.parameters.get("item") ?? "").lowercased() }) else {
+                    throw APIError.notFound("item of the \(review.period) review")
+                }
+                return try await ReviewAgenda.decide(review, item, outcome: body.outcome, rationale: body.rationale, changes: body.changes) { collection, id in
+                    try await load(collection)[id]
+                }
+            }
+        }
+        v1.post("orgs/:org/reviews/:review/close") { request, context -> ReviewView in
+            try await reviewStep(request, context) { review, _ in
+                let body = try await request.decodeJSON(as: ReviewCloseRequest.self, context: context)
+                return [FollowUp(.update, CollectionSchema.reviews.name, review.id, ["status": .text(ReviewStatus.closed.rawValue), "summary": .text(body.summary)])]
+            }
+        }
         v1.get("orgs/:org/reviews") { request, context -> [ReviewView] in
             try await inOrganization(request, context) { tx, access in
                 let load = loader(access.organization.id, tx)
@@ -66,6 +83,29 @@ extension AccordAPI {
         }
         heads.advance(org, to: head)
         return EditedResponse(status: .created, response: review)
+    }
+
+    /// One step of a review: the changes `step` makes, each through the write path, in one transaction, so a
+    /// decision, its outcome and the play it stops land together or not at all; answers the review after.
+    private func reviewStep(
+        _ request: Request, _ context: Context,
+        _ step: @escaping (ReviewView, @escaping (String) async throws -> [UUID: RecordFields]) async throws -> [FollowUp]
+    ) async throws -> ReviewView {
+        let (review, org, head): (ReviewView, UUID, Int64) = try await inOrganization(request, context) { tx, access in
+            guard let id = UUID(uuidString: try context.parameters.require("review")) else { throw APIError.notFound("review") }
+            let load = loader(access.organization.id, tx)
+            let changes: [FollowUp]
+            do {
+                changes = try await step(try await readReview(id, load), load)
+            } catch let refusal as ReviewAgenda.Refusal {
+                throw APIError.invalid(FieldError(field: "review", message: refusal.reason))
+            }
+            var head: Int64 = 0
+            for change in changes { head = try await records.write(change, ifMatch: nil, access: access, in: tx).head }
+            return (try await readReview(id, load), access.organization.id, head)
+        }
+        heads.advance(org, to: head)
+        return review
     }
 
     /// The period a review asks for, of its cadence's grain; else the last complete one.

@@ -12,7 +12,7 @@ struct MeasurementImporter: Sendable {
     let records: RecordService
     let governance: GovernanceService
 
-    /// Rows recorded together: one lookup of the values in force, one COPY and one change-log insert each.
+    /// Rows recorded together: one lookup of the values in force, a few multi-row inserts and one change-log insert each.
     static let batchSize = 2_000
 
     /// The report of a file whose bad rows stopped it; nothing was recorded.

@@ -16,7 +16,7 @@ struct CollectionTable: Sendable {
     let schema: CollectionSchema
 
     var table: String { quoted(schema.name) }
-    private var columns: String { schema.fields.map { quoted($0.name) }.joined(separator: ", ") }
+    var columns: String { schema.fields.map { quoted($0.name) }.joined(separator: ", ") }
 
     /// Who made a change, from which client, and when on its clock.
     struct Author: Sendable {

@@ -4,8 +4,8 @@ import PostgresNIO
 
 extension WritePath {
     /// Creates many new records of one collection, as a bulk import does: each passes the same policy, merge
-    /// and rules as `apply` and is logged as its own change, but the rows go to the table in one `COPY` rather
-    /// than one statement each. The ids must be new. Every record is judged against the state before the call,
+    /// and rules as `apply` and is logged as its own change, but the rows go to the table in multi-row inserts
+    /// rather than one statement each. The ids must be new. Every record is judged against the state before the call,
     /// so a rule does not see the others of the same call; a record whose rules ask for follow-ups is written
     /// through `apply` on its own, after the ones before it.
     func create(
@@ -23,7 +23,7 @@ extension WritePath {
             case .failure(let rejection):
                 results.append(.failure(rejection))
             case .success(let judged) where !judged.followUps.isEmpty:
-                try await table.copy(pending, org: writer.org, in: writer.tx)
+                try await table.insertMany(pending, org: writer.org, in: writer.tx)
                 pending = []
                 results.append(try await apply(.server(create), actor: actor, known: .some(nil), view: view, writer: &writer))
             case .success(let judged):
@@ -40,7 +40,7 @@ extension WritePath {
                 results.append(.success(Written(outcome: .applied, seq: seq)))
             }
         }
-        try await table.copy(pending, org: writer.org, in: writer.tx)
+        try await table.insertMany(pending, org: writer.org, in: writer.tx)
         view.forget(collection)
         return results
     }

@@ -89,4 +89,35 @@ struct ReviewTests {
             #expect(wrongGrain.status == .unprocessableContent)
         }
     }
+
+    @Test func decidingAnItemIsOneStepThatLandsWholeOrNotAtAll() async throws {
+        try await TestServer.with { server in
+            let org = try await GovernedOrg.make(server)
+            let play = try await org.send(.post, "/records/plays", as: org.olu.token, json: [
+                "name": FieldValue.text("Trade shows"), "owner": .text("team:Marketing"), "status": .text("active"), "stop_on": .text("2020-01-01"),
+            ]).decode(RecordResponse.self).id
+            let review = try await org.send(.post, "/reviews", as: org.rita.token, json: ReviewRequest(cadence: .monthly)).decode(ReviewView.self)
+            let item = try #require(review.items.first { $0.kind == .play })
+            let decide = "/reviews/\(review.id.lowercasedText)/items/\(item.id.lowercasedText)/decide"
+            let before = try await org.send(.get, "/decisions?type=play.activate", as: org.olu.token).decode([DecisionEntry].self).count
+
+            let refused = try await org.send(.post, decide, as: org.rita.token, json: ReviewDecisionRequest(outcome: .stop, rationale: "Out of date."))
+            #expect(try refused.refusal.code == "no_right", "Rita may not stop plays")
+            #expect(try await org.send(.get, "/decisions?type=play.activate", as: org.olu.token).decode([DecisionEntry].self).count == before, "nothing was logged")
+            #expect(try await org.send(.get, "/reviews/\(review.id.lowercasedText)", as: org.rita.token).decode(ReviewView.self).items.first { $0.id == item.id }?.outcome == nil)
+            let empty = try await org.send(.post, decide, as: org.olu.token, json: ["outcome": "hold", "rationale": " "])
+            #expect(try empty.refusal.message.contains("a decision needs its rationale"))
+
+            let decided = try await org.send(.post, decide, as: org.olu.token, json: ReviewDecisionRequest(outcome: .stop, rationale: "Out of date."))
+            #expect(decided.status == .ok, "\(String(buffer: decided.body))")
+            #expect(try decided.decode(ReviewView.self).items.first { $0.id == item.id }.map { $0.outcome == .stop && $0.changes == "plays/\(play.lowercasedText)" } == true)
+            let stopped = try await org.send(.get, "/records/plays/\(play.lowercasedText)", as: org.olu.token).decode(RecordResponse.self)
+            #expect(stopped.fields["status"] == .text("stopped"), "the play stops with the outcome")
+            let close = "/reviews/\(review.id.lowercasedText)/close"
+            let closed = try await org.send(.post, close, as: org.rita.token, json: ReviewCloseRequest(summary: "Stopped trade shows."))
+            #expect(closed.status == .ok, "\(String(buffer: closed.body))")
+            #expect(try closed.decode(ReviewView.self).status == .closed)
+            #expect(try await org.send(.post, decide, as: org.olu.token, json: ReviewDecisionRequest(outcome: .hold, rationale: "Again.")).refusal.message.contains("is closed"))
+        }
+    }
 }

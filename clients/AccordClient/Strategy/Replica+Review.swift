@@ -54,25 +54,18 @@ extension Replica {
     /// Decides item `number` (from 1, in the order the review shows them): logs the decision, records the
     /// outcome and, to stop a play, stops it.
     public func decide(_ review: ReviewView, item number: Int, outcome: ReviewOutcome, rationale: String, changes: String?) async throws -> Rejection? {
-        guard review.status == .open else { throw ClientError.invalidInput("the \(review.period) review is closed; its items stay as they were decided") }
         guard review.items.indices.contains(number - 1) else {
             throw ClientError.invalidInput("the review has \(review.items.count) item\(review.items.count == 1 ? "" : "s"); choose one from 1 to \(review.items.count)")
         }
-        let item = review.items[number - 1]
-        let changes = changes ?? (outcome == .stop && item.kind == .play ? item.subject : nil)
-        if outcome == .stop, changes == nil {
-            throw ClientError.invalidInput("stop needs the play or target it stops: --changes plays/<id> or targets/<id>")
-        }
-        // Checked here too, so nothing is queued for an outcome the server would refuse part of.
         let view = ReplicaRecordView(replica: self)
-        guard let right = try await ReviewAgenda.right(of: item.kind, subject: item.subject, record: { try await view.record($0, $1) }) else {
-            throw ClientError.notFound("what item \(number) is about (\(item.subject)) is no longer in this replica; hold it with a note, or sync")
+        let steps: [FollowUp]
+        do {
+            steps = try await ReviewAgenda.decide(review, review.items[number - 1], outcome: outcome, rationale: rationale, changes: changes) { try await view.record($0, $1) }
+        } catch let refusal as ReviewAgenda.Refusal {
+            throw ClientError.invalidInput(refusal.reason)
         }
-        let fields: RecordFields = ["kind": .text(item.kind.rawValue), "subject": .text(item.subject), "title": .text(item.title)]
         var warning: Rejection?
-        for change in ReviewAgenda.deciding(
-            item.id, fields, outcome: outcome, rationale: rationale, cadence: ReviewCadence(rawValue: review.cadence) ?? .monthly, changes: changes, right: right
-        ) {
+        for change in steps {
             let written = change.operation == .create
                 ? try await create(change.collection, change.fields, id: change.recordID)
                 : try await update(change.collection, change.recordID, change.fields)
