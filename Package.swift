@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(name: "AccordCore", swiftSettings: swiftSettings),
@@ -46,8 +47,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // The HTTP parts Hummingbird's pipeline carries, for the handler that holds realtime streams.
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                // The web app's pages are Mustache templates.
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.copy("Resources/migrations"), .copy("Resources/openapi.yaml")],
+            resources: [.copy("Resources/migrations"), .copy("Resources/openapi.yaml"), .copy("Resources/web")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

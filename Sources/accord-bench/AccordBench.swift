@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The application role's database URL.")
     var appDatabaseURL: String
 
+    @Flag(help: "Seed the demo organizations before listening, for the web pages.")
+    var seedDemo = false
+
     func run() async throws {
         raiseFileLimit()
         exitWithParent()
@@ -38,7 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
         // The fan-out scenario holds every stream under one account; it measures fan-out, not the caps.
         configuration.streamLimits = StreamLimits(total: 1_000_000, perUser: 1_000_000)
         let server = try await AccordServer.prepare(configuration, catalog: BenchCollection.catalog, logger: benchLogger)
-        let application = server.application(onListening: { url in
+        let (api, seedDemo) = (server.api, seedDemo)
+        let application = server.application(beforeStart: { if seedDemo { _ = try await api.seedDemoIfNeeded() } }, onListening: { url in
             FileHandle.standardOutput.write(Data("listening \(url)\n".utf8))
         })
         try await application.runService()

@@ -91,6 +91,9 @@ final class Driver {
             case .dashboardOffline:
                 say("\(step) dashboard view offline: \(sizes.viewSamples) samples")
                 results.append(try await dashboardView(offline: true))
+            case .web:
+                say("\(step) web pages on the demo data: \(sizes.pageSamples) samples of each")
+                results.append(try await webPages())
             }
             say("    " + (results.last.map(Report.oneLine) ?? ""))
         }
@@ -281,10 +284,10 @@ final class Driver {
     }
 
     /// Runs `body` against a new server process and returns the server's peak resident memory meanwhile.
-    func withServer(_ body: (URL) async throws -> Void) async throws -> Int {
+    func withServer(seedDemo: Bool = false, _ body: (URL) async throws -> Void) async throws -> Int {
         // ACCORD_BENCH_SERVER_WRAPPER runs the server under a profiler, e.g. "perf record -g -o /tmp/server.perf".
         let wrapper = ProcessInfo.processInfo.environment["ACCORD_BENCH_SERVER_WRAPPER"].map { $0.split(separator: " ").map(String.init) } ?? []
-        let command = wrapper + [executable, "serve", "--database-url", ownerURL, "--app-database-url", appURL]
+        let command = wrapper + [executable, "serve", "--database-url", ownerURL, "--app-database-url", appURL] + (seedDemo ? ["--seed-demo"] : [])
         let child = try Child(executable: try which(command[0]), arguments: Array(command.dropFirst()))
         guard let address = await child.line(startingWith: "listening "), let url = URL(string: address) else {
             child.terminate()

@@ -4,7 +4,7 @@ import Foundation
 struct Job: Codable, Sendable {
     enum Kind: String, Codable, Sendable {
         case initialSync, initialBaseline, catchUp, catchUpBaseline, catchUpFloor, push, pushBaseline, propagation, idle, fanOut
-        case importFile, importBaseline, serverView, offlineView
+        case importFile, importBaseline, serverView, offlineView, webPages
     }
 
     var kind: Kind
@@ -54,6 +54,7 @@ extension Job {
         case .importBaseline: try await KPIJobs.importBaseline(self)
         case .serverView: try await KPIJobs.serverView(self)
         case .offlineView: try await KPIJobs.offlineView(self)
+        case .webPages: try await WebJobs.pages(self)
         }
     }
 }

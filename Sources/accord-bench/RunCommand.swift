@@ -47,10 +47,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Dashboard view samples.")
     var viewSamples: Int?
 
+    @Option(help: "Samples of each web page.")
+    var pageSamples: Int?
+
     @Option(help: "Repetitions of each timed scenario.")
     var repetitions: Int?
 
-    @Option(help: "Only these scenarios, comma-separated: initial, idle, propagation, push, catch-up, fan-out, import, dashboard, dashboard-offline.")
+    @Option(help: "Only these scenarios, comma-separated: initial, idle, propagation, push, catch-up, fan-out, import, dashboard, dashboard-offline, web.")
     var only: String?
 
     @Option(help: "Where to write the results (default bench/results; .build/bench-smoke with --smoke).")
@@ -81,7 +84,7 @@ struct RunCommand: AsyncParsableCommand {
             importRows: importRows ?? (smoke ? 2_000 : 1_000_000),
             dashboardKPIs: dashboardKPIs ?? (smoke ? 20 : 200),
             dashboardSegments: dashboardSegments ?? (smoke ? 2 : 10),
-            viewSamples: viewSamples ?? (smoke ? 5 : 200)
+            viewSamples: viewSamples ?? (smoke ? 5 : 200), pageSamples: pageSamples ?? (smoke ? 3 : 50)
         )
         let scenarios = only.map { Set($0.split(separator: ",").map(String.init)) } ?? Set(Scenario.allCases.map(\.rawValue))
         let unknown = scenarios.subtracting(Scenario.allCases.map(\.rawValue))
@@ -114,8 +117,9 @@ struct Sizes: Codable, Sendable {
     var dashboardKPIs: Int
     var dashboardSegments: Int
     var viewSamples: Int
+    var pageSamples: Int
 }
 
 enum Scenario: String, CaseIterable, Sendable {
-    case initial, idle, propagation, push, catchUp = "catch-up", fanOut = "fan-out", `import`, dashboard, dashboardOffline = "dashboard-offline"
+    case initial, idle, propagation, push, catchUp = "catch-up", fanOut = "fan-out", `import`, dashboard, dashboardOffline = "dashboard-offline", web
 }

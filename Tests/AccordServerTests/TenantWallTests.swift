@@ -48,7 +48,7 @@ struct TenantWallTests {
             let before = try await snapshot(server)
             #expect(before["notes"]?.count == 1 && before["invitations"]?.count == 1 && before["changes"]?.isEmpty == false, "the dump sees Acme's rows")
 
-            let routes = server.server.api.buildRouter().routes.filter { $0.path.description.contains("{org}") }
+            let routes = server.server.api.buildRouter().routes.filter { $0.path.description.hasPrefix("/v1") && $0.path.description.contains("{org}") }
             #expect(routes.count >= 7, "every org route is covered: \(routes.map(\.path.description))")
             let missing = try await server.send(.get, "/v1/orgs/no-such-org", token: outsider)
             for route in routes {
@@ -60,6 +60,41 @@ struct TenantWallTests {
                     #expect(response.status == .notFound, "\(key) as a non-member answered \(response.status)")
                     #expect(try response.error.message == missing.error.message.replacingOccurrences(of: "no-such-org", with: reference),
                             "a non-member cannot tell an existing organization from a missing one")
+                }
+            }
+            #expect(try await snapshot(server) == before)
+        }
+    }
+
+    @Test func aNonMemberGetsTheSameNotFoundPageOnEveryOrganizationPage() async throws {
+        try await TestServer.with { server in
+            let (owner, _) = try await server.signup("owner@example.com")
+            _ = try await server.signup("outsider@example.com")
+            let org = try await server.createOrganization("Acme", slug: "acme", token: owner)
+            _ = try await server.send(.post, "/v1/orgs/acme/records/definitions", token: owner, json: ["term": FieldValue.text("MQL"), "category": .text("glossary")])
+            let proposal = try await server.send(.post, "/v1/orgs/acme/definitions/MQL/proposals", token: owner, json: ProposalRequest(body: "Scored.", rationale: "First."))
+                .decode(VersionView.self)
+            let review = try await server.send(.post, "/v1/orgs/acme/reviews", token: owner, json: ReviewRequest(cadence: .monthly)).decode(ReviewView.self)
+            let decision = try await server.send(.get, "/v1/orgs/acme/decisions", token: owner).decode([DecisionEntry].self).first?.id ?? UUID()
+            let parameters = [
+                "{definition}": "MQL", "{proposal}": proposal.id.uuidString, "{review}": review.id.uuidString, "{item}": UUID().uuidString,
+                "{dashboard}": try await Self.dashboard(in: "acme", server: server, token: owner).uuidString, "{kpi}": "mqls",
+                "{decision}": decision.uuidString,
+            ]
+            let (browser, _) = try await WebSessionTests.signIn(server, "outsider@example.com")
+            let before = try await snapshot(server)
+            let routes = server.server.api.buildRouter().routes.filter { $0.path.description.hasPrefix("/app/orgs/{org}") }
+            #expect(routes.count >= 15, "every page is covered: \(routes.map(\.path.description))")
+            var headers: HTTPFields = [.cookie: browser.cookie, .contentType: "application/x-www-form-urlencoded"]
+            headers[.accept] = "text/html"
+            for route in routes {
+                for reference in ["acme", org.id.uuidString, "no-such-org"] {
+                    let path = route.path.description.replacingOccurrences(of: "{org}", with: reference)
+                    let uri = parameters.reduce(path) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+                    let body = route.method == .post ? WebSessionTests.form(["_csrf": browser.csrf, "comment": "planted", "cadence": "monthly"]) : nil
+                    let response = try await server.client.execute(uri: uri, method: route.method, headers: headers, body: body)
+                    #expect(response.status == .notFound, "\(route.method) \(route.path) as a non-member answered \(response.status)")
+                    #expect(String(buffer: response.body).contains("Organization &#39;\(reference)&#39; was not found, or you are not a member of it."))
                 }
             }
             #expect(try await snapshot(server) == before)

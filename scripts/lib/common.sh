@@ -59,3 +59,18 @@ stop_throwaway_postgres() {
     as_cluster_user "$PG_BINDIR/pg_ctl" -D "$PG_TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$PG_TMP"
 }
+
+# Installs headless Chromium with its driver (Debian) and selenium (PyPI) for the browser tests.
+ensure_browser_packages() {
+    if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+        if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+            echo "Installing chromium and chromium-driver..."
+            DEBIAN_FRONTEND=noninteractive apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null
+        else
+            echo "The browser tests need chromium and chromium-driver: install them (sudo apt-get install chromium chromium-driver) and run this again." >&2
+            exit 1
+        fi
+    fi
+    python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q selenium
+}

@@ -96,7 +96,7 @@ public struct VersionView: Sendable, Equatable, Codable {
     public var decisionNote: String?
     public var responses: [Response]
 
-    init(id: UUID, fields: RecordFields, data: GovernanceData) {
+    public init(id: UUID, fields: RecordFields, data: GovernanceData) {
         self.id = id
         definition = fields.reference("definition", into: CollectionSchema.definitions.name)
         version = fields.text("version")

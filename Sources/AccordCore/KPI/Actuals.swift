@@ -32,7 +32,7 @@ public struct RecordedMeasurement: Sendable, Equatable, Codable {
         definitionVersion = fields.reference("definition_version", into: CollectionSchema.definitionVersions.name)
     }
 
-    static func number(_ value: FieldValue?) -> Double? {
+    public static func number(_ value: FieldValue?) -> Double? {
         switch value {
         case .double(let number)?: number
         case .int(let number)?: Double(number)

@@ -139,7 +139,7 @@ public struct DashboardView: Sendable, Equatable, Codable {
     }
 
     /// The tiles a dashboard's fields declare.
-    static func tiles(_ fields: RecordFields) throws(DashboardError) -> [TileSpec] {
+    public static func tiles(_ fields: RecordFields) throws(DashboardError) -> [TileSpec] {
         guard let text = fields.text("tiles"), let specs = try? JSONDecoder().decode([TileSpec].self, from: Data(text.utf8)) else {
             throw DashboardError(reason: "the dashboard's tiles cannot be read")
         }

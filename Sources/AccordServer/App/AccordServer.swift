@@ -22,6 +22,7 @@ public struct AccordServer: Sendable {
     /// Starts the embedded cluster when configured so, and applies pending migrations.
     /// `catalog` is what the server syncs; the migrator makes each collection's table match its declaration.
     public static func prepare(_ configuration: ServerConfiguration, catalog: Catalog = .builtIn, logger: Logger) async throws -> AccordServer {
+        let web = try WebRenderer.load()
         let setup = try DatabaseSetup.resolve(configuration, logger: logger)
         let migrations: [Migration]
         let applied: [Int]
@@ -41,7 +42,7 @@ public struct AccordServer: Sendable {
             configuration: configuration, setup: setup, client: client,
             api: AccordAPI(
                 configuration: configuration, catalog: catalog, database: database, listener: setup.application.connectionConfiguration,
-                knownMigrations: migrations.count, logger: logger
+                knownMigrations: migrations.count, web: web, logger: logger
             ),
             logger: logger, appliedMigrations: applied, missingDirectory: missingDirectory
         )

@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable {
     /// The header a reverse proxy in front of the server sets to the client's address (`X-Forwarded-For`,
     /// `X-Real-IP`); nil trusts no header, so a client cannot pick the address its limits are counted against.
     public var trustedProxyHeader: String?
+    /// Whether the web app's cookies are marked `Secure`: set when the server is only reached over HTTPS.
+    /// Without it, they are marked so on requests a trusted proxy says arrived over HTTPS (`X-Forwarded-Proto`).
+    public var secureCookies = false
     /// How long a connection may sit without a request in progress (or in the middle of sending one) before
     /// the server closes it; open realtime streams are not idle.
     public var idleTimeout: Duration = .seconds(60)
@@ -105,6 +108,7 @@ public struct ServerConfiguration: Sendable {
         if let header = trustedProxyHeader, HTTPField.Name(header) == nil {
             throw ConfigurationError("ACCORD_TRUSTED_PROXY_HEADER is \(header), which is not a header name; use one like X-Forwarded-For")
         }
+        secureCookies = accord.bool(forKey: "secure.cookies", default: false)
         let limits = defaults.databaseTimeouts
         func seconds(_ key: ConfigKey, _ variable: String, _ fallback: Duration) throws(ConfigurationError) -> Duration {
             let value = accord.int(forKey: key, default: Int(fallback.components.seconds))

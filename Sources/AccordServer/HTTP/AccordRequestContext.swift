@@ -23,6 +23,10 @@ public struct AccordRequestContext: RequestContext {
     public let remoteAddress: String?
     /// Set from the configuration by `RequestLimitsMiddleware` before any body is read.
     public var maxUploadSize: Int = 8 << 20
+    /// The web app's session secret, set by `WebSessionMiddleware`; pages derive their forms' CSRF token from it.
+    var webSession: String?
+    /// A web form's fields, read and checked against CSRF by `WebSessionMiddleware` before the route runs.
+    var form: [String: String] = [:]
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -31,7 +31,7 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
-    private func apiError(for error: any Error, request: Request, context: Context) -> APIError {
+    func apiError(for error: any Error, request: Request, context: Context) -> APIError {
         switch error {
         case let error as APIError:
             return error

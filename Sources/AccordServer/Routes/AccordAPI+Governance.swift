@@ -67,12 +67,7 @@ extension AccordAPI {
         for action in ProposalAction.allCases {
             v1.post(RouterPath("orgs/:org/proposals/:proposal/\(action.rawValue)")) { request, context -> VersionView in
                 let body = try await request.decodeJSON(as: ProposalActionRequest.self, context: context)
-                return try await governedWrite(request, context) { data, access in
-                    guard let proposal = UUID(uuidString: try context.parameters.require("proposal")), data.versions[proposal] != nil else {
-                        throw APIError.notFound("proposal '\(try context.parameters.require("proposal"))'")
-                    }
-                    return action.change(proposal, comment: body.comment, by: access.userID, responses: data.responses)
-                }
+                return try await act(action, comment: body.comment, request, context)
             }
         }
         v1.get("orgs/:org/decisions") { request, context -> [DecisionEntry] in
@@ -95,6 +90,17 @@ extension AccordAPI {
         }
     }
 
+    /// Consents to, objects to, comments on, approves, rejects or withdraws the proposal the `:proposal` parameter
+    /// names, as the caller, under the proposal's rules.
+    func act(_ action: ProposalAction, comment: String?, _ request: Request, _ context: Context) async throws -> VersionView {
+        try await governedWrite(request, context) { data, access in
+            guard let proposal = UUID(uuidString: try context.parameters.require("proposal")), data.versions[proposal] != nil else {
+                throw APIError.notFound("proposal '\(try context.parameters.require("proposal"))'")
+            }
+            return action.change(proposal, comment: comment, by: access.userID, responses: data.responses)
+        }
+    }
+
     private func governanceData<Result: Sendable>(
         _ request: Request, _ context: Context, _ body: @escaping (GovernanceData, OrganizationAccess) async throws -> Result
     ) async throws -> Result {
@@ -105,7 +111,7 @@ extension AccordAPI {
 
     /// Makes the change `change` builds from the organization's governance records, and answers with the
     /// definition version it made or touched.
-    private func governedWrite(
+    func governedWrite(
         _ request: Request, _ context: Context, _ change: @escaping (GovernanceData, OrganizationAccess) async throws -> FollowUp
     ) async throws -> VersionView {
         let (version, org, head) = try await inOrganization(request, context) { tx, access in

@@ -11,6 +11,7 @@ extension AccordAPI {
         }
         v1.get("orgs/:org/dashboards/:dashboard/view") { request, context -> DashboardView in
             let pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+            let reference = try Self.named("dashboard", context)
             return try await inOrganization(request, context) { tx, access in
                 var period: String?, asOf: Date?
                 for (name, value) in pairs {
@@ -20,25 +21,29 @@ extension AccordAPI {
                     default: throw APIError.invalid(FieldError(field: name, message: "is not a parameter here; use period or as_of"))
                     }
                 }
-                let org = access.organization.id
-                let dashboards = try await governance.live(CollectionSchema.dashboards.name, org: org, in: tx)
-                let reference = try Self.named("dashboard", context)
-                guard let dashboard = dashboards.first(where: { $0.key.lowercasedText == reference.lowercased() })
-                    ?? dashboards.first(where: { $0.value.text("name")?.caseInsensitiveCompare(reference) == .orderedSame }) else {
-                    throw APIError.notFound("dashboard '\(reference)'")
-                }
-                let spine = try await KPISpine(asOf: asOf ?? governance.now(), dashboard: dashboard.value, period: period) { name in
-                    try await governance.live(name, org: org, in: tx)
-                } measurements: { kpis, periods in
-                    let references = kpis.map { "\(CollectionSchema.kpis.name)/\($0.lowercasedText)" }
-                    return try await governance.live(CollectionSchema.measurements.name, org: org, where: ["kpi": references, "period": Array(periods)], in: tx)
-                }
-                do {
-                    return try DashboardView.compute(dashboard.value, spine: spine, period: period)
-                } catch let error as DashboardError {
-                    throw APIError.invalid(FieldError(field: "period", message: error.reason))
-                }
+                return try await dashboardView(reference, period: period, asOf: asOf, access, tx)
             }
+        }
+    }
+
+    /// The dashboard `reference` names (its id or its name) computed for `period` (else its own) as of `asOf` (else now).
+    func dashboardView(_ reference: String, period: String?, asOf: Date?, _ access: OrganizationAccess, _ tx: Transaction) async throws -> DashboardView {
+        let org = access.organization.id
+        let dashboards = try await governance.live(CollectionSchema.dashboards.name, org: org, in: tx)
+        guard let dashboard = dashboards.first(where: { $0.key.lowercasedText == reference.lowercased() })
+            ?? dashboards.first(where: { $0.value.text("name")?.caseInsensitiveCompare(reference) == .orderedSame }) else {
+            throw APIError.notFound("dashboard '\(reference)'")
+        }
+        let spine = try await KPISpine(asOf: asOf ?? governance.now(), dashboard: dashboard.value, period: period) { name in
+            try await governance.live(name, org: org, in: tx)
+        } measurements: { kpis, periods in
+            let references = kpis.map { "\(CollectionSchema.kpis.name)/\($0.lowercasedText)" }
+            return try await governance.live(CollectionSchema.measurements.name, org: org, where: ["kpi": references, "period": Array(periods)], in: tx)
+        }
+        do {
+            return try DashboardView.compute(dashboard.value, spine: spine, period: period)
+        } catch {
+            throw APIError.invalid(FieldError(field: "period", message: error.reason))
         }
     }
 

@@ -7,49 +7,21 @@ extension AccordAPI {
     /// The strategy's computed views, and cadence reviews.
     func addStrategyRoutes(to v1: RouterGroup<Context>) {
         v1.get("orgs/:org/strategy") { request, context -> StrategyBoard in
-            let pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-            return try await inOrganization(request, context) { tx, access in
-                var asOf: Date?
-                for (name, value) in pairs {
-                    guard name == "as_of" else { throw APIError.invalid(FieldError(field: name, message: "is not a parameter here; use as_of")) }
-                    asOf = try Self.endOfDay(name, value)
-                }
-                let load = loader(access.organization.id, tx)
-                return try await StrategyBoard.compute(spine: try await KPISpine(asOf: asOf ?? governance.now(), load: load), load: load)
-            }
+            try await inOrganization(request, context) { tx, access in try await strategyBoard(asOf: try Self.asOf(request), access, tx) }
         }
         v1.get("orgs/:org/alignment") { request, context -> AlignmentReport in
-            let pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-            return try await inOrganization(request, context) { tx, access in
-                var asOf: Date?
-                for (name, value) in pairs {
-                    guard name == "as_of" else { throw APIError.invalid(FieldError(field: name, message: "is not a parameter here; use as_of")) }
-                    asOf = try Self.endOfDay(name, value)
-                }
-                let load = loader(access.organization.id, tx)
-                let spine = try await KPISpine(asOf: asOf ?? governance.now(), load: load)
-                return try await AlignmentReport.compute(spine: spine, board: try await StrategyBoard.compute(spine: spine, load: load), load: load)
-            }
+            try await inOrganization(request, context) { tx, access in try await alignmentReport(asOf: try Self.asOf(request), access, tx) }
         }
+        // Bodies are read inside the organization's transaction, so a non-member learns nothing from a 422.
         v1.post("orgs/:org/reviews") { request, context -> EditedResponse<ReviewView> in
-            try await openReview(request, context)
+            let review = try await openReview({ try await request.decodeJSON(as: ReviewRequest.self, context: context) }, request, context)
+            return EditedResponse(status: .created, response: review)
         }
         v1.post("orgs/:org/reviews/:review/items/:item/decide") { request, context -> ReviewView in
-            try await reviewStep(request, context) { review, load in
-                let body = try await request.decodeJSON(as: ReviewDecisionRequest.self, context: context)
-                guard let item = review.items.first(where: { $0.id.lowercasedText == (context.parameters.get("item") ?? "").lowercased() }) else {
-                    throw APIError.notFound("item of the \(review.period) review")
-                }
-                return try await ReviewAgenda.decide(review, item, outcome: body.outcome, rationale: body.rationale, changes: body.changes) { collection, id in
-                    try await load(collection)[id]
-                }
-            }
+            try await decideReviewItem({ try await request.decodeJSON(as: ReviewDecisionRequest.self, context: context) }, request, context)
         }
         v1.post("orgs/:org/reviews/:review/close") { request, context -> ReviewView in
-            try await reviewStep(request, context) { review, _ in
-                let body = try await request.decodeJSON(as: ReviewCloseRequest.self, context: context)
-                return [FollowUp(.update, CollectionSchema.reviews.name, review.id, ["status": .text(ReviewStatus.closed.rawValue), "summary": .text(body.summary)])]
-            }
+            try await closeReview({ try await request.decodeJSON(as: ReviewCloseRequest.self, context: context) }, request, context)
         }
         v1.get("orgs/:org/reviews") { request, context -> [ReviewView] in
             try await inOrganization(request, context) { tx, access in
@@ -65,10 +37,52 @@ extension AccordAPI {
         }
     }
 
+    func strategyBoard(asOf: Date?, _ access: OrganizationAccess, _ tx: Transaction) async throws -> StrategyBoard {
+        let load = loader(access.organization.id, tx)
+        return try await StrategyBoard.compute(spine: try await KPISpine(asOf: asOf ?? governance.now(), load: load), load: load)
+    }
+
+    func alignmentReport(asOf: Date?, _ access: OrganizationAccess, _ tx: Transaction) async throws -> AlignmentReport {
+        let load = loader(access.organization.id, tx)
+        let spine = try await KPISpine(asOf: asOf ?? governance.now(), load: load)
+        return try await AlignmentReport.compute(spine: spine, board: try await StrategyBoard.compute(spine: spine, load: load), load: load)
+    }
+
+    /// The query's `as_of`, its only parameter.
+    static func asOf(_ request: Request) throws -> Date? {
+        var asOf: Date?
+        for (name, value) in request.uri.queryParameters {
+            guard name == "as_of" else { throw APIError.invalid(FieldError(field: String(name), message: "is not a parameter here; use as_of")) }
+            asOf = try Self.endOfDay("as_of", String(value))
+        }
+        return asOf
+    }
+
+    /// Records the outcome of the review item the `:item` parameter names, with its decision, in one transaction.
+    func decideReviewItem(_ read: @escaping () async throws -> ReviewDecisionRequest, _ request: Request, _ context: Context) async throws -> ReviewView {
+        try await reviewStep(request, context) { review, load in
+            let body = try await read()
+            guard let item = review.items.first(where: { $0.id.lowercasedText == (context.parameters.get("item") ?? "").lowercased() }) else {
+                throw APIError.notFound("item of the \(review.period) review")
+            }
+            return try await ReviewAgenda.decide(review, item, outcome: body.outcome, rationale: body.rationale, changes: body.changes) { collection, id in
+                try await load(collection)[id]
+            }
+        }
+    }
+
+    /// Closes the review the `:review` parameter names with its summary; the review's rules refuse it while items are open.
+    func closeReview(_ read: @escaping () async throws -> ReviewCloseRequest, _ request: Request, _ context: Context) async throws -> ReviewView {
+        try await reviewStep(request, context) { review, _ in
+            let body = try await read()
+            return [FollowUp(.update, CollectionSchema.reviews.name, review.id, ["status": .text(ReviewStatus.closed.rawValue), "summary": .text(body.summary)])]
+        }
+    }
+
     /// Opens a review with every item it must decide, each a change through the write path, in one transaction.
-    private func openReview(_ request: Request, _ context: Context) async throws -> EditedResponse<ReviewView> {
+    func openReview(_ read: () async throws -> ReviewRequest, _ request: Request, _ context: Context) async throws -> ReviewView {
         let (review, org, head): (ReviewView, UUID, Int64) = try await inOrganization(request, context) { tx, access in
-            let body = try await request.decodeJSON(as: ReviewRequest.self, context: context)
+            let body = try await read()
             let load = loader(access.organization.id, tx)
             let spine = try await KPISpine(asOf: governance.now(), load: load)
             let period = try Self.reviewed(body, settings: spine.settings, current: spine.currentPeriod(body.cadence.grain))
@@ -82,7 +96,7 @@ extension AccordAPI {
             return (try await readReview(id, load), access.organization.id, head)
         }
         heads.advance(org, to: head)
-        return EditedResponse(status: .created, response: review)
+        return review
     }
 
     /// One step of a review: the changes `step` makes, each through the write path, in one transaction, so a
@@ -117,11 +131,11 @@ extension AccordAPI {
         return period
     }
 
-    private func loader(_ org: UUID, _ tx: Transaction) -> (String) async throws -> [UUID: RecordFields] {
+    func loader(_ org: UUID, _ tx: Transaction) -> (String) async throws -> [UUID: RecordFields] {
         { name in try await governance.live(name, org: org, in: tx) }
     }
 
-    private func readReview(_ id: UUID, _ load: (String) async throws -> [UUID: RecordFields]) async throws -> ReviewView {
+    func readReview(_ id: UUID, _ load: (String) async throws -> [UUID: RecordFields]) async throws -> ReviewView {
         guard let review = ReviewView(id, reviews: try await load(CollectionSchema.reviews.name), items: try await load(CollectionSchema.reviewItems.name)) else {
             throw APIError.notFound("review '\(id.lowercasedText)'")
         }

@@ -27,11 +27,14 @@ public struct AccordAPI: Sendable {
     let snapshotGate: SnapshotGate
     /// How many migrations this build ships; `/ready` waits until the database has them all.
     let knownMigrations: Int
+    /// The web app's templates and static files.
+    let web: WebRenderer
 
     init(
         configuration: ServerConfiguration, catalog: Catalog, database: Database, listener: PostgresConnection.Configuration, knownMigrations: Int,
-        logger: Logger
+        web: WebRenderer, logger: Logger
     ) {
+        self.web = web
         self.configuration = configuration
         self.catalog = catalog
         let path = WritePath(catalog: catalog, now: configuration.clock)
@@ -75,6 +78,7 @@ public struct AccordAPI: Sendable {
         addGovernanceRoutes(to: authenticated)
         addKPIRoutes(to: authenticated)
         addStrategyRoutes(to: authenticated)
+        addWebRoutes(to: router, table: table)
         table.learn(router.routes.map { ($0.path.description, $0.method) })
         return router
     }

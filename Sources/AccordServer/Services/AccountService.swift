@@ -45,8 +45,8 @@ public struct AccountService: Sendable {
         return user
     }
 
-    /// Checks the password and issues a session token, within the login rate limits.
-    public func login(email rawEmail: String, password: String, address: String, logger: Logger) async throws -> IssuedToken {
+    /// Checks the password and issues a session token named `tokenName`, within the login rate limits.
+    public func login(email rawEmail: String, password: String, address: String, tokenName: String = "login", logger: Logger) async throws -> IssuedToken {
         let email = try Validators.email(rawEmail)
         let attempt = try await rateLimiter.admitLogin(email: email, address: address, logger: logger)
         let found = try await database.transaction(logger: logger) { tx in
@@ -57,7 +57,7 @@ public struct AccountService: Sendable {
         }
         try await rateLimiter.recordSuccess(email: email, attempt: attempt, logger: logger)
         let user = UserSummary(id: id, email: storedEmail, name: name)
-        return try await issueToken(for: user, kind: .session, name: "login", lifetime: Self.sessionLifetime, logger: logger)
+        return try await issueToken(for: user, kind: .session, name: tokenName, lifetime: Self.sessionLifetime, logger: logger)
     }
 
     /// Creates a token for `user`; the returned value is the only time the secret exists outside the caller.

@@ -5,13 +5,7 @@ import Foundation
 /// colour where the terminal has it.
 enum KPIText {
     static func status(_ status: KPIStatus) -> String {
-        let label: String = switch status {
-        case .onTrack: "✔ on track"
-        case .atRisk: "! at risk"
-        case .offTrack: "✖ off track"
-        case .noTarget: "– no target"
-        case .noData: "– no data"
-        }
+        let label = KPIFormat.statusLabel(status)
         switch status {
         case .onTrack: return Terminal.green(label)
         case .atRisk: return Terminal.yellow(label)
@@ -20,27 +14,12 @@ enum KPIText {
         }
     }
 
-    /// 1,234 · 12.5% · $1.2M: short enough for a tile, exact enough to act on.
     static func number(_ value: Double?, unit: String) -> String {
-        guard let value else { return "—" }
-        switch unit {
-        case "percent": return String(format: "%.1f%%", value * (abs(value) <= 1.5 ? 100 : 1))
-        default:
-            let magnitude = abs(value)
-            let prefix = ["currency", "USD", "EUR", "GBP"].contains(unit) ? (unit == "EUR" ? "€" : unit == "GBP" ? "£" : "$") : ""
-            if magnitude >= 1_000_000 { return prefix + String(format: "%.1fM", value / 1_000_000) }
-            if magnitude >= 10_000 { return prefix + String(format: "%.0fk", value / 1_000) }
-            if magnitude >= 1e15 { return prefix + String(format: "%.3g", value) }
-            if value == value.rounded() || magnitude >= 100 {
-                return prefix + Int64(value.rounded()).formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
-            }
-            return prefix + String(format: magnitude >= 10 ? "%.1f" : "%.2f", value)
-        }
+        KPIFormat.number(value, unit: unit)
     }
 
     static func variance(_ reading: KPIReading) -> String {
-        guard let percent = reading.variancePercent else { return "" }
-        return String(format: "%+.0f%%", percent)
+        KPIFormat.variance(reading)
     }
 
     /// `███████░░░` of `width` cells: the actual against what was expected by now, capped at full.

@@ -1,0 +1,120 @@
+import AccordCore
+import Foundation
+import Hummingbird
+
+extension AccordAPI {
+    struct GlossaryRow {
+        var term: String
+        var category: String
+        var owner: String
+        var status: String
+        var version: String
+        var certified: String
+        var openProposals: Int
+        var href: String
+    }
+
+    struct GlossaryPage {
+        var query: String
+        var rows: [GlossaryRow]
+    }
+
+    struct VersionRow {
+        var id: String
+        var label: String
+        var status: String
+        var proposedBy: String
+        var decided: String
+        var rationale: String
+        var href: String
+        var isFrom: Bool
+        var isTo: Bool
+    }
+
+    struct VersionText {
+        var term: String
+        var label: String
+        var body: String?
+        var criteria: String?
+        var synonyms: String?
+        var certified: String
+    }
+
+    struct DefinitionPage {
+        var term: String
+        var category: String
+        var owner: String
+        var status: String
+        var asOf: String
+        var current: VersionText?
+        var versions: [VersionRow]
+        var canDiff: Bool
+        var proposals: [VersionRow]
+        var impact: [LinkView]
+        var diffHref: String
+    }
+
+    func addDefinitionPages(to app: RouterGroup<Context>) {
+        app.get("orgs/:org/definitions") { request, context -> Response in
+            let slug = try Self.orgSlug(context)
+            let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+            let page = try await inOrganization(request, context) { tx, access in
+                let data = try await governance.data(org: access.organization.id, in: tx)
+                let rows = DefinitionSummary.all(in: data).filter { query.isEmpty || $0.term.localizedCaseInsensitiveContains(query) || $0.category.localizedCaseInsensitiveContains(query) }
+                return GlossaryPage(query: query, rows: rows.map { summary in
+                    GlossaryRow(
+                        term: summary.term, category: summary.category, owner: summary.ownerTeam ?? "—", status: summary.status, version: summary.version ?? "—",
+                        certified: [summary.certifiedBy, summary.certifiedAt.map(CalendarDate.text)].compactMap { $0 }.joined(separator: ", "),
+                        openProposals: summary.openProposals, href: "/app/orgs/\(slug)/definitions/\(Self.pathPart(summary.term))"
+                    )
+                })
+            }
+            return try await webPage("definitions", title: "Definitions", org: slug, section: .definitions, request, context, page)
+        }
+        app.get("orgs/:org/definitions/:definition") { request, context -> Response in
+            let slug = try Self.orgSlug(context)
+            let reference = try Self.named("definition", context)
+            let asOfText = request.uri.queryParameters["as_of"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+            let asOf = try asOfText.map { try Self.endOfDay("as_of", $0) }
+            let page = try await inOrganization(request, context) { tx, access in
+                let org = access.organization.id
+                let data = try await governance.data(org: org, in: tx)
+                let detail = try governance.detail(reference, asOf: asOf, in: data)
+                let base = "/app/orgs/\(slug)"
+                let versions = data.versions(of: detail.definition.id)
+                let impact = try await governance.impact(reference, org: org, in: tx).map { entry in
+                    LinkView(label: "\(entry.collection.replacingOccurrences(of: "_", with: " ")): \(entry.title) (\(entry.field))", href: entry.collection == CollectionSchema.decisions.name ? "\(base)/decisions/\(entry.id.lowercasedText)" : nil)
+                }
+                return DefinitionPage(
+                    term: detail.definition.term, category: detail.definition.category, owner: detail.definition.ownerTeam ?? "—",
+                    status: detail.definition.status, asOf: asOfText ?? "", current: detail.version.map(Self.versionText),
+                    versions: versions.enumerated().map { index, version in
+                        Self.versionRow(version, slug: slug, from: index == versions.count - 2, to: index == versions.count - 1)
+                    },
+                    canDiff: versions.count > 1, proposals: detail.proposals.map { Self.versionRow($0, slug: slug) }, impact: impact,
+                    diffHref: "\(base)/definitions/\(Self.pathPart(detail.definition.term))/diff"
+                )
+            }
+            return try await webPage("definition", title: page.term, org: slug, section: .definitions, request, context, page)
+        }
+        app.get("orgs/:org/definitions/:definition/diff") { request, context -> Response in
+            try await diffPage(request, context)
+        }
+    }
+
+    static func versionRow(_ version: VersionView, slug: String, from: Bool = false, to: Bool = false) -> VersionRow {
+        VersionRow(
+            id: version.id.lowercasedText, label: version.label, status: version.status.rawValue, proposedBy: version.proposedBy ?? "—",
+            decided: [version.decidedBy, version.decidedAt.map(CalendarDate.text)].compactMap { $0 }.joined(separator: ", "),
+            rationale: version.rationale, href: "/app/orgs/\(slug)/proposals/\(version.id.lowercasedText)", isFrom: from, isTo: to
+        )
+    }
+
+    static func versionText(_ version: VersionView) -> VersionText {
+        VersionText(
+            term: version.term, label: version.label, body: version.body, criteria: version.criteria,
+            synonyms: version.synonyms.isEmpty ? nil : version.synonyms.joined(separator: ", "),
+            certified: [version.decidedBy.map { "certified by \($0)" }, version.decidedAt.map(CalendarDate.text)].compactMap { $0 }.joined(separator: ", ")
+        )
+    }
+}

@@ -1,0 +1,143 @@
+import AccordCore
+import Foundation
+import Hummingbird
+import PostgresNIO
+
+/// A KPI's reading as the pages show it: formatted, with a status label that needs no colour.
+struct WebReading {
+    /// The actual as the API answers it, for checking a page against the API.
+    var value: String
+    var actual: String
+    var target: String
+    var expected: String
+    var forecast: String
+    var variance: String
+    var status: String
+    var statusClass: String
+    var band: String?
+
+    init(_ reading: KPIReading, unit: String) {
+        value = reading.actual.map { "\($0)" } ?? ""
+        actual = KPIFormat.number(reading.actual, unit: unit)
+        target = KPIFormat.number(reading.target, unit: unit)
+        expected = KPIFormat.number(reading.expected, unit: unit)
+        forecast = KPIFormat.number(reading.forecast, unit: unit)
+        variance = KPIFormat.variance(reading)
+        status = KPIFormat.statusLabel(reading.status)
+        statusClass = reading.status.rawValue.replacingOccurrences(of: "_", with: "-")
+        if let lower = reading.lower, let upper = reading.upper, lower != upper {
+            band = "\(KPIFormat.number(lower, unit: unit))–\(KPIFormat.number(upper, unit: unit))"
+        }
+    }
+}
+
+extension AccordAPI {
+    struct KPIRow {
+        var key: String
+        var name: String
+        var owner: String
+        var period: String
+        var reading: WebReading
+        var href: String
+    }
+
+    struct WaitingRow {
+        var kind: String
+        var title: String
+        var detail: String
+        var href: String?
+    }
+
+    struct OrgCard {
+        var name: String
+        var slug: String
+        var role: String
+        var kpis: Int
+        var onTrack: Int
+        var offTrack: Int
+        var atRisk: Int
+        var openReviews: Int
+        var waiting: Int
+        var attention: [KPIRow]
+        var calm: Bool
+    }
+
+    struct HomePage {
+        var name: String
+        var standing: OrgCard
+        var waiting: [WaitingRow]
+        var reviews: [ReviewRow]
+        var decisions: [DecisionRow]
+    }
+
+    func addPortfolioRoutes(to app: RouterGroup<Context>) {
+        app.get { request, context -> Response in
+            let identity = try context.requireIdentity()
+            var cards: [OrgCard] = []
+            for membership in try await organizations.memberships(of: identity, logger: context.logger) {
+                let slug = membership.organization.slug
+                let standing = try await organizations.inOrganization(slug, as: identity, logger: context.logger) { tx, access in
+                    try await self.standing(access, tx).standing
+                }
+                cards.append(Self.card(membership.organization.name, slug: slug, role: membership.role.rawValue, standing, attention: 3))
+            }
+            return try await webPage("portfolio", title: "Your organizations", request, context, cards)
+        }
+        app.get("switch") { request, _ -> Response in
+            guard let org = request.uri.queryParameters["org"], !org.isEmpty, !org.contains("/") else { return Self.seeOther("/app") }
+            return Self.seeOther("/app/orgs/\(org)")
+        }
+        app.get("orgs/:org") { request, context -> Response in
+            let slug = try Self.orgSlug(context)
+            let page = try await inOrganization(request, context) { tx, access in
+                let (standing, data) = try await self.standing(access, tx)
+                let decisions = DecisionFilter().apply(to: data, today: CalendarDate.text(governance.now())).prefix(5)
+                return HomePage(
+                    name: access.organization.name,
+                    standing: Self.card(access.organization.name, slug: slug, role: access.role.rawValue, standing, attention: 12),
+                    waiting: standing.waiting.map { Self.waitingRow($0, slug: slug) },
+                    reviews: standing.openReviews.map { ReviewRow($0, slug: slug) },
+                    decisions: decisions.map { DecisionRow($0, slug: slug) }
+                )
+            }
+            return try await webPage("home", title: page.name, org: slug, section: .home, request, context, page)
+        }
+    }
+
+    /// Where the organization stands for the caller, and its governance records, read in `tx`.
+    func standing(_ access: OrganizationAccess, _ tx: Transaction) async throws -> (standing: OrgStanding, data: GovernanceData) {
+        let org = access.organization.id
+        let load: (String) async throws -> [UUID: RecordFields] = { name in try await self.governance.live(name, org: org, in: tx) }
+        let spine = try await KPISpine(asOf: governance.now(), load: load)
+        let data = try await governance.data(org: org, in: tx)
+        let reviews = ReviewView.all(reviews: try await load(CollectionSchema.reviews.name), items: try await load(CollectionSchema.reviewItems.name))
+        let waiting = Inbox.items(for: governance.member(access, in: data), in: data, now: governance.now())
+        return (OrgStanding.compute(spine: spine, reviews: reviews, waiting: waiting), data)
+    }
+
+    static func card(_ name: String, slug: String, role: String, _ standing: OrgStanding, attention: Int) -> OrgCard {
+        OrgCard(
+            name: name, slug: slug, role: role, kpis: standing.kpis, onTrack: standing.onTrack, offTrack: standing.offTrack,
+            atRisk: standing.attention.count - standing.offTrack, openReviews: standing.openReviews.count, waiting: standing.waiting.count,
+            attention: standing.attention.prefix(attention).map {
+                KPIRow(key: $0.key, name: $0.name, owner: $0.owner, period: $0.period, reading: WebReading($0.reading, unit: $0.unit), href: "/app/orgs/\(slug)/kpis/\($0.key)")
+            },
+            calm: standing.attention.isEmpty && standing.waiting.isEmpty
+        )
+    }
+
+    /// An inbox item, linked to the page where it is acted on.
+    static func waitingRow(_ item: InboxItem, slug: String) -> WaitingRow {
+        let parts = item.record.split(separator: "/")
+        var href: String?
+        if parts.count == 2 {
+            switch String(parts[0]) {
+            case CollectionSchema.definitionVersions.name: href = "/app/orgs/\(slug)/proposals/\(parts[1])"
+            case CollectionSchema.decisions.name: href = "/app/orgs/\(slug)/decisions/\(parts[1])"
+            case CollectionSchema.reviews.name: href = "/app/orgs/\(slug)/reviews/\(parts[1])"
+            default: break
+            }
+        }
+        return WaitingRow(kind: item.kind.rawValue.replacingOccurrences(of: "_", with: " "), title: item.title, detail: item.detail, href: href)
+    }
+}
