@@ -201,6 +201,19 @@ class WebAppTest(unittest.TestCase):
         with self.assertRaises(NoSuchElementException):
             self.driver.find_element(By.XPATH, "//button[text()='Approve']")
 
+    def test_a_definition_change_is_proposed_from_its_page(self):
+        self.sign_in("marco@acme.example")
+        self.open("/app/orgs/acme/definitions/SQL")
+        self.driver.find_element(By.CSS_SELECTOR, "details.propose summary").click()
+        body = self.driver.find_element(By.ID, "p-body")
+        self.assertTrue(body.get_attribute("value"), "the form starts from the certified text")
+        body.send_keys("\nA meeting booked counts only once it is held.")
+        self.driver.find_element(By.ID, "p-why").send_keys("No-shows inflate SQLs by a fifth.")
+        self.submit(self.driver.find_element(By.XPATH, "//button[text()='Propose']"))
+        self.assertIn("/proposals/", self.driver.current_url)
+        self.assertIn("proposed", self.text(".facts"))
+        self.assertIn("A meeting booked counts only once it is held.", self.text("table.diff"))
+
     def test_a_review_is_decided_item_by_item_and_closed(self):
         self.sign_in(DANA)
         self.open("/app/orgs/acme/reviews")

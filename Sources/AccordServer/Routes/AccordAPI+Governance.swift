@@ -56,13 +56,7 @@ extension AccordAPI {
         }
         v1.post("orgs/:org/definitions/:definition/proposals") { request, context -> EditedResponse<VersionView> in
             let body = try await request.decodeJSON(as: ProposalRequest.self, context: context)
-            let version = try await governedWrite(request, context) { data, _ in
-                let (id, definition) = try governance.definition(try Self.named("definition", context), in: data)
-                let current = data.versions(of: id).last { $0.status == .approved }
-                let fields = body.fields(definition: id, term: definition.text("term"), basedOn: current)
-                return FollowUp(.create, CollectionSchema.definitionVersions.name, UUID(), fields)
-            }
-            return EditedResponse(status: .created, response: version)
+            return EditedResponse(status: .created, response: try await propose({ body }, request, context))
         }
         for action in ProposalAction.allCases {
             v1.post(RouterPath("orgs/:org/proposals/:proposal/\(action.rawValue)")) { request, context -> VersionView in
@@ -87,6 +81,17 @@ extension AccordAPI {
             return try await inOrganization(request, context) { tx, access in
                 try await governance.audit(try AuditQuery(parameters, catalog: catalog), org: access.organization.id, in: tx)
             }
+        }
+    }
+
+    /// Proposes a new version of the definition the `:definition` parameter names, based on its certified one.
+    func propose(_ read: @escaping @Sendable () throws -> ProposalRequest, _ request: Request, _ context: Context) async throws -> VersionView {
+        try await governedWrite(request, context) { data, _ in
+            let body = try read()
+            let (id, definition) = try governance.definition(try Self.named("definition", context), in: data)
+            let current = data.versions(of: id).last { $0.status == .approved }
+            let fields = body.fields(definition: id, term: definition.text("term"), basedOn: current)
+            return FollowUp(.create, CollectionSchema.definitionVersions.name, UUID(), fields)
         }
     }
 

@@ -52,6 +52,10 @@ extension AccordAPI {
         var proposals: [VersionRow]
         var impact: [LinkView]
         var diffHref: String
+        /// The certified body, to start a proposal from.
+        var draft: String
+        var proposeAction: String
+        var problem: String?
     }
 
     func addDefinitionPages(to app: RouterGroup<Context>) {
@@ -72,34 +76,54 @@ extension AccordAPI {
             return try await webPage("definitions", title: "Definitions", org: slug, section: .definitions, request, context, page)
         }
         app.get("orgs/:org/definitions/:definition") { request, context -> Response in
-            let slug = try Self.orgSlug(context)
-            let reference = try Self.named("definition", context)
-            let asOfText = request.uri.queryParameters["as_of"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-            let asOf = try asOfText.map { try Self.endOfDay("as_of", $0) }
-            let page = try await inOrganization(request, context) { tx, access in
-                let org = access.organization.id
-                let data = try await governance.data(org: org, in: tx)
-                let detail = try governance.detail(reference, asOf: asOf, in: data)
-                let base = "/app/orgs/\(slug)"
-                let versions = data.versions(of: detail.definition.id)
-                let impact = try await governance.impact(reference, org: org, in: tx).map { entry in
-                    LinkView(label: "\(entry.collection.replacingOccurrences(of: "_", with: " ")): \(entry.title) (\(entry.field))", href: entry.collection == CollectionSchema.decisions.name ? "\(base)/decisions/\(entry.id.lowercasedText)" : nil)
-                }
-                return DefinitionPage(
-                    term: detail.definition.term, category: detail.definition.category, owner: detail.definition.ownerTeam ?? "—",
-                    status: detail.definition.status, asOf: asOfText ?? "", current: detail.version.map(Self.versionText),
-                    versions: versions.enumerated().map { index, version in
-                        Self.versionRow(version, slug: slug, from: index == versions.count - 2, to: index == versions.count - 1)
-                    },
-                    canDiff: versions.count > 1, proposals: detail.proposals.map { Self.versionRow($0, slug: slug) }, impact: impact,
-                    diffHref: "\(base)/definitions/\(Self.pathPart(detail.definition.term))/diff"
-                )
-            }
-            return try await webPage("definition", title: page.term, org: slug, section: .definitions, request, context, page)
+            try await definitionPage(request, context, problem: nil)
         }
         app.get("orgs/:org/definitions/:definition/diff") { request, context -> Response in
             try await diffPage(request, context)
         }
+        app.post("orgs/:org/definitions/:definition/proposals") { request, context -> Response in
+            let form = context.form
+            let version: VersionView
+            do {
+                version = try await propose({
+                    ProposalRequest(
+                        body: WebForm.optional("body", form), rationale: try WebForm.required("rationale", form, label: "Why"), breaking: form["breaking"] == "true"
+                    )
+                }, request, context)
+            } catch let error as APIError where (400..<500).contains(error.status.code) && error.status != .notFound {
+                return try await definitionPage(request, context, problem: error.message, status: error.status)
+            }
+            return Self.seeOther("/app/orgs/\(try Self.orgSlug(context))/proposals/\(version.id.lowercasedText)")
+        }
+    }
+
+    private func definitionPage(_ request: Request, _ context: Context, problem: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let slug = try Self.orgSlug(context)
+        let reference = try Self.named("definition", context)
+        let asOfText = request.uri.queryParameters["as_of"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let asOf = try asOfText.map { try Self.endOfDay("as_of", $0) }
+        let page = try await inOrganization(request, context) { tx, access in
+            let org = access.organization.id
+            let data = try await governance.data(org: org, in: tx)
+            let detail = try governance.detail(reference, asOf: asOf, in: data)
+            let base = "/app/orgs/\(slug)"
+            let versions = data.versions(of: detail.definition.id)
+            let impact = try await governance.impact(reference, org: org, in: tx).map { entry in
+                LinkView(label: "\(entry.collection.replacingOccurrences(of: "_", with: " ")): \(entry.title) (\(entry.field))", href: entry.collection == CollectionSchema.decisions.name ? "\(base)/decisions/\(entry.id.lowercasedText)" : nil)
+            }
+            return DefinitionPage(
+                term: detail.definition.term, category: detail.definition.category, owner: detail.definition.ownerTeam ?? "—",
+                status: detail.definition.status, asOf: asOfText ?? "", current: detail.version.map(Self.versionText),
+                versions: versions.enumerated().map { index, version in
+                    Self.versionRow(version, slug: slug, from: index == versions.count - 2, to: index == versions.count - 1)
+                },
+                canDiff: versions.count > 1, proposals: detail.proposals.map { Self.versionRow($0, slug: slug) }, impact: impact,
+                diffHref: "\(base)/definitions/\(Self.pathPart(detail.definition.term))/diff",
+                draft: versions.last { $0.status == .approved }?.body ?? "",
+                proposeAction: "\(base)/definitions/\(Self.pathPart(detail.definition.term))/proposals", problem: problem
+            )
+        }
+        return try await webPage("definition", title: page.term, org: slug, section: .definitions, request, context, status: status, page)
     }
 
     static func versionRow(_ version: VersionView, slug: String, from: Bool = false, to: Bool = false) -> VersionRow {
