@@ -104,6 +104,7 @@ class WebAppTest(unittest.TestCase):
 
         switcher = Select(self.driver.find_element(By.ID, "org-switch"))
         switcher.select_by_visible_text("Acme Robotics")
+        self.driver.find_element(By.CSS_SELECTOR, ".switcher button").click()
         WebDriverWait(self.driver, 10).until(lambda d: d.current_url.endswith("/app/orgs/acme"))
         self.assertIn("Off track and at risk", self.text())
         self.check_page("home")
@@ -135,6 +136,7 @@ class WebAppTest(unittest.TestCase):
         picker = Select(self.driver.find_element(By.ID, "period"))
         previous = picker.options[2].get_attribute("value")
         picker.select_by_value(previous)
+        self.driver.find_element(By.XPATH, "//button[text()='Show']").click()
         WebDriverWait(self.driver, 10).until(lambda d: f"period={previous}" in d.current_url)
         self.assertIn(previous, self.text(".page-head"))
 
@@ -224,6 +226,8 @@ class WebAppTest(unittest.TestCase):
         self.driver.find_element(By.ID, "summary").send_keys("Too early")
         self.submit(self.driver.find_element(By.XPATH, "//button[text()='Close the review']"))
         self.assertIn("before the review closes", self.text(".problem"), "a review with open items does not close")
+        self.driver.find_element(By.CSS_SELECTOR, ".crumbs a").click()
+        self.assertEqual("Reviews", self.text("h1"), "links still lead where they say after a refused form")
         while True:
             self.open(review.replace(BASE, ""))
             forms = self.driver.find_elements(By.CSS_SELECTOR, ".review-items form")

@@ -24,6 +24,8 @@ public struct OrgStanding: Sendable, Equatable, Codable {
     /// KPIs off track first, then at risk; each judged in its own current period.
     public var attention: [KPILine]
     public var onTrack: Int
+    /// KPIs judged this period: with a target and a measurement.
+    public var judged: Int
     public var kpis: Int
     public var openReviews: [OpenReview]
     public var waiting: [InboxItem]
@@ -42,7 +44,8 @@ public struct OrgStanding: Sendable, Equatable, Codable {
             OpenReview(id: $0.id, cadence: $0.cadence, period: $0.period, items: $0.items.count, undecided: $0.undecided.count)
         }
         return OrgStanding(
-            attention: attention, onTrack: lines.count { $0.reading.status == .onTrack }, kpis: lines.count,
+            attention: attention, onTrack: lines.count { $0.reading.status == .onTrack },
+            judged: lines.count { [.onTrack, .atRisk, .offTrack].contains($0.reading.status) }, kpis: lines.count,
             openReviews: open, waiting: waiting.sorted { ($0.since ?? .distantPast) < ($1.since ?? .distantPast) }
         )
     }

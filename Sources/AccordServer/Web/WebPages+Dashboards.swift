@@ -45,7 +45,6 @@ extension AccordAPI {
         var asOfChosen: Bool
         var periods: [Choice]
         var tiles: [TileView]
-        var apiHref: String
     }
 
     func addDashboardPages(to app: RouterGroup<Context>) {
@@ -71,22 +70,20 @@ extension AccordAPI {
             let page = try await inOrganization(request, context) { tx, access in
                 let view = try await dashboardView(reference, period: period, asOf: asOf, access, tx)
                 let settings = OrganizationSettings(records: try await governance.live(CollectionSchema.organizationSettings.name, org: access.organization.id, in: tx))
-                return Self.dashboardPage(view, reference: reference, slug: slug, settings: settings, asOf: asOfText)
+                return Self.dashboardPage(view, slug: slug, settings: settings, asOf: asOfText)
             }
             return try await webPage("dashboard", title: page.name, org: slug, section: .dashboards, request, context, page)
         }
     }
 
-    static func dashboardPage(_ view: DashboardView, reference: String, slug: String, settings: OrganizationSettings, asOf: String?) -> DashboardPage {
+    static func dashboardPage(_ view: DashboardView, slug: String, settings: OrganizationSettings, asOf: String?) -> DashboardPage {
         let shown = settings.period(view.period)
         // The shown period among the eight before it and the next one, newest first.
         let periods = shown.map { shown in (-1...8).map { shown.shifted(by: $0, fiscalStartMonth: settings.fiscalYearStartMonth).description } } ?? [view.period]
-        var query = "period=\(view.period)"
-        if let asOf { query += "&as_of=\(asOf)" }
         return DashboardPage(
             name: view.name, audience: view.audience, period: view.period, asOf: asOf ?? CalendarDate.text(view.asOf), asOfChosen: asOf != nil,
             periods: periods.map { Choice(value: $0, label: $0, selected: $0 == view.period) },
-            tiles: view.tiles.map { tileView($0, slug: slug, settings: settings) }, apiHref: "/v1/orgs/\(slug)/dashboards/\(pathPart(reference))/view?\(query)"
+            tiles: view.tiles.map { tileView($0, slug: slug, settings: settings) }
         )
     }
 

@@ -133,6 +133,8 @@ extension AccordAPI {
             let key = try await governance.live(parts[0], org: org, in: tx)[id]?.text("key")
             return LinkView(label: "KPI: \(key ?? link)", href: key.map { "\(base)/kpis/\($0)" })
         default:
+            // Links are free text in the end; one naming no collection stays as written.
+            guard (try? catalog.schema(parts[0])) != nil else { return LinkView(label: link) }
             let fields = try await governance.live(parts[0], org: org, in: tx)[id]
             let name = fields?.text("name") ?? fields?.text("title") ?? fields?.text("statement")
             return LinkView(label: "\(parts[0].replacingOccurrences(of: "_", with: " ").capitalized.dropLast(parts[0].hasSuffix("s") ? 1 : 0)): \(name ?? link)")

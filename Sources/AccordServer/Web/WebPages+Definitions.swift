@@ -45,7 +45,9 @@ extension AccordAPI {
         var category: String
         var owner: String
         var status: String
-        var asOf: String
+        var asOf: String?
+        /// The page itself, for its as-of form and the link back to today.
+        var href: String
         var current: VersionText?
         var versions: [VersionRow]
         var canDiff: Bool
@@ -55,6 +57,8 @@ extension AccordAPI {
         /// The certified body, to start a proposal from.
         var draft: String
         var proposeAction: String
+        var why: String
+        var breaking: Bool
         var problem: String?
     }
 
@@ -113,14 +117,17 @@ extension AccordAPI {
             }
             return DefinitionPage(
                 term: detail.definition.term, category: detail.definition.category, owner: detail.definition.ownerTeam ?? "—",
-                status: detail.definition.status, asOf: asOfText ?? "", current: detail.version.map(Self.versionText),
+                status: detail.definition.status, asOf: asOfText, href: "\(base)/definitions/\(Self.pathPart(detail.definition.term))",
+                current: detail.version.map(Self.versionText),
                 versions: versions.enumerated().map { index, version in
                     Self.versionRow(version, slug: slug, from: index == versions.count - 2, to: index == versions.count - 1)
                 },
                 canDiff: versions.count > 1, proposals: detail.proposals.map { Self.versionRow($0, slug: slug) }, impact: impact,
                 diffHref: "\(base)/definitions/\(Self.pathPart(detail.definition.term))/diff",
-                draft: versions.last { $0.status == .approved }?.body ?? "",
-                proposeAction: "\(base)/definitions/\(Self.pathPart(detail.definition.term))/proposals", problem: problem
+                // A refused proposal comes back as it was written.
+                draft: problem == nil ? versions.last { $0.status == .approved }?.body ?? "" : context.form["body"] ?? "",
+                proposeAction: "\(base)/definitions/\(Self.pathPart(detail.definition.term))/proposals",
+                why: problem == nil ? "" : context.form["rationale"] ?? "", breaking: problem != nil && context.form["breaking"] == "true", problem: problem
             )
         }
         return try await webPage("definition", title: page.term, org: slug, section: .definitions, request, context, status: status, page)

@@ -54,11 +54,14 @@ extension AccordAPI {
         var role: String
         var kpis: Int
         var onTrack: Int
+        var judged: Int
         var offTrack: Int
         var atRisk: Int
         var openReviews: Int
         var waiting: Int
         var attention: [KPIRow]
+        /// How many more need attention than are listed.
+        var more: Int
         var calm: Bool
     }
 
@@ -85,7 +88,7 @@ extension AccordAPI {
         }
         app.get("switch") { request, _ -> Response in
             guard let org = request.uri.queryParameters["org"], !org.isEmpty, !org.contains("/") else { return Self.seeOther("/app") }
-            return Self.seeOther("/app/orgs/\(org)")
+            return Self.seeOther("/app/orgs/\(Self.pathPart(String(org)))")
         }
         app.get("orgs/:org") { request, context -> Response in
             let slug = try Self.orgSlug(context)
@@ -117,12 +120,12 @@ extension AccordAPI {
 
     static func card(_ name: String, slug: String, role: String, _ standing: OrgStanding, attention: Int) -> OrgCard {
         OrgCard(
-            name: name, slug: slug, role: role, kpis: standing.kpis, onTrack: standing.onTrack, offTrack: standing.offTrack,
+            name: name, slug: slug, role: role, kpis: standing.kpis, onTrack: standing.onTrack, judged: standing.judged, offTrack: standing.offTrack,
             atRisk: standing.attention.count - standing.offTrack, openReviews: standing.openReviews.count, waiting: standing.waiting.count,
             attention: standing.attention.prefix(attention).map {
                 KPIRow(key: $0.key, name: $0.name, owner: $0.owner, period: $0.period, reading: WebReading($0.reading, unit: $0.unit), href: "/app/orgs/\(slug)/kpis/\($0.key)")
             },
-            calm: standing.attention.isEmpty && standing.waiting.isEmpty
+            more: max(0, standing.attention.count - attention), calm: standing.attention.isEmpty && standing.waiting.isEmpty
         )
     }
 

@@ -54,7 +54,7 @@ extension AccordAPI {
         var title: String
         var open: Bool
         var summary: String?
-        var closed: String
+        var closed: String?
         var items: [ItemRow]
         var undecided: Int
         var closeAction: String
@@ -141,7 +141,7 @@ extension AccordAPI {
             }
             return ReviewPage(
                 title: "\(review.cadence.capitalized) review of \(review.period)", open: review.status == .open, summary: review.summary,
-                closed: [review.closedBy.map(data.directory.name), review.closedAt.map(CalendarDate.text)].compactMap { $0 }.joined(separator: ", "),
+                closed: review.closedBy.map { [data.directory.name($0), review.closedAt.map(CalendarDate.text)].compactMap { $0 }.joined(separator: ", ") },
                 items: items, undecided: review.undecided.count, closeAction: "\(base)/close", problem: problem
             )
         }

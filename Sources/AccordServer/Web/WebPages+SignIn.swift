@@ -37,6 +37,10 @@ extension AccordAPI {
             } catch is FieldError {
                 return signInForm(next: next, email: form["email"] ?? "", error: "Enter the email address of your account, such as name@example.com.", request: request, status: .unprocessableContent)
             }
+            // A session this browser held before ends: a sign-in never keeps a cookie it did not issue.
+            if let old = request.cookies[WebSession.cookie]?.value, let identity = try? await accounts.identity(forToken: old, logger: context.logger) {
+                try? await accounts.revokeToken(identity.tokenID, of: identity, logger: context.logger)
+            }
             var response = Self.seeOther(next)
             let secure = arrivedOverTLS(request)
             response.setCookie(WebSession.cookie(WebSession.cookie, issued.token, maxAge: Int(AccountService.sessionLifetime.components.seconds), secure: secure))

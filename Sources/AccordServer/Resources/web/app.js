@@ -1,9 +1,5 @@
 // Small conveniences; every page works without them.
 document.addEventListener("DOMContentLoaded", function () {
-  // A choice that changes what is shown applies at once (the switcher, the period picker).
-  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { if (select.form) select.form.submit(); });
-  });
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
@@ -13,4 +9,8 @@ document.addEventListener("DOMContentLoaded", function () {
       setTimeout(function () { form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; }); }, 0);
     });
   });
+});
+// A page shown again from the back-forward cache gets its buttons back.
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
 });
