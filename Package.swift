@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(name: "AccordCore", swiftSettings: swiftSettings),
@@ -79,6 +80,8 @@ let package = Package(
                 "AccordClient",
                 "AccordCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // An organization's setup as YAML files (accord export and import).
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "clients/accord",
             swiftSettings: swiftSettings

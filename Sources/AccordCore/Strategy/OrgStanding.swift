@@ -46,7 +46,29 @@ public struct OrgStanding: Sendable, Equatable, Codable {
         return OrgStanding(
             attention: attention, onTrack: lines.count { $0.reading.status == .onTrack },
             judged: lines.count { [.onTrack, .atRisk, .offTrack].contains($0.reading.status) }, kpis: lines.count,
-            openReviews: open, waiting: waiting.sorted { ($0.since ?? .distantPast) < ($1.since ?? .distantPast) }
+            openReviews: open,
+            waiting: waiting.sorted { ($0.since ?? .distantPast, $0.record, $0.kind.rawValue) < ($1.since ?? .distantPast, $1.record, $1.kind.rawValue) }
         )
+    }
+}
+
+/// One organization of a member's portfolio: `GET /v1/me/portfolio` answers one per membership, and
+/// `accord portfolio` computes the same from each local replica.
+public struct PortfolioEntry: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var slug: String
+    public var name: String
+    public var role: MemberRole
+    public var standing: OrgStanding
+    /// When the replica it was read from last synced; nil when the server computed it.
+    public var syncedAt: Date?
+
+    public init(id: UUID, slug: String, name: String, role: MemberRole, standing: OrgStanding, syncedAt: Date? = nil) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.role = role
+        self.standing = standing
+        self.syncedAt = syncedAt
     }
 }

@@ -78,6 +78,7 @@ public struct AccordAPI: Sendable {
         addGovernanceRoutes(to: authenticated)
         addKPIRoutes(to: authenticated)
         addStrategyRoutes(to: authenticated)
+        addPortfolioRoutes(to: authenticated)
         addWebRoutes(to: router, table: table)
         table.learn(router.routes.map { ($0.path.description, $0.method) })
         return router

@@ -58,7 +58,7 @@ extension AccordAPI {
         addSignInRoutes(to: app)
         let signedIn = app.add(middleware: WebSessionMiddleware(accounts: accounts))
         addSignOutRoute(to: signedIn)
-        addPortfolioRoutes(to: signedIn)
+        addPortfolioPages(to: signedIn)
         addDashboardPages(to: signedIn)
         addKPIPages(to: signedIn)
         addDefinitionPages(to: signedIn)

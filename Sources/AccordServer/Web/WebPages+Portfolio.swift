@@ -73,16 +73,10 @@ extension AccordAPI {
         var decisions: [DecisionRow]
     }
 
-    func addPortfolioRoutes(to app: RouterGroup<Context>) {
+    func addPortfolioPages(to app: RouterGroup<Context>) {
         app.get { request, context -> Response in
-            let identity = try context.requireIdentity()
-            var cards: [OrgCard] = []
-            for membership in try await organizations.memberships(of: identity, logger: context.logger) {
-                let slug = membership.organization.slug
-                let standing = try await organizations.inOrganization(slug, as: identity, logger: context.logger) { tx, access in
-                    try await self.standing(access, tx).standing
-                }
-                cards.append(Self.card(membership.organization.name, slug: slug, role: membership.role.rawValue, standing, attention: 3))
+            let cards = try await portfolio(of: try context.requireIdentity(), logger: context.logger).map {
+                Self.card($0.name, slug: $0.slug, role: $0.role.rawValue, $0.standing, attention: 3)
             }
             return try await webPage("portfolio", title: "Your organizations", request, context, cards)
         }
@@ -105,17 +99,6 @@ extension AccordAPI {
             }
             return try await webPage("home", title: page.name, org: slug, section: .home, request, context, page)
         }
-    }
-
-    /// Where the organization stands for the caller, and its governance records, read in `tx`.
-    func standing(_ access: OrganizationAccess, _ tx: Transaction) async throws -> (standing: OrgStanding, data: GovernanceData) {
-        let org = access.organization.id
-        let load: (String) async throws -> [UUID: RecordFields] = { name in try await self.governance.live(name, org: org, in: tx) }
-        let spine = try await KPISpine(asOf: governance.now(), load: load)
-        let data = try await governance.data(org: org, in: tx)
-        let reviews = ReviewView.all(reviews: try await load(CollectionSchema.reviews.name), items: try await load(CollectionSchema.reviewItems.name))
-        let waiting = Inbox.items(for: governance.member(access, in: data), in: data, now: governance.now())
-        return (OrgStanding.compute(spine: spine, reviews: reviews, waiting: waiting), data)
     }
 
     static func card(_ name: String, slug: String, role: String, _ standing: OrgStanding, attention: Int) -> OrgCard {

@@ -73,4 +73,45 @@ struct StrategyParityTests {
             #expect(local.priorities.first?.kpis == ["mqls"])
         }
     }
+
+    @Test func thePortfolioIsTheSameFromTheServerAndFromTheReplica() async throws {
+        try await LiveServer.with { live in
+            let (token, owner) = try await live.signup("olu@example.com")
+            let org = try await live.createOrganization("acme", token: token)
+            _ = try await live.createOrganization("quiet", token: token)
+            let side = try TestReplica(live, token: token, org: org.id, actor: RuleActor(userID: owner.id, role: .owner))
+            defer { side.remove() }
+            try await side.sync()
+            let replica = side.replica
+            let month = Period.containing(Int64((Date().timeIntervalSince1970 / 86_400).rounded(.down)), grain: .month).description
+            var rate = DashboardParityTests.kpi("win_rate", "Win rate", aggregation: "average", unit: "percent")
+            rate["cumulative"] = .bool(false)
+            let winRate = try await replica.create("kpis", rate).id
+            let hours = try await replica.create("kpis", DashboardParityTests.kpi("calls", "Calls", aggregation: "average")).id
+            try await replica.create("kpis", DashboardParityTests.kpi("untargeted", "Untargeted"))
+            for (kpi, target, actual) in [(winRate, 0.3, 0.2), (hours, 10.0, 10.0)] {
+                try await replica.create("targets", ["kpi": .reference("kpis", kpi), "period": .text(month), "value": .double(target), "variance_kind": .text("percent"), "variance": .double(5)])
+                try await replica.create("measurements", ["kpi": .reference("kpis", kpi), "period": .text(month), "value": .double(actual)])
+            }
+            let pushed = try await side.sync()
+            let rejections = try replica.rejections()
+            #expect(pushed.rejected == 0, "\(rejections)")
+            #expect(try await live.answer("POST", "v1/orgs/acme/reviews", token: token, json: #"{"cadence": "monthly"}"#).status == 201)
+            try await side.sync()
+
+            let answer = try await live.answer("GET", "v1/me/portfolio", token: token, json: "")
+            #expect(answer.status == 200, "\(answer.body)")
+            let entries = try SyncCoding.decoder().decode([PortfolioEntry].self, from: Data(answer.body.utf8))
+            #expect(entries.map(\.slug) == ["acme", "quiet"], "every membership, by name")
+            let fromServer = try #require(entries.first).standing
+            let local = try await replica.standing()
+            let encoder = SyncCoding.encoder()
+            #expect(String(decoding: try encoder.encode(fromServer), as: UTF8.self) == String(decoding: try encoder.encode(local), as: UTF8.self))
+            // And what they agree on is what the data says.
+            #expect(local.attention.map(\.key) == ["win_rate"] && local.offTrack == 1)
+            #expect(local.onTrack == 1 && local.judged == 2 && local.kpis == 3, "a KPI without a target is not judged")
+            #expect(local.openReviews.count == 1)
+            #expect(entries[1].standing.kpis == 0 && entries[1].standing.attention.isEmpty)
+        }
+    }
 }

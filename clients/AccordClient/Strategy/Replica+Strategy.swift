@@ -16,6 +16,11 @@ extension Replica {
         return try await AlignmentReport.compute(spine: spine, board: try await StrategyBoard.compute(spine: spine, load: load), load: load)
     }
 
+    /// Where the organization stands for this member, as the server's portfolio computes it.
+    public func standing(now: Date = Date()) async throws -> OrgStanding {
+        OrgStanding.compute(spine: try await kpiSpine(asOf: now), reviews: try reviews(), waiting: try await inbox(now: now))
+    }
+
     /// The play a person names by name (case-insensitive) or id.
     public func play(_ name: String, in board: StrategyBoard) throws -> StrategyBoard.PlayLine {
         if let play = board.plays.first(where: { $0.id.lowercasedText == name.lowercased() }) { return play }
