@@ -4,7 +4,7 @@ import Testing
 @Suite("The catalog of collections")
 struct CatalogTests {
     @Test func theBuiltInCatalogHoldsEveryProductionCollection() throws {
-        let names = ["notes", "conflicts", "members", "team_rosters", "decision_rights", "definitions", "definition_versions", "proposal_responses", "decisions", "organization_settings", "kpis", "targets", "measurements", "dashboards", "priorities", "constraints", "plays", "slas", "reviews", "review_items"]
+        let names = ["notes", "conflicts", "members", "team_rosters", "decision_rights", "definitions", "definition_versions", "proposal_responses", "decisions", "organization_settings", "kpis", "targets", "measurements", "dashboards", "priorities", "constraints", "plays", "slas", "reviews", "review_items", "packs", "pack_versions", "pack_adoptions"]
         #expect(Catalog.builtIn.names == names, "new collections come last, so replicas create their tables in order")
         #expect(Catalog.builtIn.named("notes")?.fields.map(\.name) == ["subject", "title", "body", "pinned"])
         #expect(throws: UnknownCollection(name: "experiments", known: names)) { try Catalog.builtIn.schema("experiments") }

@@ -83,6 +83,7 @@ struct JSONAnswerTests {
                 Call(operation: "POST /v1/auth/signup", uri: "/v1/auth/signup", body: #"{"email": "new@example.com", "password": "correct horse battery", "name": "New"}"#, token: owner),
                 Call(operation: "POST /v1/auth/login", uri: "/v1/auth/login", body: #"{"email": "owner@example.com", "password": "correct horse battery"}"#, token: owner),
                 Call(operation: "GET /v1/me", uri: "/v1/me", token: owner),
+                Call(operation: "GET /v1/me/portfolio", uri: "/v1/me/portfolio", token: owner),
                 Call(operation: "GET /v1/tokens", uri: "/v1/tokens", token: owner),
                 Call(operation: "POST /v1/tokens", uri: "/v1/tokens", body: #"{"name": "laptop"}"#, token: owner),
                 Call(operation: "POST /v1/orgs", uri: "/v1/orgs", body: #"{"name": "Globex"}"#, token: owner),

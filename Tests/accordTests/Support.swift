@@ -74,7 +74,9 @@ struct RunningServer {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        for _ in 0..<600 {
+        // Up to five minutes: a fresh embedded cluster and the demo's seeding, while other suites start theirs on
+        // a loaded two-core machine.
+        for _ in 0..<3_000 {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Accord is serving ") }) {
                 let url = String(line.dropFirst("Accord is serving ".count).prefix { $0 != " " })

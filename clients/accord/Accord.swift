@@ -14,7 +14,7 @@ struct Accord: AsyncParsableCommand {
             ConflictsCommand.self, Resolve.self, RejectionsCommand.self, RecordsCommand.self, MembersCommand.self, InvitationsCommand.self,
             InboxCommand.self, DefsCommand.self, DefCommand.self, RightsCommand.self, DecideCommand.self, DecisionsCommand.self, AuditCommand.self,
             KPIsCommand.self, KPICommand.self, TargetCommand.self, ActualsCommand.self, DashboardCommand.self,
-            PrioritiesCommand.self, ConstraintsCommand.self, PlaysCommand.self, PlayCommand.self, SLAsCommand.self, ReviewCommand.self, AlignmentCommand.self, PortfolioCommand.self, ExportCommand.self, ImportCommand.self, Doctor.self,
+            PrioritiesCommand.self, ConstraintsCommand.self, PlaysCommand.self, PlayCommand.self, SLAsCommand.self, ReviewCommand.self, AlignmentCommand.self, PortfolioCommand.self, ExportCommand.self, ImportCommand.self, PacksCommand.self, Doctor.self,
         ]
     )
 

@@ -8,7 +8,10 @@ public struct Catalog: Sendable {
     /// Every production collection.
     public static let builtIn: Catalog = {
         do {
-            return try Catalog([.notes, .conflicts, .members, .teamRosters] + CollectionSchema.governance + CollectionSchema.kpiSpine + CollectionSchema.strategy)
+            return try Catalog(
+                [.notes, .conflicts, .members, .teamRosters] + CollectionSchema.governance + CollectionSchema.kpiSpine + CollectionSchema.strategy
+                    + CollectionSchema.packCollections
+            )
         } catch {
             preconditionFailure("the built-in collections are declared wrongly: \(error)")
         }

@@ -12,6 +12,9 @@ public struct OrgSetup: Sendable, Equatable {
     public var ids: [String: [String: UUID]] = [:]
     /// Each definition's certified version, by term: what a proposal from the files is based on.
     public var versions: [String: UUID] = [:]
+    /// The text of each certified definition's newest open proposal, by term, so the same change is not
+    /// proposed twice.
+    public var proposed: [String: Fields] = [:]
 
     public init(records: [String: [String: Fields]] = [:], ids: [String: [String: UUID]] = [:], versions: [String: UUID] = [:]) {
         self.records = records
@@ -48,7 +51,15 @@ public struct OrgSetup: Sendable, Equatable {
                 var merged = fields
                 if kind.name == SetupKind.definitions.name, let (versionID, version) = Self.shownVersion(of: id, fields, versions) {
                     for field in SetupKind.versionFields { merged[field] = version[field] }
-                    if fields.reference("current_version", into: CollectionSchema.definitionVersions.name) == versionID { setup.versions[name] = versionID }
+                    if fields.reference("current_version", into: CollectionSchema.definitionVersions.name) == versionID {
+                        setup.versions[name] = versionID
+                        if let (_, open) = Self.openProposal(of: id, versions) {
+                            let versionSchema = CollectionSchema.definitionVersions
+                            setup.proposed[name] = SetupKind.versionFields.reduce(into: Fields()) { result, field in
+                                result[field] = Self.value(open[field], type: versionSchema.field(field)?.type ?? .text, reference: nil)
+                            }
+                        }
+                    }
                 }
                 var values: Fields = [:]
                 for field in kind.fields {
@@ -75,6 +86,11 @@ public struct OrgSetup: Sendable, Equatable {
     /// The version a definition's file shows: its certified one, else the latest proposed or drafted.
     static func shownVersion(of definition: UUID, _ fields: RecordFields, _ versions: [UUID: RecordFields]) -> (UUID, RecordFields)? {
         if let current = fields.reference("current_version", into: CollectionSchema.definitionVersions.name), let version = versions[current] { return (current, version) }
+        return openProposal(of: definition, versions)
+    }
+
+    /// A definition's newest proposal or draft.
+    static func openProposal(of definition: UUID, _ versions: [UUID: RecordFields]) -> (UUID, RecordFields)? {
         let own = versions.filter { $0.value.reference("definition", into: CollectionSchema.definitions.name) == definition }
             .filter { ["proposed", "draft"].contains($0.value.text("status") ?? "") }
         return own.max { ($0.value.text("proposed_at") ?? "", $0.key.uuidString) < ($1.value.text("proposed_at") ?? "", $1.key.uuidString) }.map { ($0.key, $0.value) }
@@ -89,7 +105,10 @@ public struct OrgSetup: Sendable, Equatable {
         case .double(let number)?: return .double(number)
         case .text(let text)?:
             switch type {
-            case .json: return SetupValue(json: text) ?? .string(text)
+            // An empty list says nothing a missing field does not, and would read as a change against a pack without it.
+            case .json:
+                let value = SetupValue(json: text) ?? .string(text)
+                return value == .list([]) ? nil : value
             case .reference:
                 let id = UUID(canonical: String(text.split(separator: "/").last ?? ""))
                 return .string(id.flatMap { names?[$0] } ?? text)

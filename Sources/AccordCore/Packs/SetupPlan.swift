@@ -6,6 +6,8 @@ public import Foundation
 public struct SetupPlan: Sendable, Equatable {
     public enum Action: String, Sendable, Codable {
         case create, change, propose, unchanged
+        /// A proposal with this text waits for its decision already.
+        case waiting
     }
 
     public struct Step: Sendable, Equatable {
@@ -44,6 +46,8 @@ public struct SetupPlan: Sendable, Equatable {
                 // As the field's type reads it: `horizon: 2026` is the text "2026", `threshold: 24` the number 24.0.
                 let fields = written.reduce(into: OrgSetup.Fields()) { result, pair in
                     let type = schema.field(pair.key)?.type ?? CollectionSchema.definitionVersions.field(pair.key)?.type ?? .text
+                    // An empty list is no value, as an export writes it.
+                    if type == .json, pair.value == .list([]) { return }
                     result[pair.key] = normalized(pair.value, type: type)
                 }
                 let id = ids[kind.name]?[name] ?? UUID()
@@ -62,7 +66,9 @@ public struct SetupPlan: Sendable, Equatable {
                 }
                 var keyFields = try Self.keyFields(name, kind: kind, ids: ids)
                 if kind.name == SetupKind.definitions.name {
-                    steps.append(definitionStep(name, id: id, record: record, changed: existing == nil ? nil : changed, current: current, rationale: rationale, keyFields: keyFields))
+                    steps.append(definitionStep(
+                        name, id: id, record: record, wantedFields: fields, changed: existing == nil ? nil : changed, current: current, rationale: rationale, keyFields: keyFields
+                    ))
                     continue
                 }
                 if existing == nil {
@@ -98,7 +104,7 @@ public struct SetupPlan: Sendable, Equatable {
 
     /// A definition: its own fields change directly; its text changes by a proposal based on the version in force.
     static func definitionStep(
-        _ term: String, id: UUID, record: RecordFields, changed: [String]?, current: OrgSetup, rationale: String, keyFields: RecordFields
+        _ term: String, id: UUID, record: RecordFields, wantedFields: OrgSetup.Fields, changed: [String]?, current: OrgSetup, rationale: String, keyFields: RecordFields
     ) -> Step {
         let definitions = CollectionSchema.definitions.name, versions = CollectionSchema.definitionVersions.name
         var version: RecordFields = ["definition": .reference(definitions, id), "status": .text("proposed"), "term": .text(term), "rationale": .text(rationale)]
@@ -112,6 +118,10 @@ public struct SetupPlan: Sendable, Equatable {
         let own = changed.filter { !SetupKind.versionFields.contains($0) }
         if !own.isEmpty { changes.append(FollowUp(.update, definitions, id, own.reduce(into: RecordFields()) { $0[$1] = record[$1] ?? .null })) }
         let text = changed.filter { SetupKind.versionFields.contains($0) }
+        let wantedText = SetupKind.versionFields.reduce(into: OrgSetup.Fields()) { $0[$1] = wantedFields[$1] }
+        if !text.isEmpty, current.proposed[term] == wantedText {
+            return Step(kind: definitions, name: term, action: changes.isEmpty ? .waiting : .change, fields: own, changes: changes)
+        }
         if !text.isEmpty {
             if let basedOn = current.versions[term] { version["based_on"] = .reference(versions, basedOn) }
             changes.append(FollowUp(.create, versions, UUID(), version))

@@ -60,15 +60,18 @@ public struct PortfolioEntry: Sendable, Equatable, Codable {
     public var name: String
     public var role: MemberRole
     public var standing: OrgStanding
+    /// The packs it took, with their drift.
+    public var packs: [PackStanding]
     /// When the replica it was read from last synced; nil when the server computed it.
     public var syncedAt: Date?
 
-    public init(id: UUID, slug: String, name: String, role: MemberRole, standing: OrgStanding, syncedAt: Date? = nil) {
+    public init(id: UUID, slug: String, name: String, role: MemberRole, standing: OrgStanding, packs: [PackStanding] = [], syncedAt: Date? = nil) {
         self.id = id
         self.slug = slug
         self.name = name
         self.role = role
         self.standing = standing
+        self.packs = packs
         self.syncedAt = syncedAt
     }
 }

@@ -12,17 +12,46 @@ extension AccordAPI {
         }
     }
 
-    /// The caller's organizations in name order, each read in its own tenant transaction.
+    /// The caller's organizations in name order, each read in its own tenant transaction, with the packs each
+    /// took against their latest versions (read from the organizations that publish them, where the caller is a
+    /// member too).
     func portfolio(of identity: Identity, logger: Logger) async throws -> [PortfolioEntry] {
-        var entries: [PortfolioEntry] = []
-        for membership in try await organizations.memberships(of: identity, logger: logger) {
-            let standing = try await organizations.inOrganization(membership.organization.id.lowercasedText, as: identity, logger: logger) { tx, access in
-                try await self.standing(access, tx).standing
+        let memberships = try await organizations.memberships(of: identity, logger: logger)
+        var adoptions: [UUID: [PackDrift.Adoption]] = [:]
+        for membership in memberships {
+            let org = membership.organization.id
+            adoptions[org] = try await organizations.inOrganization(org.lowercasedText, as: identity, logger: logger) { tx, _ in
+                try await governance.live(CollectionSchema.packAdoptions.name, org: org, in: tx).compactMap { PackDrift.Adoption(id: $0.key, fields: $0.value) }
             }
+        }
+        var latest: [UUID: (version: Int, contents: PackContents)] = [:]
+        let sources = Dictionary(adoptions.values.flatMap { $0 }.map { ($0.packID, $0.sourceOrg) }) { first, _ in first }
+        for (pack, slug) in sources {
+            guard let source = memberships.first(where: { $0.organization.slug == slug })?.organization.id else { continue }
+            latest[pack] = try await organizations.inOrganization(source.lowercasedText, as: identity, logger: logger) { tx, _ in
+                PackContents.latest(of: pack, in: try await governance.live(CollectionSchema.packVersions.name, org: source, in: tx))
+            }
+        }
+        var entries: [PortfolioEntry] = []
+        for membership in memberships {
             let organization = membership.organization
-            entries.append(PortfolioEntry(id: organization.id, slug: organization.slug, name: organization.name, role: membership.role, standing: standing))
+            let taken = adoptions[organization.id] ?? []
+            let (standing, packs) = try await organizations.inOrganization(organization.id.lowercasedText, as: identity, logger: logger) { tx, access in
+                let standing = try await self.standing(access, tx).standing
+                guard !taken.isEmpty else { return (standing, [PackStanding]()) }
+                let setup = try await self.setup(organization.id, tx)
+                return (standing, PackContents.standings(adoptions: taken, latest: latest, current: setup))
+            }
+            entries.append(PortfolioEntry(id: organization.id, slug: organization.slug, name: organization.name, role: membership.role, standing: standing, packs: packs))
         }
         return entries
+    }
+
+    /// The organization's setup as export reads it, from `tx`.
+    func setup(_ org: UUID, _ tx: Transaction) async throws -> OrgSetup {
+        var loaded: [String: [UUID: RecordFields]] = [:]
+        for name in SetupKind.all.map(\.collection) + [CollectionSchema.definitionVersions.name] { loaded[name] = try await governance.live(name, org: org, in: tx) }
+        return try OrgSetup.read(catalog: catalog) { loaded[$0] ?? [:] }
     }
 
     /// Where the organization stands for the caller, and its governance records, read in `tx`.

@@ -26,16 +26,33 @@ struct PortfolioCommand: AsyncParsableCommand {
                     continue
                 }
                 let replica = try options.replica(for: organization)
-                defer { try? replica.close() }
                 let standing = try await replica.standing()
+                let syncedAt = try replica.status().lastSuccessAt
+                let taken = try replica.records(CollectionSchema.packAdoptions.name).compactMap { PackDrift.Adoption(id: $0.id, fields: $0.fields) }
+                try replica.close()
+                let packs = taken.isEmpty ? [] : PackContents.standings(adoptions: taken, latest: try latestPacks(taken, config: config), current: try options.setup(of: organization))
                 entries.append(PortfolioEntry(
-                    id: organization.id, slug: organization.slug, name: organization.name, role: organization.role, standing: standing,
-                    syncedAt: try replica.status().lastSuccessAt
+                    id: organization.id, slug: organization.slug, name: organization.name, role: organization.role, standing: standing, packs: packs, syncedAt: syncedAt
                 ))
             }
             if options.json { return try printJSON(entries) }
             PortfolioPrinter(top: max(top, 0)).print(entries, unsynced: unsynced)
         }
+    }
+}
+
+extension PortfolioCommand {
+    /// The latest version of each pack `taken` names, from the replica of the organization that publishes it.
+    func latestPacks(_ taken: [PackDrift.Adoption], config: ClientConfig) throws -> [UUID: (version: Int, contents: PackContents)] {
+        var latest: [UUID: (version: Int, contents: PackContents)] = [:]
+        for (pack, slug) in Dictionary(taken.map { ($0.packID, $0.sourceOrg) }, uniquingKeysWith: { first, _ in first }) {
+            guard let source = config.organizations.first(where: { $0.slug == slug }),
+                  FileManager.default.fileExists(atPath: options.home.replicaFile(for: source.id).path) else { continue }
+            let replica = try options.replica(for: source)
+            defer { try? replica.close() }
+            latest[pack] = PackContents.latest(of: pack, in: try replica.records(CollectionSchema.packVersions.name).reduce(into: [:]) { $0[$1.id] = $1.fields })
+        }
+        return latest
     }
 }
 
@@ -56,7 +73,7 @@ struct PortfolioPrinter {
                 }
             )
         }
-        for entry in entries where !entry.standing.attention.isEmpty || !entry.standing.waiting.isEmpty {
+        for entry in entries where !entry.standing.attention.isEmpty || !entry.standing.waiting.isEmpty || !entry.packs.isEmpty {
             Swift.print("\n\(entry.name) (\(entry.slug))")
             for line in entry.standing.attention.prefix(top) {
                 let numbers = "\(KPIText.number(line.reading.actual, unit: line.unit)) of \(KPIText.number(line.reading.target, unit: line.unit))"
@@ -65,6 +82,13 @@ struct PortfolioPrinter {
             if entry.standing.attention.count > top { say("and \(entry.standing.attention.count - top) more: accord kpis --org \(entry.slug)") }
             for review in entry.standing.openReviews {
                 say("open: \(review.cadence) review of \(review.period), \(review.undecided) of \(review.items) to decide")
+            }
+            for pack in entry.packs {
+                let versions = pack.versions.map(String.init).joined(separator: ", ")
+                var drift = ["\(pack.matches) match", "\(pack.clientChanged) changed here", "\(pack.packChanged) changed in the pack"]
+                if pack.conflicts > 0 { drift.append("\(pack.conflicts) in conflict") }
+                let of = pack.latest.map { " of \($0)" } ?? " (\(pack.sourceOrg) not synced here)"
+                say("pack \(pack.pack): version \(versions)\(of) · " + drift.joined(separator: ", "))
             }
             if !entry.standing.waiting.isEmpty {
                 say("waiting for you: \(entry.standing.waiting.count) (accord inbox --org \(entry.slug))")
