@@ -13,13 +13,7 @@ struct PacksCommandLineTests {
         var version: Int
     }
 
-    struct Planned: Decodable {
-        var action: String
-        var kind: String
-        var name: String
-        var fields: [String]
-        var refused: String?
-    }
+    typealias Planned = SetupFilesCommandLineTests.Planned
 
     struct OrgDrift: Decodable {
         var org: String
@@ -155,10 +149,7 @@ struct PacksCommandLineTests {
     }
 
     static func serverPortfolio(_ server: String) async throws -> [PortfolioEntry] {
-        var login = URLRequest(url: URL(string: server + "/v1/auth/login")!)
-        login.httpMethod = "POST"
-        login.httpBody = Data(#"{"email": "dana@northwind.example", "password": "accord-demo-password"}"#.utf8)
-        let token = try SyncCoding.decoder().decode(IssuedToken.self, from: try await URLSession.shared.data(for: login).0).token
+        let token = try await SetupFilesCommandLineTests.demoToken(server)
         var request = URLRequest(url: URL(string: server + "/v1/me/portfolio")!)
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         return try SyncCoding.decoder().decode([PortfolioEntry].self, from: try await URLSession.shared.data(for: request).0)

@@ -16,13 +16,7 @@ struct PortfolioCommandLineTests {
         let dana = Person(home: workspace.directory.appendingPathComponent("dana"))
         #expect(try dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n").status == 0)
         for org in ["acme", "globex"] { #expect(try dana.run("sync", "--org", org).status == 0) }
-        let login = try await URLSession.shared.data(for: {
-            var request = URLRequest(url: URL(string: server.url + "/v1/auth/login")!)
-            request.httpMethod = "POST"
-            request.httpBody = Data(#"{"email": "dana@northwind.example", "password": "accord-demo-password"}"#.utf8)
-            return request
-        }())
-        let token = try SyncCoding.decoder().decode(IssuedToken.self, from: login.0).token
+        let token = try await SetupFilesCommandLineTests.demoToken(server.url)
         var request = URLRequest(url: URL(string: server.url + "/v1/me/portfolio")!)
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         let fromServer = try SyncCoding.decoder().decode([PortfolioEntry].self, from: try await URLSession.shared.data(for: request).0)
@@ -39,6 +33,7 @@ struct PortfolioCommandLineTests {
         }
         #expect(fromServer.map(\.slug) == ["acme", "globex", "northwind"])
         #expect(local[0].standing.offTrack > 0, "the demo has KPIs off track in acme")
+        #expect(local[0].standing.proposals == ["MQL"], "the demo's MQL proposal waits for its decision")
 
         let shown = try Accord.runOnTerminal(["portfolio"], home: dana.home, columns: 80)
         #expect(shown.status == 0, "\(shown.standardError)")

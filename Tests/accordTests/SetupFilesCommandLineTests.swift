@@ -86,11 +86,16 @@ struct SetupFilesCommandLineTests {
         #expect(try dana.json(Status.self, "status", "--org", "acme").status.pending == 0)
     }
 
-    static func createOrganization(_ slug: String, server: String) async throws {
+    /// A session token of the demo's consultant, from the API.
+    static func demoToken(_ server: String) async throws -> String {
         var login = URLRequest(url: URL(string: server + "/v1/auth/login")!)
         login.httpMethod = "POST"
         login.httpBody = Data(#"{"email": "dana@northwind.example", "password": "accord-demo-password"}"#.utf8)
-        let token = try SyncCoding.decoder().decode(IssuedToken.self, from: try await URLSession.shared.data(for: login).0).token
+        return try SyncCoding.decoder().decode(IssuedToken.self, from: try await URLSession.shared.data(for: login).0).token
+    }
+
+    static func createOrganization(_ slug: String, server: String) async throws {
+        let token = try await demoToken(server)
         var create = URLRequest(url: URL(string: server + "/v1/orgs")!)
         create.httpMethod = "POST"
         create.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")

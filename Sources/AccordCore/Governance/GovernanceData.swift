@@ -26,6 +26,11 @@ public struct GovernanceData: Sendable {
     }
 
     /// The definition whose term (or id, or id prefix of at least 8 characters) is `name`, without case.
+    /// The terms of definitions with a proposal waiting for its decision.
+    public var openProposals: [String] {
+        versions.values.filter { $0.text("status") == ProposalStatus.proposed.rawValue }.compactMap { $0.text("term") }
+    }
+
     public func definition(named name: String) -> (id: UUID, fields: RecordFields)? {
         let lowered = name.lowercased()
         if let match = definitions.first(where: { $0.value.text("term")?.lowercased() == lowered }) { return (match.key, match.value) }

@@ -28,11 +28,13 @@ public struct OrgStanding: Sendable, Equatable, Codable {
     public var judged: Int
     public var kpis: Int
     public var openReviews: [OpenReview]
+    /// The terms of definitions with a proposal waiting for its decision.
+    public var proposals: [String]
     public var waiting: [InboxItem]
 
     public var offTrack: Int { attention.count { $0.reading.status == .offTrack } }
 
-    public static func compute(spine: KPISpine, reviews: [ReviewView], waiting: [InboxItem]) -> OrgStanding {
+    public static func compute(spine: KPISpine, reviews: [ReviewView], proposals: [String], waiting: [InboxItem]) -> OrgStanding {
         let lines = spine.kpis.values.map { kpi in
             let period = spine.currentPeriod(kpi.grain)
             return KPILine(key: kpi.key, name: kpi.name, owner: kpi.owner, unit: kpi.unitLabel ?? kpi.unit, period: period.description, reading: spine.reading(kpi, period))
@@ -46,7 +48,7 @@ public struct OrgStanding: Sendable, Equatable, Codable {
         return OrgStanding(
             attention: attention, onTrack: lines.count { $0.reading.status == .onTrack },
             judged: lines.count { [.onTrack, .atRisk, .offTrack].contains($0.reading.status) }, kpis: lines.count,
-            openReviews: open,
+            openReviews: open, proposals: Set(proposals).sorted(),
             waiting: waiting.sorted { ($0.since ?? .distantPast, $0.record, $0.kind.rawValue) < ($1.since ?? .distantPast, $1.record, $1.kind.rawValue) }
         )
     }

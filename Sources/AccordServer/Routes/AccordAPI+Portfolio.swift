@@ -62,6 +62,6 @@ extension AccordAPI {
         let data = try await governance.data(org: org, in: tx)
         let reviews = ReviewView.all(reviews: try await load(CollectionSchema.reviews.name), items: try await load(CollectionSchema.reviewItems.name))
         let waiting = Inbox.items(for: governance.member(access, in: data), in: data, now: governance.now())
-        return (OrgStanding.compute(spine: spine, reviews: reviews, waiting: waiting), data)
+        return (OrgStanding.compute(spine: spine, reviews: reviews, proposals: data.openProposals, waiting: waiting), data)
     }
 }

@@ -58,6 +58,7 @@ extension AccordAPI {
         var offTrack: Int
         var atRisk: Int
         var openReviews: Int
+        var proposals: Int
         var waiting: Int
         var attention: [KPIRow]
         /// How many more need attention than are listed.
@@ -104,7 +105,8 @@ extension AccordAPI {
     static func card(_ name: String, slug: String, role: String, _ standing: OrgStanding, attention: Int) -> OrgCard {
         OrgCard(
             name: name, slug: slug, role: role, kpis: standing.kpis, onTrack: standing.onTrack, judged: standing.judged, offTrack: standing.offTrack,
-            atRisk: standing.attention.count - standing.offTrack, openReviews: standing.openReviews.count, waiting: standing.waiting.count,
+            atRisk: standing.attention.count - standing.offTrack, openReviews: standing.openReviews.count, proposals: standing.proposals.count,
+            waiting: standing.waiting.count,
             attention: standing.attention.prefix(attention).map {
                 KPIRow(key: $0.key, name: $0.name, owner: $0.owner, period: $0.period, reading: WebReading($0.reading, unit: $0.unit), href: "/app/orgs/\(slug)/kpis/\($0.key)")
             },

@@ -39,7 +39,7 @@ final class RawConnection: Sendable {
     }
 
     /// Whether `fragment` arrives within `timeout`.
-    func waitFor(_ fragment: String, timeout: Duration = .seconds(10)) async -> Bool {
+    func waitFor(_ fragment: String, timeout: Duration = .seconds(30)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if received.text.withLock({ $0.contains(fragment) }) { return true }

@@ -22,8 +22,8 @@ final class PokeCollector: Sendable {
 
     private let box: PokeBox
 
-    /// Waits until a poke satisfies `condition`, up to `timeout`.
-    func waitFor(timeout: Duration = .seconds(10), _ condition: @Sendable (Int64) -> Bool) async -> Int64? {
+    /// Waits until a poke satisfies `condition`, up to `timeout`: generous, for a loaded machine; only a failure waits it out.
+    func waitFor(timeout: Duration = .seconds(60), _ condition: @Sendable (Int64) -> Bool) async -> Int64? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let match = box.values.first(where: condition) { return match }

@@ -18,7 +18,9 @@ extension Replica {
 
     /// Where the organization stands for this member, as the server's portfolio computes it.
     public func standing(now: Date = Date()) async throws -> OrgStanding {
-        OrgStanding.compute(spine: try await kpiSpine(asOf: now), reviews: try reviews(), waiting: try await inbox(now: now))
+        OrgStanding.compute(
+            spine: try await kpiSpine(asOf: now), reviews: try reviews(), proposals: try await governanceData().openProposals, waiting: try await inbox(now: now)
+        )
     }
 
     /// The play a person names by name (case-insensitive) or id.

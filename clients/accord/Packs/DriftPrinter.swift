@@ -25,6 +25,14 @@ struct DriftPrinter {
                 if !record.clientChanged.isEmpty { what.append("changed here: " + record.clientChanged.map(\.field).joined(separator: ", ")) }
                 if !record.packChanged.isEmpty { what.append("changed in the pack: " + record.packChanged.map(\.field).joined(separator: ", ")) }
                 say("~ \(label): " + what.joined(separator: "; "))
+                // Each change as it was and as it is; conflicts follow in full below.
+                let conflicted = Set(record.conflicts.map(\.field))
+                for change in record.clientChanged where !conflicted.contains(change.field) {
+                    say("here, \(change.field): \(Self.text(change.base)) → \(Self.text(change.client))", indent: "      ")
+                }
+                for change in record.packChanged where !conflicted.contains(change.field) {
+                    say("pack, \(change.field): \(Self.text(change.base)) → \(Self.text(change.pack))", indent: "      ")
+                }
             }
         }
         for record in drift.records where !record.conflicts.isEmpty { self.conflicts(record, version: drift.latest) }

@@ -64,16 +64,16 @@ struct PortfolioPrinter {
         if !entries.isEmpty {
             TableWriter.show(
                 [.literal("ORG"), .literal("ROLE", required: false), .literal("OFF"), .literal("RISK"), .literal("ON TRACK"), .literal("REVIEWS"),
-                 .literal("WAITING"), .literal("SYNCED", required: false)],
+                 .literal("PROPOSED"), .literal("WAITING"), .literal("SYNCED", required: false)],
                 entries.map { entry in
                     let standing = entry.standing
                     return [entry.slug, entry.role.rawValue, "\(standing.offTrack)", "\(standing.attention.count - standing.offTrack)",
-                            "\(standing.onTrack)/\(standing.judged)", "\(standing.openReviews.count)", "\(standing.waiting.count)",
+                            "\(standing.onTrack)/\(standing.judged)", "\(standing.openReviews.count)", "\(standing.proposals.count)", "\(standing.waiting.count)",
                             entry.syncedAt.map(CalendarDate.text) ?? "never"]
                 }
             )
         }
-        for entry in entries where !entry.standing.attention.isEmpty || !entry.standing.waiting.isEmpty || !entry.packs.isEmpty {
+        for entry in entries where !entry.standing.attention.isEmpty || !entry.standing.waiting.isEmpty || !entry.packs.isEmpty || !entry.standing.proposals.isEmpty {
             Swift.print("\n\(entry.name) (\(entry.slug))")
             for line in entry.standing.attention.prefix(top) {
                 let numbers = "\(KPIText.number(line.reading.actual, unit: line.unit)) of \(KPIText.number(line.reading.target, unit: line.unit))"
@@ -89,6 +89,9 @@ struct PortfolioPrinter {
                 if pack.conflicts > 0 { drift.append("\(pack.conflicts) in conflict") }
                 let of = pack.latest.map { " of \($0)" } ?? " (\(pack.sourceOrg) not synced here)"
                 say("pack \(pack.pack): version \(versions)\(of) · " + drift.joined(separator: ", "))
+            }
+            if !entry.standing.proposals.isEmpty {
+                say("proposed, waiting for a decision: \(entry.standing.proposals.joined(separator: ", "))")
             }
             if !entry.standing.waiting.isEmpty {
                 say("waiting for you: \(entry.standing.waiting.count) (accord inbox --org \(entry.slug))")
