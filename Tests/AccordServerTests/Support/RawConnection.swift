@@ -74,7 +74,7 @@ final class RawConnection: Sendable {
     }
 
     /// Waits until any of `fragments` arrives; returns it, or nil after `timeout`.
-    func waitForAny(_ fragments: [String], timeout: Duration = .seconds(10)) async -> String? {
+    func waitForAny(_ fragments: [String], timeout: Duration = .seconds(30)) async -> String? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let text = self.text

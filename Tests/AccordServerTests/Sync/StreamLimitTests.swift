@@ -5,7 +5,7 @@ import Testing
 
 /// Realtime streams end with the access they live on, are capped per user and in all, and are the only
 /// connections the idle timeout leaves alone.
-@Suite("Realtime streams bounded", .timeLimit(.minutes(3)))
+@Suite("Realtime streams bounded", .timeLimit(.minutes(6)))
 struct StreamLimitTests {
     /// The end of a chunked response: the server ended the stream.
     static let streamEnd = "0\r\n\r\n"
