@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
     ],
     targets: [
         .target(name: "AccordCore", swiftSettings: swiftSettings),
@@ -50,6 +51,8 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 // The web app's pages are Mustache templates.
                 .product(name: "Mustache", package: "swift-mustache"),
+                // Definitions and KPI descriptions are Markdown; the pages render it (made safe in WebMarkdown).
+                .product(name: "Ink", package: "Ink"),
             ],
             resources: [.copy("Resources/migrations"), .copy("Resources/openapi.yaml"), .copy("Resources/web")],
             swiftSettings: swiftSettings

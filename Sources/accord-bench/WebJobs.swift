@@ -52,7 +52,7 @@ enum WebJobs {
         }
         let app = "/app/orgs/acme"
         return [
-            Page(name: "portfolio", path: "/app", api: "/v1/me"),
+            Page(name: "portfolio", path: "/app", api: "/v1/me/portfolio"),
             Page(name: "home", path: app, api: "\(org)/inbox"),
             Page(name: "dashboard", path: "\(app)/dashboards/\(dashboard)", api: "\(org)/dashboards/\(dashboard)/view"),
             Page(name: "kpis", path: "\(app)/kpis"),
@@ -65,6 +65,7 @@ enum WebJobs {
             Page(name: "reviews", path: "\(app)/reviews", api: "\(org)/reviews"),
             Page(name: "review", path: "\(app)/reviews/\(review)", api: "\(org)/reviews/\(review)"),
             Page(name: "alignment", path: "\(app)/alignment", api: "\(org)/alignment"),
+            Page(name: "packs", path: "\(app)/packs", api: "\(org)/packs/drift"),
         ]
     }
 }

@@ -130,6 +130,7 @@ struct JSONAnswerTests {
                 Call(operation: "POST /v1/orgs/{org}/measurements/import", uri: "/v1/orgs/\(orgID)/measurements/import?format=csv", body: "kpi,period,value\nmqls,2026-07,12\n", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/strategy", uri: "/v1/orgs/\(orgID)/strategy?as_of=2026-08-01", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/alignment", uri: "/v1/orgs/\(orgID)/alignment", token: owner),
+                Call(operation: "GET /v1/orgs/{org}/packs/drift", uri: "/v1/orgs/\(orgID)/packs/drift", token: owner),
                 Call(operation: "POST /v1/orgs/{org}/reviews", uri: "/v1/orgs/\(orgID)/reviews", body: #"{"cadence": "monthly", "period": "2026-07"}"#, token: owner),
                 Call(operation: "GET /v1/orgs/{org}/reviews", uri: "/v1/orgs/\(orgID)/reviews", token: owner),
                 Call(operation: "GET /v1/orgs/{org}/reviews/{review}", uri: "/v1/orgs/\(orgID)/reviews/\(reviewID)", token: owner),

@@ -97,6 +97,25 @@ class WebAppTest(unittest.TestCase):
 
     # The journeys
 
+    def test_a_client_s_drift_from_its_pack_is_the_api_s(self):
+        self.sign_in(DANA)
+        self.driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=org-acme] .pack-line a").click()
+        WebDriverWait(self.driver, 30).until(lambda d: d.current_url.endswith("/app/orgs/acme/packs"))
+        token = api("POST", "/v1/auth/login", body={"email": DANA, "password": PASSWORD})["token"]
+        reports = api("GET", "/v1/orgs/acme/packs/drift", token)
+        self.assertEqual([report["standing"]["pack"] for report in reports], ["Revenue standard"])
+        rows = {}
+        for row in self.driver.find_elements(By.CSS_SELECTOR, "table.drift tbody tr"):
+            rows[row.find_element(By.CSS_SELECTOR, "th").text.split("\n")[0]] = row.text
+        records = reports[0]["drift"]["records"]
+        self.assertEqual(sorted(rows), sorted(record["name"] for record in records))
+        words = {"matches": "matches", "client_changed": "changed here", "pack_changed": "changed in the pack", "new_in_pack": "new in the pack"}
+        for record in records:
+            self.assertIn(words[record["state"]], rows[record["name"]], record["name"])
+            for change in record["clientChanged"]:
+                self.assertIn(change["client"], rows[record["name"]], "each change as it is now")
+        self.check_page("packs")
+
     def test_consultant_signs_in_switches_org_and_reads_a_dashboard_the_api_agrees_with(self):
         self.open("/app/sign-in")
         self.check_page("sign-in")

@@ -57,38 +57,38 @@ struct AlignmentCommandLineTests {
         let server = try await RunningServer.start(in: workspace)
         defer { server.stop() }
         let dana = Person(home: workspace.directory.appendingPathComponent("dana"))
-        #expect(try dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n").status == 0)
-        #expect(try dana.run("use", "northwind").status == 0)
-        #expect(try dana.run("sync").status == 0)
+        #expect(try await dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n").status == 0)
+        #expect(try await dana.run("use", "northwind").status == 0)
+        #expect(try await dana.run("sync").status == 0)
         server.stop()
 
-        func make(_ collection: String, _ fields: [String]) throws -> String {
-            let result = try Accord.run(["records", collection, "new"] + fields + ["--json"], home: dana.home)
+        func make(_ collection: String, _ fields: [String]) async throws -> String {
+            let result = try await Accord.run(["records", collection, "new"] + fields + ["--json"], home: dana.home)
             #expect(result.status == 0, "\(collection): \(result.standardError)")
             return "\(collection)/\(try SyncCoding.decoder().decode(Made.self, from: Data(result.standardOutput.utf8)).id.lowercasedText)"
         }
-        let mql = try make("definitions", ["term=MQL", "category=lifecycle_stage"])
-        let growth = try make("priorities", ["kind=growth", "name=Grow EMEA", "owner=team:RevOps", "horizon=2099", "status=active"])
+        let mql = try await make("definitions", ["term=MQL", "category=lifecycle_stage"])
+        let growth = try await make("priorities", ["kind=growth", "name=Grow EMEA", "owner=team:RevOps", "horizon=2099", "status=active"])
         let kpi = ["kind=leading", "tier=primary", "grain=month"]
-        let hours = try make("kpis", ["key=followup_hours", "name=MQL follow-up", "owner=team:Sales", "aggregation=average", "unit=custom", "unit_label=hours",
+        let hours = try await make("kpis", ["key=followup_hours", "name=MQL follow-up", "owner=team:Sales", "aggregation=average", "unit=custom", "unit_label=hours",
                               "direction=lower_is_better", "definition=\(mql)", "priority=\(growth)"] + kpi)
-        _ = try make("kpis", ["key=mqls", "name=MQLs", "owner=team:Marketing", "aggregation=sum", "cumulative=true", "unit=count", "direction=higher_is_better"] + kpi)
-        #expect(try dana.run("target", "set", "followup_hours", "2099-Q1", "24", "--variance", "2").status == 0)
+        _ = try await make("kpis", ["key=mqls", "name=MQLs", "owner=team:Marketing", "aggregation=sum", "cumulative=true", "unit=count", "direction=higher_is_better"] + kpi)
+        #expect(try await dana.run("target", "set", "followup_hours", "2099-Q1", "24", "--variance", "2").status == 0)
         for (kpi, period, value) in [("followup_hours", "2098-11", "26"), ("followup_hours", "2098-12", "30"), ("mqls", "2098-12", "400")] {
-            #expect(try dana.run("actuals", "record", kpi, period, value).status == 0)
+            #expect(try await dana.run("actuals", "record", kpi, period, value).status == 0)
         }
-        _ = try make("organization_settings", ["play_capacity_per_quarter=20"])
-        let slow = try make("constraints", ["priority=\(growth)", "statement=MQLs wait over a day", "kpi=\(hours)", "direction=above", "threshold=24"])
-        _ = try make("plays", ["name=Speed to lead", "owner=team:Sales", "status=active", "capacity=5", "constraint=\(slow)", "expected_kpi=\(hours)"])
-        _ = try make("plays", ["name=Trade shows", "owner=team:Marketing", "status=active", "capacity=8", "stop_on=2098-06-30"])
-        _ = try make("plays", ["name=APAC launch", "owner=team:Marketing", "status=not_now", "rationale=After EMEA.", "priority=\(growth)"])
-        _ = try make("slas", ["name=Follow up within a day", "from_team=Marketing", "to_team=Sales", "kpi=\(hours)", "breached_when=above", "threshold=24"])
-        _ = try make("dashboards", ["name=MBR", #"tiles=[{"kind":"table","kpis":["followup_hours","mqls"]}]"#])
+        _ = try await make("organization_settings", ["play_capacity_per_quarter=20"])
+        let slow = try await make("constraints", ["priority=\(growth)", "statement=MQLs wait over a day", "kpi=\(hours)", "direction=above", "threshold=24"])
+        _ = try await make("plays", ["name=Speed to lead", "owner=team:Sales", "status=active", "capacity=5", "constraint=\(slow)", "expected_kpi=\(hours)"])
+        _ = try await make("plays", ["name=Trade shows", "owner=team:Marketing", "status=active", "capacity=8", "stop_on=2098-06-30"])
+        _ = try await make("plays", ["name=APAC launch", "owner=team:Marketing", "status=not_now", "rationale=After EMEA.", "priority=\(growth)"])
+        _ = try await make("slas", ["name=Follow up within a day", "from_team=Marketing", "to_team=Sales", "kpi=\(hours)", "breached_when=above", "threshold=24"])
+        _ = try await make("dashboards", ["name=MBR", #"tiles=[{"kind":"table","kpis":["followup_hours","mqls"]}]"#])
 
-        let shown = try Accord.runOnTerminal(["alignment", "--as-of", "2099-01-01"], home: dana.home, columns: 80)
+        let shown = try await Accord.runOnTerminal(["alignment", "--as-of", "2099-01-01"], home: dana.home, columns: 80)
         #expect(shown.status == 0, "\(shown.standardError)")
         #expect(shown.standardOutput == Self.expected + "\n", "\n\(shown.standardOutput)")
-        let report = try dana.json(AlignmentReport.self, "alignment", "--as-of", "2099-01-01")
+        let report = try await dana.json(AlignmentReport.self, "alignment", "--as-of", "2099-01-01")
         #expect(report.stages.map(\.stage) == [2, 3, 2, 1, 2])
     }
 }

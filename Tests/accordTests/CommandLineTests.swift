@@ -13,7 +13,7 @@ struct CommandLineTests {
         defer { server.stop() }
 
         let home = workspace.directory.appendingPathComponent("home-a")
-        let login = try Accord.run(["login", server.url, "--email", "dana@northwind.example"], home: home, input: "accord-demo-password\n")
+        let login = try await Accord.run(["login", server.url, "--email", "dana@northwind.example"], home: home, input: "accord-demo-password\n")
         #expect(login.status == 0, "\(login.standardError)")
         #expect(login.standardOutput.contains("Logged in"))
 
@@ -21,53 +21,53 @@ struct CommandLineTests {
         let mode = try FileManager.default.attributesOfItem(atPath: AccordHome(directory: home).credentials.file.path)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
 
-        let whoami = try Accord.run(["whoami", "--json"], home: home)
+        let whoami = try await Accord.run(["whoami", "--json"], home: home)
         #expect(whoami.status == 0)
         #expect(whoami.standardOutput.contains("\"email\" : \"dana@northwind.example\""))
 
-        let orgs = try Accord.run(["orgs", "--json"], home: home)
+        let orgs = try await Accord.run(["orgs", "--json"], home: home)
         let slugs = try JSONDecoder().decode([[String: AnyDecodable]].self, from: Data(orgs.standardOutput.utf8)).count
         #expect(slugs == 3)
-        let table = try Accord.run(["orgs"], home: home)
+        let table = try await Accord.run(["orgs"], home: home)
         #expect(table.standardOutput.split(separator: "\n").allSatisfy { $0.count <= 80 })
         #expect(table.standardOutput.contains("acme") && table.standardOutput.contains("globex"))
 
         let serverLog = try String(contentsOf: server.log, encoding: .utf8)
         #expect(!serverLog.contains(credentials.token), "the token never reaches the server's log")
 
-        let logout = try Accord.run(["logout"], home: home)
+        let logout = try await Accord.run(["logout"], home: home)
         #expect(logout.status == 0)
         #expect(try AccordHome(directory: home).credentials.load() == nil)
     }
 
-    @Test func errorsAreOneLineWithWhatToDoAndTheRightExitCode() throws {
+    @Test func errorsAreOneLineWithWhatToDoAndTheRightExitCode() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         let home = workspace.directory.appendingPathComponent("home-b")
 
-        let loggedOut = try Accord.run(["whoami"], home: home)
+        let loggedOut = try await Accord.run(["whoami"], home: home)
         #expect(loggedOut.status == 1)
         #expect(loggedOut.standardError == "accord: not logged in: run accord login <server-url>\n")
 
         try AccordHome(directory: home).credentials.save(Credentials(server: URL(string: "http://127.0.0.1:1")!, email: "a@example.com", token: "acc_x", userID: nil))
-        let unreachable = try Accord.run(["orgs"], home: home)
+        let unreachable = try await Accord.run(["orgs"], home: home)
         #expect(unreachable.status == 3)
         #expect(unreachable.standardError.hasPrefix("accord: server unreachable at http://127.0.0.1:1"))
         #expect(!unreachable.standardError.contains("Fatal"))
 
-        let badURL = try Accord.run(["login", "not a url"], home: home)
+        let badURL = try await Accord.run(["login", "not a url"], home: home)
         #expect(badURL.status != 0)
         #expect(badURL.standardError.contains("is not a server address"))
 
         // Plain http to another machine would carry the password in clear.
-        let clear = try Accord.run(["login", "http://accord.example.com:8080", "--email", "a@example.com"], home: home, input: "a password\n")
+        let clear = try await Accord.run(["login", "http://accord.example.com:8080", "--email", "a@example.com"], home: home, input: "a password\n")
         #expect(clear.status == 2 && clear.standardError.contains("use https://accord.example.com:8080, or add --insecure"), "\(clear.standardError)")
 
     }
 }
 
 extension CommandLineTests {
-    @Test func aChangeTheServerWillRefuseIsQueuedWithAWarningThatSaysWhy() throws {
+    @Test func aChangeTheServerWillRefuseIsQueuedWithAWarningThatSaysWhy() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         let home = workspace.directory.appendingPathComponent("home-viewer")
@@ -76,13 +76,13 @@ extension CommandLineTests {
         let acme = KnownOrganization(id: UUID(), slug: "acme", name: "Acme", role: .viewer)
         try accordHome.saveConfig(ClientConfig(defaultOrganization: acme.id, organizations: [acme]))
 
-        let queued = try Accord.run(["records", "notes", "new", "title=written at the booth"], home: home)
+        let queued = try await Accord.run(["records", "notes", "new", "title=written at the booth"], home: home)
         #expect(queued.status == 0, "\(queued.standardError)")
         #expect(queued.standardOutput.contains("queued, 1 change waiting to sync"))
         #expect(queued.standardError.hasPrefix("accord: warning: the server will probably refuse this change (forbidden): Your role is viewer"))
         #expect(queued.standardError.contains("ask an owner or admin"))
 
-        let refused = try Accord.run(["records", "conflicts", "new", "status=open"], home: home)
+        let refused = try await Accord.run(["records", "conflicts", "new", "status=open"], home: home)
         #expect(refused.status == 1 && refused.standardError.contains("created by the server"), "a change no server takes is not queued")
     }
 }

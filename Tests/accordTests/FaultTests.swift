@@ -69,7 +69,7 @@ struct FaultTests {
         try await reference.sync()
         let onServer = try reference.notes()
         for editor in editors {
-            #expect(try editor.notes() == onServer, "editor \(editor.index) equals the server")
+            #expect(try await editor.notes() == onServer, "editor \(editor.index) equals the server")
             for (id, title) in editor.lastTitles {
                 #expect(onServer[id] == title, "editor \(editor.index)'s last edit of \(id) is on the server")
             }

@@ -8,18 +8,18 @@ struct Person {
     let home: URL
 
     @discardableResult
-    func run(_ arguments: String..., input: String = "") throws -> Completed {
-        try Accord.run(arguments, home: home, input: input)
+    func run(_ arguments: String..., input: String = "") async throws -> Completed {
+        try await Accord.run(arguments, home: home, input: input)
     }
 
-    func json<T: Decodable>(_ type: T.Type, _ arguments: String...) throws -> T {
-        let result = try Accord.run(arguments + ["--json"], home: home)
+    func json<T: Decodable>(_ type: T.Type, _ arguments: String...) async throws -> T {
+        let result = try await Accord.run(arguments + ["--json"], home: home)
         #expect(result.status == 0, "\(arguments): \(result.standardError)")
         return try SyncCoding.decoder().decode(T.self, from: Data(result.standardOutput.utf8))
     }
 
-    func notes() throws -> [[String: FieldValue]] {
-        try json([[String: FieldValue]].self, "records", "notes").sorted { $0["id"]?.description ?? "" < $1["id"]?.description ?? "" }
+    func notes() async throws -> [[String: FieldValue]] {
+        try await json([[String: FieldValue]].self, "records", "notes").sorted { $0["id"]?.description ?? "" < $1["id"]?.description ?? "" }
     }
 }
 
@@ -32,83 +32,83 @@ struct OfflineSyncTests {
         defer { server.stop() }
         let dana = Person(home: workspace.directory.appendingPathComponent("dana"))
         let marco = Person(home: workspace.directory.appendingPathComponent("marco"))
-        #expect(try dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n").status == 0)
-        #expect(try marco.run("signup", server.url, "--email", "lena@field.example", input: "marco's long password\n").status == 0)
-        #expect(try dana.run("members", "add", "lena@field.example", "--role", "editor", "--org", "acme").status == 0)
-        #expect(try marco.run("invitations", "accept", "acme").status == 0)
+        #expect(try await dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n").status == 0)
+        #expect(try await marco.run("signup", server.url, "--email", "lena@field.example", input: "marco's long password\n").status == 0)
+        #expect(try await dana.run("members", "add", "lena@field.example", "--role", "editor", "--org", "acme").status == 0)
+        #expect(try await marco.run("invitations", "accept", "acme").status == 0)
         let danaToken = try #require(try AccordHome(directory: dana.home).credentials.load()).token
         for person in [dana, marco] {
-            #expect(try person.run("use", "acme").status == 0)
-            #expect(try person.run("sync").status == 0)
+            #expect(try await person.run("use", "acme").status == 0)
+            #expect(try await person.run("sync").status == 0)
         }
 
-        let created = try dana.json([String: FieldValue].self, "records", "notes", "new", "title=Q3 dip", "body=trade show cancelled")
-        let other = try dana.json([String: FieldValue].self, "records", "notes", "new", "title=Pipeline", "body=coverage 3x")
+        let created = try await dana.json([String: FieldValue].self, "records", "notes", "new", "title=Q3 dip", "body=trade show cancelled")
+        let other = try await dana.json([String: FieldValue].self, "records", "notes", "new", "title=Pipeline", "body=coverage 3x")
         let first = try #require(created["id"]?.description), second = try #require(other["id"]?.description)
-        #expect(try dana.run("sync").standardOutput.contains("2 pushed"))
-        #expect(try marco.run("sync").standardOutput.contains("2 pulled"))
+        #expect(try await dana.run("sync").standardOutput.contains("2 pushed"))
+        #expect(try await marco.run("sync").standardOutput.contains("2 pulled"))
 
         // The server goes away; both keep working.
         server.stop()
-        let offlineEdit = try dana.run("records", "notes", "set", String(first.prefix(8)), "body=moved to Q4", "title=Q3 dip (Dana)")
+        let offlineEdit = try await dana.run("records", "notes", "set", String(first.prefix(8)), "body=moved to Q4", "title=Q3 dip (Dana)")
         #expect(offlineEdit.status == 0)
         #expect(offlineEdit.standardOutput.contains("queued, 1 change waiting to sync"))
-        try dana.run("records", "notes", "set", second, "body=coverage 2.5x")
+        try await dana.run("records", "notes", "set", second, "body=coverage 2.5x")
         try await Task.sleep(for: .milliseconds(20))
-        try marco.run("records", "notes", "set", first, "body=budget cut", "title=Q3 dip (Marco)", "pinned=true")
-        try marco.run("records", "notes", "set", second, "body=coverage 4x")
-        let unreachable = try dana.run("sync")
+        try await marco.run("records", "notes", "set", first, "body=budget cut", "title=Q3 dip (Marco)", "pinned=true")
+        try await marco.run("records", "notes", "set", second, "body=coverage 4x")
+        let unreachable = try await dana.run("sync")
         #expect(unreachable.status == 3)
         #expect(unreachable.standardError.contains("your changes are saved locally and will sync later (2 waiting)"))
-        #expect(try marco.json(StatusOutput.self, "status").status.pending == 2)
+        #expect(try await marco.json(StatusOutput.self, "status").status.pending == 2)
 
         server = try await RunningServer.start(in: workspace, port: server.port)
-        let danaSync = try dana.run("sync")
+        let danaSync = try await dana.run("sync")
         #expect(danaSync.status == 0, "\(danaSync.standardError)")
         #expect(danaSync.standardOutput.contains("2 pushed, 0 merged, 0 conflicts, 0 rejected"))
-        let marcoSync = try marco.run("sync")
+        let marcoSync = try await marco.run("sync")
         #expect(marcoSync.status == 4, "review fields conflicted: \(marcoSync.standardOutput)")
         #expect(marcoSync.standardOutput.contains("2 pushed, 0 merged, 2 conflicts, 0 rejected"))
         #expect(marcoSync.standardOutput.contains("2 open conflicts: run accord conflicts"))
-        #expect(try marco.run("status").standardOutput.contains("conflicts:   2 open (oldest just now)"))
-        let listing = try marco.run("conflicts").standardOutput.split(separator: "\n")
+        #expect(try await marco.run("status").standardOutput.contains("conflicts:   2 open (oldest just now)"))
+        let listing = try await marco.run("conflicts").standardOutput.split(separator: "\n")
         #expect(listing.count == 4 && listing.dropFirst().prefix(2).allSatisfy { $0.contains("just now") }, "\(listing)")
         #expect(listing.allSatisfy { $0.count <= 80 })
-        #expect(try dana.run("sync").status == 4, "Dana sees the conflicts too")
+        #expect(try await dana.run("sync").status == 4, "Dana sees the conflicts too")
 
-        let conflicts = try dana.json([Conflict].self, "conflicts")
-        #expect(try marco.json([Conflict].self, "conflicts") == conflicts)
+        let conflicts = try await dana.json([Conflict].self, "conflicts")
+        #expect(try await marco.json([Conflict].self, "conflicts") == conflicts)
         #expect(Set(conflicts.map(\.field)) == ["body"])
         let onFirst = try #require(conflicts.first { $0.recordID.uuidString.lowercased() == first })
         let onSecond = try #require(conflicts.first { $0.recordID.uuidString.lowercased() == second })
         #expect(onFirst.base == "\"trade show cancelled\"" && onFirst.theirs == "\"moved to Q4\"" && onFirst.mine == "\"budget cut\"")
-        let shown = try dana.run("conflicts", "show", String(onFirst.id.uuidString.lowercased().prefix(8)))
+        let shown = try await dana.run("conflicts", "show", String(onFirst.id.uuidString.lowercased().prefix(8)))
         #expect(shown.standardOutput.contains("BASE") && shown.standardOutput.contains("budget cut"))
         #expect(shown.standardOutput.split(separator: "\n").allSatisfy { $0.count <= 80 })
 
         // Each side resolves one.
-        #expect(try dana.run("resolve", onFirst.id.uuidString, "--value", "moved to Q4, budget cut").status == 0)
-        #expect(try marco.run("resolve", String(onSecond.id.uuidString.prefix(8)), "--mine").status == 0)
-        #expect(try dana.run("sync").status == 4, "Marco's resolution has not arrived yet")
-        #expect(try marco.run("sync").status == 0)
-        #expect(try dana.run("sync").status == 0)
+        #expect(try await dana.run("resolve", onFirst.id.uuidString, "--value", "moved to Q4, budget cut").status == 0)
+        #expect(try await marco.run("resolve", String(onSecond.id.uuidString.prefix(8)), "--mine").status == 0)
+        #expect(try await dana.run("sync").status == 4, "Marco's resolution has not arrived yet")
+        #expect(try await marco.run("sync").status == 0)
+        #expect(try await dana.run("sync").status == 0)
 
-        let danaNotes = try dana.notes()
-        #expect(danaNotes == (try marco.notes()))
+        let danaNotes = try await dana.notes()
+        #expect(danaNotes == (try await marco.notes()))
         let byID = Dictionary(uniqueKeysWithValues: danaNotes.map { ($0["id"]!.description, $0) })
         #expect(byID[first]?["title"] == .text("Q3 dip (Marco)"), "lww: the later title wins")
         #expect(byID[first]?["pinned"] == .bool(true), "different fields merge")
-        let history = try dana.run("records", "notes", "history", String(first.prefix(8)))
+        let history = try await dana.run("records", "notes", "history", String(first.prefix(8)))
         #expect(history.status == 0, "\(history.standardError)")
         #expect(history.standardOutput.contains("created: body: trade show cancelled") && history.standardOutput.contains("body: trade show cancelled → moved to Q4"),
                 "\(history.standardOutput.debugDescription)")
         #expect(history.standardOutput.split(separator: "\n").allSatisfy { $0.count <= 80 })
-        let logged = try dana.json(RecordHistory.self, "records", "notes", "history", first)
+        let logged = try await dana.json(RecordHistory.self, "records", "notes", "history", first)
         #expect(logged.changes.first?.operation == .create && logged.changes.count >= 3)
         #expect(byID[first]?["body"] == .text("moved to Q4, budget cut"))
         #expect(byID[second]?["body"] == .text("coverage 4x"))
         for person in [dana, marco] {
-            let doctor = try person.run("doctor")
+            let doctor = try await person.run("doctor")
             #expect(doctor.status == 0, "\(doctor.standardOutput)")
             #expect(doctor.standardOutput.contains("equal to the server (checksums match)"))
         }
@@ -127,39 +127,39 @@ struct OfflineSyncTests {
         defer { server.stop() }
         let dana = Person(home: workspace.directory.appendingPathComponent("dana"))
         let marco = Person(home: workspace.directory.appendingPathComponent("marco"))
-        try dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n")
-        try marco.run("signup", server.url, "--email", "lena@field.example", input: "marco's long password\n")
+        try await dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n")
+        try await marco.run("signup", server.url, "--email", "lena@field.example", input: "marco's long password\n")
         let connection = ServerConnection(server: URL(string: server.url)!, token: try #require(try AccordHome(directory: dana.home).credentials.load()).token)
-        try dana.run("members", "add", "lena@field.example", "--role", "editor", "--org", "acme")
-        let invited = try marco.run("invitations")
+        try await dana.run("members", "add", "lena@field.example", "--role", "editor", "--org", "acme")
+        let invited = try await marco.run("invitations")
         #expect(invited.standardOutput.contains("acme") && invited.standardOutput.contains("editor"), "\(invited.standardOutput)")
-        #expect(try marco.run("invitations", "accept", "acme").standardOutput == "You joined acme as editor.\naccord use acme makes it the default; accord sync --org acme fetches it.\n")
+        #expect(try await marco.run("invitations", "accept", "acme").standardOutput == "You joined acme as editor.\naccord use acme makes it the default; accord sync --org acme fetches it.\n")
         let marcoID = try #require(try AccordHome(directory: marco.home).credentials.load()?.userID)
-        try marco.run("use", "acme")
-        #expect(try marco.run("sync").status == 0)
+        try await marco.run("use", "acme")
+        #expect(try await marco.run("sync").status == 0)
         let config = try AccordHome(directory: marco.home).loadConfig()
         let replica = AccordHome(directory: marco.home).replicaFile(for: try config.organization("acme").id)
         #expect(FileManager.default.fileExists(atPath: replica.path))
 
         try await connection.removeMember(marcoID, from: "acme")
-        let sync = try marco.run("sync")
+        let sync = try await marco.run("sync")
         #expect(sync.status == 1)
         #expect(sync.standardError == "accord: you no longer have access to acme; its local replica was removed\n")
         #expect(!FileManager.default.fileExists(atPath: replica.path))
-        #expect(try marco.run("status").standardError.contains("run accord use <org>"))
+        #expect(try await marco.run("status").standardError.contains("run accord use <org>"))
 
         // Removed again while holding a change that never synced: the change is kept aside, and doctor says where.
-        try dana.run("members", "add", "lena@field.example", "--role", "editor", "--org", "acme")
-        try marco.run("invitations", "accept", "acme")
-        try marco.run("use", "acme")
-        #expect(try marco.run("sync").status == 0)
-        try marco.run("records", "notes", "new", "title=written at the booth")
+        try await dana.run("members", "add", "lena@field.example", "--role", "editor", "--org", "acme")
+        try await marco.run("invitations", "accept", "acme")
+        try await marco.run("use", "acme")
+        #expect(try await marco.run("sync").status == 0)
+        try await marco.run("records", "notes", "new", "title=written at the booth")
         try await connection.removeMember(marcoID, from: "acme")
-        let lost = try marco.run("sync")
+        let lost = try await marco.run("sync")
         #expect(lost.status == 1)
         let kept = try #require(AccordHome(directory: marco.home).setAsideReplicas().first)
         #expect(lost.standardError == "accord: you no longer have access to acme; its local replica was removed; its unsynced change was kept in \(kept.path)\n")
-        let doctor = try marco.run("doctor").standardOutput
+        let doctor = try await marco.run("doctor").standardOutput
         #expect(doctor.contains("ok   set aside: unsynced changes of an organization you lost are kept in"))
         #expect(doctor.split(separator: "\n").contains { $0.contains(kept.path) }, "the whole path on one line, never cut")
         #expect(doctor.split(separator: "\n").filter { !$0.contains(kept.path) }.allSatisfy { $0.count <= 80 }, "\(doctor)")
@@ -171,13 +171,13 @@ struct OfflineSyncTests {
         let server = try await RunningServer.start(in: workspace)
         defer { server.stop() }
         let dana = Person(home: workspace.directory.appendingPathComponent("dana"))
-        var outputs = [try dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n")]
+        var outputs = [try await dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n")]
         let credentials = AccordHome(directory: dana.home).credentials
         let token = try #require(try credentials.load()).token
         let mode = try FileManager.default.attributesOfItem(atPath: credentials.file.path)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
-        outputs.append(try dana.run("use", "acme"))
-        outputs.append(try dana.run("records", "notes", "new", "title=watch me"))
+        outputs.append(try await dana.run("use", "acme"))
+        outputs.append(try await dana.run("records", "notes", "new", "title=watch me"))
 
         // A live `accord sync --watch`: its command line and environment carry no token.
         let watch = Process()
@@ -192,7 +192,7 @@ struct OfflineSyncTests {
         var pushed = false
         for _ in 0..<100 where !pushed {
             try await Task.sleep(for: .milliseconds(100))
-            pushed = (try? dana.json(StatusOutput.self, "status").status.pending) == 0
+            pushed = (try? await dana.json(StatusOutput.self, "status").status.pending) == 0
         }
         #expect(pushed, "the watcher pushed the queued note")
         let commandLine = try String(contentsOfFile: "/proc/\(watch.processIdentifier)/cmdline", encoding: .utf8)
@@ -202,9 +202,9 @@ struct OfflineSyncTests {
         watch.waitUntilExit()
         let watched = String(decoding: watchOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
 
-        outputs.append(try dana.run("sync"))
-        outputs.append(try dana.run("status", "--json"))
-        outputs.append(try dana.run("doctor", "--json"))
+        outputs.append(try await dana.run("sync"))
+        outputs.append(try await dana.run("status", "--json"))
+        outputs.append(try await dana.run("doctor", "--json"))
         for output in outputs {
             #expect(!output.standardOutput.contains(token) && !output.standardError.contains(token))
         }

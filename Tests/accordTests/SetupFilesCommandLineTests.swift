@@ -36,42 +36,42 @@ extension ConsultancyCommandLineTests {
             let server = try await RunningServer.start(in: workspace)
             defer { server.stop() }
             let dana = Person(home: workspace.directory.appendingPathComponent("dana"))
-            #expect(try dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n").status == 0)
+            #expect(try await dana.run("login", server.url, "--email", "dana@northwind.example", input: "accord-demo-password\n").status == 0)
             try await Self.createOrganization("initech", server: server.url)
-            #expect(try dana.run("orgs").status == 0)
-            for org in ["acme", "initech"] { #expect(try dana.run("sync", "--org", org).status == 0) }
+            #expect(try await dana.run("orgs").status == 0)
+            for org in ["acme", "initech"] { #expect(try await dana.run("sync", "--org", org).status == 0) }
 
             let first = workspace.directory.appendingPathComponent("acme-setup")
-            let exported = try dana.json(Exported.self, "export", "--org", "acme", "--dir", first.path)
+            let exported = try await dana.json(Exported.self, "export", "--org", "acme", "--dir", first.path)
             #expect(exported.files.contains("definitions.yaml") && exported.files.contains("accord.lock"))
             #expect(exported.records["kpis"] == 12 && exported.records["plays"] == 5)
 
-            let dry = try dana.json([Planned].self, "import", first.path, "--org", "initech", "--dry-run")
+            let dry = try await dana.json([Planned].self, "import", first.path, "--org", "initech", "--dry-run")
             #expect(dry.count == exported.records.values.reduce(0, +) && dry.allSatisfy { $0.action == "create" })
-            #expect(try dana.json(Status.self, "status", "--org", "initech").status.pending == 0, "a dry run queues nothing")
+            #expect(try await dana.json(Status.self, "status", "--org", "initech").status.pending == 0, "a dry run queues nothing")
 
-            let applied = try dana.json([Planned].self, "import", first.path, "--org", "initech")
+            let applied = try await dana.json([Planned].self, "import", first.path, "--org", "initech")
             #expect(applied.allSatisfy { $0.refused == nil })
-            #expect(try dana.run("sync", "--org", "initech").status == 0)
-            #expect(try dana.json(Status.self, "status", "--org", "initech").status.rejections == 0)
+            #expect(try await dana.run("sync", "--org", "initech").status == 0)
+            #expect(try await dana.json(Status.self, "status", "--org", "initech").status.rejections == 0)
             let second = workspace.directory.appendingPathComponent("initech-setup")
-            _ = try dana.json(Exported.self, "export", "--org", "initech", "--dir", second.path)
+            _ = try await dana.json(Exported.self, "export", "--org", "initech", "--dir", second.path)
             for file in exported.files where file != "accord.lock" {
                 let a = try String(contentsOf: first.appendingPathComponent(file), encoding: .utf8)
                 let b = try String(contentsOf: second.appendingPathComponent(file), encoding: .utf8)
                 #expect(a == b, "\(file) differs after the round trip")
             }
-            #expect(try dana.json([Planned].self, "import", second.path, "--org", "initech", "--dry-run").allSatisfy { $0.action == "unchanged" })
+            #expect(try await dana.json([Planned].self, "import", second.path, "--org", "initech", "--dry-run").allSatisfy { $0.action == "unchanged" })
 
             // An edited definition is proposed, not certified.
             let definitions = first.appendingPathComponent("definitions.yaml")
             let text = try String(contentsOf: definitions, encoding: .utf8)
             try text.replacingOccurrences(of: "Form fills alone are not MQLs.", with: "Form fills and webinar sign-ups alone are not MQLs.")
                 .write(to: definitions, atomically: true, encoding: .utf8)
-            let edit = try dana.json([Planned].self, "import", first.path, "--org", "acme", "--rationale", "The pack's wording.")
+            let edit = try await dana.json([Planned].self, "import", first.path, "--org", "acme", "--rationale", "The pack's wording.")
             #expect(edit.filter { $0.action != "unchanged" }.map { "\($0.action) \($0.kind) \($0.name) \($0.fields)" } == [#"propose definitions MQL ["body"]"#])
-            #expect(try dana.run("sync", "--org", "acme").status == 0)
-            let detail = try dana.json(DefinitionDetail.self, "def", "show", "MQL", "--org", "acme")
+            #expect(try await dana.run("sync", "--org", "acme").status == 0)
+            let detail = try await dana.json(DefinitionDetail.self, "def", "show", "MQL", "--org", "acme")
             #expect(detail.version?.body?.contains("webinar") == false, "the certified text stays")
             #expect(detail.proposals.contains { $0.body?.contains("webinar sign-ups") == true && $0.rationale == "The pack's wording." })
 
@@ -80,11 +80,11 @@ extension ConsultancyCommandLineTests {
             let lines = try String(contentsOf: kpis, encoding: .utf8).components(separatedBy: "\n")
             let broken = try #require(lines.firstIndex { $0.hasPrefix("  aggregation:") })
             try lines.enumerated().map { $0.offset == broken ? "  aggregation: [sum" : $0.element }.joined(separator: "\n").write(to: kpis, atomically: true, encoding: .utf8)
-            let refused = try Accord.run(["import", first.path, "--org", "acme"], home: dana.home)
+            let refused = try await Accord.run(["import", first.path, "--org", "acme"], home: dana.home)
             #expect(refused.status == 1)
             #expect(refused.standardError.contains("kpis.yaml:\(broken + 1)") || refused.standardError.contains("kpis.yaml:\(broken + 2)"), "\(refused.standardError)")
             #expect(refused.standardError.contains("nothing was queued"))
-            #expect(try dana.json(Status.self, "status", "--org", "acme").status.pending == 0)
+            #expect(try await dana.json(Status.self, "status", "--org", "acme").status.pending == 0)
         }
 
         /// A session token of the demo's consultant, from the API.

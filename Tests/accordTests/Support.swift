@@ -26,9 +26,22 @@ struct Completed {
     var standardError: String
 }
 
+/// Runs blocking work (a child process and its pipes) on a thread of its own. Waiting for a child on one of
+/// Swift's cooperative threads would take it from everything else in the test process, and on a two-core
+/// machine two such waits stall every server the other suites run in this process.
+func offTheCooperativePool<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Swift.Result { try work() }) }.start()
+    }
+}
+
 enum Accord {
     /// Runs `accord` with its own ACCORD_HOME and the given standard input.
-    static func run(_ arguments: [String], home: URL, input: String = "", unset: [String] = []) throws -> Completed {
+    static func run(_ arguments: [String], home: URL, input: String = "", unset: [String] = []) async throws -> Completed {
+        try await offTheCooperativePool { try runBlocking(arguments, home: home, input: input, unset: unset) }
+    }
+
+    private static func runBlocking(_ arguments: [String], home: URL, input: String, unset: [String]) throws -> Completed {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("accord")
         process.arguments = arguments
@@ -102,7 +115,11 @@ struct RunningServer {
 extension Accord {
     /// Runs `accord` on a real pseudo-terminal of `columns` × `lines` (through util-linux `script`), as a person
     /// at a terminal would; colour is off so that what is measured is what is read.
-    static func runOnTerminal(_ arguments: [String], home: URL, columns: Int, lines: Int = 24) throws -> Completed {
+    static func runOnTerminal(_ arguments: [String], home: URL, columns: Int, lines: Int = 24) async throws -> Completed {
+        try await offTheCooperativePool { try runOnTerminalBlocking(arguments, home: home, columns: columns, lines: lines) }
+    }
+
+    private static func runOnTerminalBlocking(_ arguments: [String], home: URL, columns: Int, lines: Int) throws -> Completed {
         let command = ([productsDirectory.appendingPathComponent("accord").path] + arguments)
             .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
             .joined(separator: " ")
@@ -128,8 +145,8 @@ extension Accord {
     }
 
     /// Runs `accord` with its output in a pipe and no COLUMNS, as a script would.
-    static func runPiped(_ arguments: [String], home: URL) throws -> Completed {
-        try run(arguments, home: home, unset: ["COLUMNS", "LINES"])
+    static func runPiped(_ arguments: [String], home: URL) async throws -> Completed {
+        try await run(arguments, home: home, unset: ["COLUMNS", "LINES"])
     }
 }
 

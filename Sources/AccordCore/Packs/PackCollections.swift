@@ -113,11 +113,15 @@ extension PackContents {
     }
 
     /// What each pack an organization took looks like against its latest version, where that is known.
-    public static func standings(adoptions: [PackDrift.Adoption], latest: [UUID: (version: Int, contents: PackContents)], current: OrgSetup) -> [PackStanding] {
+    public static func reports(adoptions: [PackDrift.Adoption], latest: [UUID: (version: Int, contents: PackContents)], current: OrgSetup) -> [PackReport] {
         Dictionary(grouping: adoptions, by: \.packID).map { packID, taken in
             let name = taken.first?.packName ?? "", source = taken.first?.sourceOrg ?? ""
             let drift = latest[packID].map { PackDrift.compute(pack: name, latest: $0.contents, latestVersion: $0.version, adoptions: taken, current: current) }
-            return PackStanding(pack: name, sourceOrg: source, adoptions: taken, drift: drift)
-        }.sorted { ($0.pack, $0.sourceOrg) < ($1.pack, $1.sourceOrg) }
+            return PackReport(standing: PackStanding(pack: name, sourceOrg: source, adoptions: taken, drift: drift), drift: drift)
+        }.sorted { ($0.standing.pack, $0.standing.sourceOrg) < ($1.standing.pack, $1.standing.sourceOrg) }
+    }
+
+    public static func standings(adoptions: [PackDrift.Adoption], latest: [UUID: (version: Int, contents: PackContents)], current: OrgSetup) -> [PackStanding] {
+        reports(adoptions: adoptions, latest: latest, current: current).map(\.standing)
     }
 }

@@ -66,6 +66,19 @@ public struct PackDrift: Sendable, Equatable, Codable {
         }
     }
 
+    /// The change that remembers a pack version's `fields` for a record of `kind` called `name`: a new
+    /// adoption, or `existing` moved to `version`.
+    public static func record(
+        pack: UUID, packName: String, sourceOrg: String, version: Int, kind: String, name: String, fields: OrgSetup.Fields, existing: Adoption?
+    ) -> FollowUp {
+        let values: RecordFields = [
+            "pack_id": .text(pack.lowercasedText), "pack_name": .text(packName), "source_org": .text(sourceOrg), "version": .int(Int64(version)),
+            "kind": .text(kind), "record_name": .text(name), "base": .text(SetupValue.map(fields).json),
+        ]
+        guard let existing else { return FollowUp(.create, CollectionSchema.packAdoptions.name, UUID(), values) }
+        return FollowUp(.update, CollectionSchema.packAdoptions.name, existing.id, ["version": values["version"]!, "base": values["base"]!])
+    }
+
     public static func compute(pack: String, latest: PackContents, latestVersion: Int, adoptions: [Adoption], current: OrgSetup) -> PackDrift {
         var records: [Record] = []
         var adopted = Set<String>()
@@ -141,5 +154,30 @@ public struct PackStanding: Sendable, Equatable, Codable {
         packChanged = records.count { $0.state == .packChanged || $0.state == .both || $0.state == .removedFromPack }
         conflicts = records.count { !$0.conflicts.isEmpty }
         newInPack = records.count { $0.state == .newInPack }
+    }
+}
+
+extension PackStanding {
+    /// The versions taken and, where the latest is known, how the records stand against it, in words:
+    /// "version 1 of 2 · 3 match, 1 changed here, 1 changed in the pack, 1 new in the pack".
+    public var summary: String {
+        let versions = "version " + versions.map(String.init).joined(separator: ", ")
+        guard let latest else { return versions }
+        var counts = ["\(matches) match", "\(clientChanged) changed here", "\(packChanged) changed in the pack"]
+        if newInPack > 0 { counts.append("\(newInPack) new in the pack") }
+        if conflicts > 0 { counts.append("\(conflicts) in conflict") }
+        return "\(versions) of \(latest) · " + counts.joined(separator: ", ")
+    }
+}
+
+/// One pack an organization took: its standing, and its drift record by record when the pack's latest
+/// version is readable.
+public struct PackReport: Sendable, Equatable, Codable {
+    public var standing: PackStanding
+    public var drift: PackDrift?
+
+    public init(standing: PackStanding, drift: PackDrift?) {
+        self.standing = standing
+        self.drift = drift
     }
 }

@@ -41,6 +41,15 @@ public indirect enum SetupValue: Hashable, Sendable, Codable {
         self = value
     }
 
+    /// A value as a person reads it on one line: text as it is, a missing value as a dash, anything else as JSON.
+    public static func shown(_ value: SetupValue?) -> String {
+        switch value {
+        case nil, .null?: "—"
+        case .string(let text)?: text.replacingOccurrences(of: "\n", with: " ⏎ ")
+        case let other?: other.json
+        }
+    }
+
     /// The value as canonical JSON text, for a JSON field.
     public var json: String {
         let raw = rawJSON

@@ -59,12 +59,7 @@ extension AccordAPI {
                 )
             }
             try await directoryChanged(client.slug, as: identity, logger: logger)
-            for fields in DemoData.notes[client.slug] ?? [] {
-                let (org, head) = try await organizations.inOrganization(client.slug, as: identity, logger: logger) { tx, access in
-                    (access.organization.id, try await records.write(FollowUp(.create, "notes", UUID(), fields), ifMatch: nil, access: access, in: tx).head)
-                }
-                heads.advance(org, to: head)
-            }
+            try await write((DemoData.notes[client.slug] ?? []).map { FollowUp(.create, "notes", UUID(), $0) }, in: client.slug, as: identity, logger: logger)
             func acting(_ person: DemoData.Person) -> Identity {
                 let user = users[person.email]!
                 return Identity(userID: user.id, tokenID: UUID(), email: user.email, name: user.name)
@@ -75,6 +70,18 @@ extension AccordAPI {
                 fiscalYearStartMonth: client.slug == "globex" ? 2 : 1, logger: logger
             ).seed()
         }
+        try await DemoPack(api: self, consultancy: "northwind", clients: clients.map(\.slug), owner: identity, logger: logger).seed()
         return true
+    }
+
+    /// Makes `changes` in one transaction of the organization `slug`, each through the write path, as `person`.
+    func write(_ changes: [FollowUp], in slug: String, as person: Identity, logger: Logger) async throws {
+        guard !changes.isEmpty else { return }
+        let (org, head) = try await organizations.inOrganization(slug, as: person, logger: logger) { tx, access in
+            var head: Int64 = 0
+            for change in changes { head = try await records.write(change, ifMatch: nil, access: access, in: tx).head }
+            return (access.organization.id, head)
+        }
+        heads.advance(org, to: head)
     }
 }

@@ -105,13 +105,7 @@ struct DemoGovernance {
         try await write(as: person, [change])
     }
 
-    /// Makes `changes` in one transaction, each through the write path.
     func write(as person: Identity, _ changes: [FollowUp]) async throws {
-        let (org, head) = try await api.organizations.inOrganization(slug, as: person, logger: logger) { tx, access in
-            var head: Int64 = 0
-            for change in changes { head = try await api.records.write(change, ifMatch: nil, access: access, in: tx).head }
-            return (access.organization.id, head)
-        }
-        api.heads.advance(org, to: head)
+        try await api.write(changes, in: slug, as: person, logger: logger)
     }
 }

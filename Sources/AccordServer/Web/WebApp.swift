@@ -66,6 +66,7 @@ extension AccordAPI {
         addDecisionPages(to: signedIn)
         addReviewPages(to: signedIn)
         addAlignmentPage(to: signedIn)
+        addPackPages(to: signedIn)
         // Anything else under /app is a page that does not exist, answered as a page.
         signedIn.get("**") { request, _ -> Response in throw APIError.notFound("The page \(request.uri.path)") }
     }

@@ -34,6 +34,7 @@ extension AccordAPI {
     struct VersionText {
         var term: String
         var label: String
+        /// The body's Markdown as safe HTML.
         var body: String?
         var criteria: String?
         var synonyms: String?
@@ -118,7 +119,7 @@ extension AccordAPI {
             return DefinitionPage(
                 term: detail.definition.term, category: detail.definition.category, owner: detail.definition.ownerTeam ?? "—",
                 status: detail.definition.status, asOf: asOfText, href: "\(base)/definitions/\(Self.pathPart(detail.definition.term))",
-                current: detail.version.map(Self.versionText),
+                current: detail.version.map { Self.versionText($0, slug: slug) },
                 versions: versions.enumerated().map { index, version in
                     Self.versionRow(version, slug: slug, from: index == versions.count - 2, to: index == versions.count - 1)
                 },
@@ -141,9 +142,9 @@ extension AccordAPI {
         )
     }
 
-    static func versionText(_ version: VersionView) -> VersionText {
+    static func versionText(_ version: VersionView, slug: String) -> VersionText {
         VersionText(
-            term: version.term, label: version.label, body: version.body, criteria: version.criteria,
+            term: version.term, label: version.label, body: version.body.map { WebMarkdown.html($0, org: slug) }, criteria: version.criteria,
             synonyms: version.synonyms.isEmpty ? nil : version.synonyms.joined(separator: ", "),
             certified: [version.decidedBy.map { "certified by \($0)" }, version.decidedAt.map(CalendarDate.text)].compactMap { $0 }.joined(separator: ", ")
         )

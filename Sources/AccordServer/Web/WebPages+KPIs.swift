@@ -109,7 +109,7 @@ extension AccordAPI {
         }
         return KPIPage(
             key: kpi.key, name: kpi.name, owner: kpi.owner, facts: facts,
-            definition: definition.map { LinkView(label: $0, href: "/app/orgs/\(slug)/definitions/\(pathPart($0))") }, description: fields.text("description"),
+            definition: definition.map { LinkView(label: $0, href: "/app/orgs/\(slug)/definitions/\(pathPart($0))") }, description: fields.text("description").map { WebMarkdown.html($0, org: slug) },
             reading: WebReading(spine.reading(kpi, current), unit: unit), period: current.description,
             chart: TrendChart(title: kpi.name, unit: unit, points: trend).svg(), targets: targets, actuals: Array(actuals),
             corrections: measurements.count { $0.supersedes != nil }

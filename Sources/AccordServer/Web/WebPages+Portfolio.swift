@@ -61,9 +61,11 @@ extension AccordAPI {
         var proposals: Int
         var waiting: Int
         var attention: [KPIRow]
-        /// How many more need attention than are listed.
-        var more: Int
+        /// How many more need attention than are listed; nil when none (Mustache takes 0 for true).
+        var more: Int?
         var calm: Bool
+        /// The template packs it took, each in a line.
+        var packs: [PackLine]
     }
 
     struct HomePage {
@@ -72,12 +74,13 @@ extension AccordAPI {
         var waiting: [WaitingRow]
         var reviews: [ReviewRow]
         var decisions: [DecisionRow]
+        var hasPacks: Bool
     }
 
     func addPortfolioPages(to app: RouterGroup<Context>) {
         app.get { request, context -> Response in
             let cards = try await portfolio(of: try context.requireIdentity(), logger: context.logger).map {
-                Self.card($0.name, slug: $0.slug, role: $0.role.rawValue, $0.standing, attention: 3)
+                Self.card($0.name, slug: $0.slug, role: $0.role.rawValue, $0.standing, attention: 3, packs: $0.packs)
             }
             return try await webPage("portfolio", title: "Your organizations", request, context, cards)
         }
@@ -87,22 +90,23 @@ extension AccordAPI {
         }
         app.get("orgs/:org") { request, context -> Response in
             let slug = try Self.orgSlug(context)
+            let packs = try await packReports(in: slug, as: try context.requireIdentity(), logger: context.logger).map(\.standing)
             let page = try await inOrganization(request, context) { tx, access in
                 let (standing, data) = try await self.standing(access, tx)
                 let decisions = DecisionFilter().apply(to: data, today: CalendarDate.text(governance.now())).prefix(5)
                 return HomePage(
                     name: access.organization.name,
-                    standing: Self.card(access.organization.name, slug: slug, role: access.role.rawValue, standing, attention: 12),
+                    standing: Self.card(access.organization.name, slug: slug, role: access.role.rawValue, standing, attention: 12, packs: packs),
                     waiting: standing.waiting.map { Self.waitingRow($0, slug: slug) },
                     reviews: standing.openReviews.map { ReviewRow($0, slug: slug) },
-                    decisions: decisions.map { DecisionRow($0, slug: slug) }
+                    decisions: decisions.map { DecisionRow($0, slug: slug) }, hasPacks: !packs.isEmpty
                 )
             }
             return try await webPage("home", title: page.name, org: slug, section: .home, request, context, page)
         }
     }
 
-    static func card(_ name: String, slug: String, role: String, _ standing: OrgStanding, attention: Int) -> OrgCard {
+    static func card(_ name: String, slug: String, role: String, _ standing: OrgStanding, attention: Int, packs: [PackStanding]) -> OrgCard {
         OrgCard(
             name: name, slug: slug, role: role, kpis: standing.kpis, onTrack: standing.onTrack, judged: standing.judged, offTrack: standing.offTrack,
             atRisk: standing.attention.count - standing.offTrack, openReviews: standing.openReviews.count, proposals: standing.proposals.count,
@@ -110,7 +114,8 @@ extension AccordAPI {
             attention: standing.attention.prefix(attention).map {
                 KPIRow(key: $0.key, name: $0.name, owner: $0.owner, period: $0.period, reading: WebReading($0.reading, unit: $0.unit), href: "/app/orgs/\(slug)/kpis/\($0.key)")
             },
-            more: max(0, standing.attention.count - attention), calm: standing.attention.isEmpty && standing.waiting.isEmpty
+            more: standing.attention.count > attention ? standing.attention.count - attention : nil, calm: standing.attention.isEmpty && standing.waiting.isEmpty,
+            packs: packs.map { PackLine($0, slug: slug) }
         )
     }
 

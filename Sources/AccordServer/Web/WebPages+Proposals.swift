@@ -144,7 +144,7 @@ extension AccordAPI {
                 id: id.lowercasedText, action: "/app/orgs/\(slug)/proposals/\(id.lowercasedText)", term: version.term, label: version.label, status: version.status.rawValue, open: open, rationale: version.rationale,
                 breaking: version.breaking, proposedBy: version.proposedBy ?? "—",
                 decided: version.decidedAt == nil ? nil : [version.decidedBy, version.decidedAt.map(CalendarDate.text)].compactMap { $0 }.joined(separator: ", "),
-                decisionNote: version.decisionNote, proposed: Self.versionText(version),
+                decisionNote: version.decisionNote, proposed: Self.versionText(version, slug: slug),
                 changes: basedOn.map { Self.sideBySide(DefinitionDiff(from: $0, to: version).body) } ?? [], basedOn: basedOn?.label,
                 responses: version.responses.map { ResponseRow(name: $0.name, stance: $0.stance.rawValue, comment: $0.comment, at: $0.at.map(CalendarDate.text) ?? "") },
                 decider: describe(right.holders(.decide)), agree: describe(right.holders(.agree)), input: describe(right.holders(.input)),

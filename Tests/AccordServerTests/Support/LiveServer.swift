@@ -3,10 +3,12 @@ import AccordCore
 import AccordServer
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import Hummingbird
 import Synchronization
+import Testing
 
 /// An Accord server listening on a free loopback port, in this process, that a test can stop and start
 /// again on the same database.
@@ -86,10 +88,24 @@ final class LiveServer: Sendable {
         state.withLock { $0 = (url, task, server) }
     }
 
+    /// Stops the server and waits for it, for two minutes at most: a server that cannot shut down (a request
+    /// still in flight) fails the test that stops it rather than hanging the whole run.
     func stop() async {
-        let task = state.withLock { $0.task }
-        task?.cancel()
-        _ = await task?.result
+        guard let task = state.withLock({ $0.task }) else { return }
+        task.cancel()
+        let waiting = NIOLockedValueBox<CheckedContinuation<Bool, Never>?>(nil)
+        let stopped = await withCheckedContinuation { continuation in
+            waiting.withLockedValue { $0 = continuation }
+            Task {
+                _ = await task.result
+                waiting.withLockedValue { $0.take() }?.resume(returning: true)
+            }
+            Task {
+                try? await Task.sleep(for: .seconds(120))
+                waiting.withLockedValue { $0.take() }?.resume(returning: false)
+            }
+        }
+        if !stopped { Issue.record("the server at \(url) did not shut down within two minutes of being asked") }
     }
 
     func restart() async throws {

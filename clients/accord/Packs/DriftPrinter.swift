@@ -28,10 +28,10 @@ struct DriftPrinter {
                 // Each change as it was and as it is; conflicts follow in full below.
                 let conflicted = Set(record.conflicts.map(\.field))
                 for change in record.clientChanged where !conflicted.contains(change.field) {
-                    say("here, \(change.field): \(Self.text(change.base)) → \(Self.text(change.client))", indent: "      ")
+                    say("here, \(change.field): \(SetupValue.shown(change.base)) → \(SetupValue.shown(change.client))", indent: "      ")
                 }
                 for change in record.packChanged where !conflicted.contains(change.field) {
-                    say("pack, \(change.field): \(Self.text(change.base)) → \(Self.text(change.pack))", indent: "      ")
+                    say("pack, \(change.field): \(SetupValue.shown(change.base)) → \(SetupValue.shown(change.pack))", indent: "      ")
                 }
             }
         }
@@ -46,20 +46,13 @@ struct DriftPrinter {
             say("! \(record.kind) \(record.name) · \(field.field): changed here and in the pack; decide which to keep", indent: "  ")
             for (label, value) in [("was (v\(record.version ?? 0))", field.base), ("here", field.client), ("pack v\(version)", field.pack)] {
                 let pad = String(repeating: " ", count: 11 - min(label.count, 10))
-                for (index, line) in Wrapping.lines(Self.text(value), width: max(width - 17, 20)).enumerated() {
+                for (index, line) in Wrapping.lines(SetupValue.shown(value), width: max(width - 17, 20)).enumerated() {
                     Swift.print(index == 0 ? "      \(label):\(pad)\(line)" : String(repeating: " ", count: 18) + line)
                 }
             }
         }
     }
 
-    static func text(_ value: SetupValue?) -> String {
-        switch value {
-        case nil, .null?: "—"
-        case .string(let text)?: text.replacingOccurrences(of: "\n", with: " ⏎ ")
-        case let other?: other.json
-        }
-    }
 
     private func say(_ text: String, indent: String = "  ") {
         for (index, line) in Wrapping.lines(text, width: max(width - indent.count - 2, 20)).enumerated() {

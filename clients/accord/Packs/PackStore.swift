@@ -50,11 +50,6 @@ extension GlobalOptions {
 extension PackSource {
     /// The adoption record that remembers `fields` of this pack's latest version for a record.
     func adoption(kind: String, name: String, fields: OrgSetup.Fields, existing: PackDrift.Adoption?) -> FollowUp {
-        let values: RecordFields = [
-            "pack_id": .text(id.lowercasedText), "pack_name": .text(self.name), "source_org": .text(organization.slug), "version": .int(Int64(latest)),
-            "kind": .text(kind), "record_name": .text(name), "base": .text(SetupValue.map(fields).json),
-        ]
-        guard let existing else { return FollowUp(.create, CollectionSchema.packAdoptions.name, UUID(), values) }
-        return FollowUp(.update, CollectionSchema.packAdoptions.name, existing.id, ["version": values["version"]!, "base": values["base"]!])
+        PackDrift.record(pack: id, packName: self.name, sourceOrg: organization.slug, version: latest, kind: kind, name: name, fields: fields, existing: existing)
     }
 }

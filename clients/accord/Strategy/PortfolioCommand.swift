@@ -84,11 +84,8 @@ struct PortfolioPrinter {
                 say("open: \(review.cadence) review of \(review.period), \(review.undecided) of \(review.items) to decide")
             }
             for pack in entry.packs {
-                let versions = pack.versions.map(String.init).joined(separator: ", ")
-                var drift = ["\(pack.matches) match", "\(pack.clientChanged) changed here", "\(pack.packChanged) changed in the pack"]
-                if pack.conflicts > 0 { drift.append("\(pack.conflicts) in conflict") }
-                let of = pack.latest.map { " of \($0)" } ?? " (\(pack.sourceOrg) not synced here)"
-                say("pack \(pack.pack): version \(versions)\(of) · " + drift.joined(separator: ", "))
+                let unknown = pack.latest == nil ? " (\(pack.sourceOrg) not synced here: accord sync --org \(pack.sourceOrg))" : ""
+                say("pack \(pack.pack): \(pack.summary)\(unknown)")
             }
             if !entry.standing.proposals.isEmpty {
                 say("proposed, waiting for a decision: \(entry.standing.proposals.joined(separator: ", "))")

@@ -1,0 +1,41 @@
+@testable import AccordServer
+import Foundation
+import Testing
+
+/// Markdown members wrote, as the pages show it: formatted, terms linked, and nothing written able to add
+/// markup, scripts or links of its own kind.
+@Suite struct WebMarkdownTests {
+    func html(_ markdown: String) -> String {
+        WebMarkdown.html(markdown, org: "acme")
+    }
+
+    @Test func formattingListsAndTermsBecomeHTML() {
+        let shown = html("An **MQL** fits the [[ICP tier 1]].\n\n- scored 60 or more\n- *not* a form fill alone")
+        #expect(shown.contains("<strong>MQL</strong>"))
+        #expect(shown.contains(#"<a href="/app/orgs/acme/definitions/ICP%20tier%201">ICP tier 1</a>"#))
+        #expect(shown.contains("<li>scored 60 or more</li>") && shown.contains("<em>not</em>"))
+    }
+
+    @Test func markupWrittenInTheTextIsShownNotRun() {
+        let shown = html("Before <script>alert(1)</script> and <img src=x onerror=alert(2)> after\n\n<div onclick=\"x()\">block</div>")
+        #expect(!shown.contains("<script") && !shown.contains("<img") && !shown.contains("<div"))
+        #expect(shown.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(shown)")
+        #expect(shown.contains("&lt;div onclick=&quot;x()&quot;&gt;block&lt;/div&gt;") || shown.contains("&lt;div onclick=\"x()\"&gt;block"), "\(shown)")
+    }
+
+    @Test func onlyLinksToPagesMailOrTheAppStayLinks() {
+        #expect(html("[docs](https://example.com/a)").contains(#"<a href="https://example.com/a">docs</a>"#))
+        #expect(html("[MQL](/app/orgs/acme/definitions/MQL)").contains(#"<a href="/app/orgs/acme/definitions/MQL">"#))
+        for hostile in ["[x](javascript:alert(1))", "[x](JavaScript:alert(1))", "[x](data:text/html,hi)", "[x](//evil.example/)", #"[x](/a"onmouseover="alert(1))"#] {
+            let shown = html(hostile)
+            #expect(!shown.contains("<a "), "\(hostile) → \(shown)")
+        }
+    }
+
+    @Test func imagesShowAsTextAndCodeKeepsNoAttributes() {
+        #expect(!html("![chart](https://example.com/x.png)").contains("<img"))
+        let code = html("```js\" onmouseover=\"alert(1)\nlet a = 1 < 2 && \"b\"\n```")
+        #expect(code.contains("<pre><code>let a = 1 &lt; 2 &amp;&amp; &quot;b&quot;</code></pre>"), "\(code)")
+        #expect(!code.contains("onmouseover"))
+    }
+}
