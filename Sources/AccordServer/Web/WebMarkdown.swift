@@ -10,8 +10,9 @@ enum WebMarkdown {
     private static let lessThan = "\u{E000}"
 
     static func html(_ markdown: String, org slug: String) -> String {
+        // Literal replacement: Foundation's default search on Linux skips a "<" followed by a combining mark.
         let source = linkingTerms(
-            markdown.replacingOccurrences(of: lessThan, with: "").replacingOccurrences(of: "<", with: lessThan), org: slug
+            markdown.replacingOccurrences(of: lessThan, with: "", options: .literal).replacingOccurrences(of: "<", with: lessThan, options: .literal), org: slug
         )
         let parser = MarkdownParser(modifiers: [
             Modifier(target: .links) { safeLink($0.html, markdown: $0.markdown) },
@@ -19,7 +20,7 @@ enum WebMarkdown {
             Modifier(target: .codeBlocks) { codeBlock($0.markdown) },
             Modifier(target: .html) { escaped($0.markdown) },
         ])
-        return parser.html(from: source).replacingOccurrences(of: lessThan, with: "&lt;")
+        return parser.html(from: source).replacingOccurrences(of: lessThan, with: "&lt;", options: .literal)
     }
 
     /// `[[MQL]]` as a Markdown link to the definition of MQL in the organization.
@@ -31,12 +32,20 @@ enum WebMarkdown {
         }
     }
 
-    /// Ink's link when its address is one a page may hold, else the Markdown as text.
+    /// Ink's link when its address is one a page may hold, else the Markdown as text. Ink copies an address as
+    /// written, so it is checked scalar by scalar (a quote joined to a combining mark is still a quote to a
+    /// browser), and a path within the app must not become another site's address once a browser reads it
+    /// (`/\host`, `/&#47;host`).
     private static func safeLink(_ html: String, markdown: Substring) -> String {
-        guard let match = html.wholeMatch(of: /<a href="([^"\s]*)">(.*)<\/a>/.dotMatchesNewlines()) else { return escaped(markdown) }
-        let address = match.output.1.lowercased()
-        let allowed = ["https://", "http://", "mailto:", "#"].contains { address.hasPrefix($0) } || (address.hasPrefix("/") && !address.hasPrefix("//"))
-        return allowed ? html : escaped(markdown)
+        guard let match = html.wholeMatch(of: /<a href="([^"]*)">(.*)<\/a>/.dotMatchesNewlines().matchingSemantics(.unicodeScalar)) else {
+            return escaped(markdown)
+        }
+        let address = String(match.output.1)
+        let plain = address.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0.value < 0x7F && !"\"\\<>`".unicodeScalars.contains($0) }
+        let lowered = address.lowercased()
+        let offSite = ["https://", "http://", "mailto:"].contains { lowered.hasPrefix($0) }
+        let inApp = (address.hasPrefix("/") && !address.hasPrefix("//") && !address.contains("&")) || address.hasPrefix("#")
+        return plain && (offSite || inApp) ? html : escaped(markdown)
     }
 
     /// A fenced code block as preformatted text, without the language Ink would put in an attribute.
@@ -49,6 +58,7 @@ enum WebMarkdown {
 
     /// Text as HTML; "<" is already the stand-in.
     private static func escaped(_ text: some StringProtocol) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        text.replacingOccurrences(of: "&", with: "&amp;", options: .literal).replacingOccurrences(of: ">", with: "&gt;", options: .literal)
+            .replacingOccurrences(of: "\"", with: "&quot;", options: .literal)
     }
 }

@@ -7,6 +7,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import Hummingbird
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -16,7 +17,7 @@ final class LiveServer: Sendable {
     let database: TestDatabase
     /// Changes to the test configuration, such as a smaller body limit.
     let tune: @Sendable (inout ServerConfiguration) -> Void
-    private let state = Mutex<(url: URL?, task: Task<Void, any Error>?, server: AccordServer?)>((nil, nil, nil))
+    private let state = Mutex<(url: URL?, task: Task<Void, any Error>?, group: ServiceGroup?, server: AccordServer?)>((nil, nil, nil, nil))
     /// The collections it serves; a restart keeps them unless given others.
     private let served = Mutex<Catalog>(.builtIn)
 
@@ -71,10 +72,15 @@ final class LiveServer: Sendable {
         let server = try await AccordServer.prepare(configuration, catalog: catalog, logger: testLogger)
         let (listening, announce) = AsyncStream.makeStream(of: String.self)
         let application = server.application(onListening: { address in announce.yield(address) })
+        // Stopped as SIGTERM stops the real one: gracefully, the HTTP server first, so requests in flight finish
+        // while the database pool is still there; cancelled only if that takes a minute.
+        var group = ServiceGroupConfiguration(services: [.init(service: application)], logger: testLogger)
+        group.maximumGracefulShutdownDuration = .seconds(60)
+        let services = ServiceGroup(configuration: group)
         // A server that stops before it listens ends the wait, so a failed start fails the test instead of hanging it.
         let task = Task {
             defer { announce.finish() }
-            try await application.runService(gracefulShutdownSignals: [])
+            try await services.run()
         }
         var address: String?
         for await announced in listening {
@@ -85,14 +91,14 @@ final class LiveServer: Sendable {
             if case .failure(let error) = await task.result { throw error }
             throw TestFailure("the server stopped before it listened")
         }
-        state.withLock { $0 = (url, task, server) }
+        state.withLock { $0 = (url, task, services, server) }
     }
 
-    /// Stops the server and waits for it, for two minutes at most: a server that cannot shut down (a request
-    /// still in flight) fails the test that stops it rather than hanging the whole run.
+    /// Stops the server and waits for it, for two minutes at most: a server that cannot shut down fails the test
+    /// that stops it rather than hanging the whole run.
     func stop() async {
-        guard let task = state.withLock({ $0.task }) else { return }
-        task.cancel()
+        guard let (task, services) = state.withLock({ state in state.task.map { ($0, state.group) } }) else { return }
+        await services?.triggerGracefulShutdown()
         let waiting = NIOLockedValueBox<CheckedContinuation<Bool, Never>?>(nil)
         let stopped = await withCheckedContinuation { continuation in
             waiting.withLockedValue { $0 = continuation }

@@ -21,12 +21,20 @@ import Testing
         #expect(!shown.contains("<script") && !shown.contains("<img") && !shown.contains("<div"))
         #expect(shown.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(shown)")
         #expect(shown.contains("&lt;div onclick=&quot;x()&quot;&gt;block&lt;/div&gt;") || shown.contains("&lt;div onclick=\"x()\"&gt;block"), "\(shown)")
+        #expect(Array(html("<\u{0301}script>").unicodeScalars) == Array("<p>&lt;\u{0301}script&gt;</p>".unicodeScalars), "a combining mark does not keep a \"<\" raw")
     }
 
     @Test func onlyLinksToPagesMailOrTheAppStayLinks() {
         #expect(html("[docs](https://example.com/a)").contains(#"<a href="https://example.com/a">docs</a>"#))
         #expect(html("[MQL](/app/orgs/acme/definitions/MQL)").contains(#"<a href="/app/orgs/acme/definitions/MQL">"#))
-        for hostile in ["[x](javascript:alert(1))", "[x](JavaScript:alert(1))", "[x](data:text/html,hi)", "[x](//evil.example/)", #"[x](/a"onmouseover="alert(1))"#] {
+        let hostiles = [
+            "[x](javascript:alert(1))", "[x](JavaScript:alert(1))", "[x](data:text/html,hi)", "[x](//evil.example/)", #"[x](/a"onmouseover="alert(1))"#,
+            // A quote joined to a combining mark is one Character to Swift but still a quote to a browser.
+            "[x](http://a\"\u{0301}/onmouseover=alert(1)//)", "[x][r]\n\n[r]: http://a\"\u{0301}/onmouseover=alert(1)//",
+            // Paths a browser reads as another site's address.
+            #"[x](/\evil.example)"#, "[x](/&#47;evil.example)", "[x](/\t/evil.example)",
+        ]
+        for hostile in hostiles {
             let shown = html(hostile)
             #expect(!shown.contains("<a "), "\(hostile) → \(shown)")
         }
