@@ -26,6 +26,10 @@ final class LiveServer: Sendable {
         self.tune = tune
     }
 
+    /// How long a test waits for one answer: a deadline only a failure waits out, sized for a two-core machine
+    /// running the whole suite (an import of thousands of rows there has taken over 30 seconds).
+    static let requestDeadline: TimeAmount = .seconds(120)
+
     var url: URL { state.withLock { $0.url! } }
     var server: AccordServer { state.withLock { $0.server! } }
 
@@ -154,7 +158,7 @@ final class LiveServer: Sendable {
         var request = HTTPClientRequest(url: url.appendingPathComponent("v1/orgs/\(org)/members/\(user.uuidString)").absoluteString)
         request.method = .DELETE
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: Self.requestDeadline)
         guard response.status == .noContent || response.status == .ok else { throw TestFailure("remove member answered \(response.status)") }
     }
 
@@ -167,7 +171,7 @@ final class LiveServer: Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: json))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: Self.requestDeadline)
         let body = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), String(buffer: body))
     }
@@ -177,7 +181,7 @@ final class LiveServer: Sendable {
         var request = HTTPClientRequest(url: url.appendingPathComponent(path).absoluteString)
         request.method = .init(rawValue: method)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: Self.requestDeadline)
         _ = try await response.body.collect(upTo: 1 << 20)
         return Int(response.status.code)
     }
@@ -188,7 +192,7 @@ final class LiveServer: Sendable {
         request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
         request.headers.add(name: "Content-Type", value: "application/json")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: Self.requestDeadline)
         let data = try await response.body.collect(upTo: 1 << 20)
         return try SyncCoding.decoder().decode(Result.self, from: Data(data.readableBytesView))
     }
