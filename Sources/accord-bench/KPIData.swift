@@ -50,7 +50,7 @@ struct KPIData: Codable, Sendable {
 
     /// Writes the actuals as CSV, a KPI, month and segment a line; `seed` changes every value.
     func writeCSV(to url: URL, seed: Int = 0) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var chunk = "kpi,period,segment,value,source\n"

@@ -17,7 +17,7 @@ struct KPISpineViewTests {
             "measurements": Dictionary(uniqueKeysWithValues: measurements.map { (UUID(), $0.merging(["kpi": .reference("kpis", kpiID)]) { $1 }) }),
             "organization_settings": fiscalStart.map { [UUID(): ["fiscal_year_start_month": .int($0)]] } ?? [:],
         ]
-        return try await KPISpine(asOf: try #require(FieldSchema.parseTime(asOf))) { records[$0] ?? [:] }
+        return await KPISpine(asOf: try #require(FieldSchema.parseTime(asOf))) { records[$0] ?? [:] }
     }
 
     static func period(_ text: String) throws -> Period {

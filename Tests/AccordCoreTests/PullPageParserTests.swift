@@ -81,7 +81,7 @@ struct PullPageParserTests {
         let read = try parse(text)
         let decoded = try SyncCoding.decoder().decode(PullResponse.self, from: Data(text.utf8))
         #expect(read.changes == decoded.changes)
-        #expect(read.changes.first?.fields["small"] == .int(.min) && read.changes.first?.fields["big"] == .double(92233720368547758070))
+        #expect(read.changes.first?.fields["small"] == .int(.min) && read.changes.first?.fields["big"] == .double(9.2233720368547758070e19))
         #expect(read.changes.first?.at == Date(timeIntervalSince1970: 1_795_512_600.25))
         #expect(read.next == 3 && read.more && read.epoch == epoch && read.checksums == nil)
     }

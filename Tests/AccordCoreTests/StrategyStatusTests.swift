@@ -27,7 +27,7 @@ struct StrategyStatusTests {
                 measured(followUp, "2026-03", 30, amer), measured(followUp, "2026-03", 26),
             ]),
         ]
-        return try await KPISpine(asOf: try #require(FieldSchema.parseTime(asOf))) { records[$0] ?? [:] }
+        return await KPISpine(asOf: try #require(FieldSchema.parseTime(asOf))) { records[$0] ?? [:] }
     }
 
     @Test func aConstraintHoldsWhileItsKPIsLatestValueIsOnItsSideOfTheThreshold() async throws {

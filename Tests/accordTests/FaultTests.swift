@@ -63,10 +63,10 @@ struct FaultTests {
             #expect(try editor.replica.pendingCount() == 0, "editor \(editor.index)'s outbox emptied")
             #expect(try editor.replica.rejections().isEmpty)
         }
-        for editor in editors { try await editor.sync() }
+        for editor in editors { _ = try await editor.sync() }
         let reference = try Editor(in: workspace, index: 9, server: direct, token: token, org: org)
         defer { reference.close() }
-        try await reference.sync()
+        _ = try await reference.sync()
         let onServer = try reference.notes()
         for editor in editors {
             #expect(try await editor.notes() == onServer, "editor \(editor.index) equals the server")

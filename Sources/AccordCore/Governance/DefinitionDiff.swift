@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What changed between two versions of a definition: its fields, its criteria condition by condition, and
 /// its body line by line.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The rules of `definition_versions`, the proposal lifecycle: a recommend holder writes a draft and proposes
 /// it; the agree holders consent or object; the decider approves (after every consent, never their own

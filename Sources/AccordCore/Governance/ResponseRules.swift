@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The rules of `proposal_responses`: members answer for themselves, on open proposals; consenting and
 /// objecting belong to the agree holders, and an objection says why.

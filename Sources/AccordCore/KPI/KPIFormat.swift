@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// KPI numbers and statuses as a person reads them, the same in the terminal and in the browser: a status
 /// label that does not need colour, and numbers short enough for a tile but exact enough to act on.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How long a KPI's periods are.
 public enum PeriodGrain: String, Sendable, Codable, CaseIterable {

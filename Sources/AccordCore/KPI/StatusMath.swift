@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Which way a KPI should move.
 public enum KPIDirection: String, Sendable, Codable, CaseIterable {

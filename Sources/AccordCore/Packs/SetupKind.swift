@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A kind of record in an organization's governed setup, as export writes it and import reads it: one file
 /// per kind, each record under a name people use (a KPI's key, a definition's term), never an id.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What importing a setup into an organization does, record by record, as ordinary changes: new records are
 /// created, changed ones updated, and a definition's text changes only through a proposal that its agree

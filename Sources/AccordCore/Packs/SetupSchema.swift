@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// JSON Schema (2020-12) for each kind's file, from the collections' declarations, so editors can check a
 /// file as it is written and a pipeline can lint a pack before importing it.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One value of an organization's setup as files show it: JSON fields (criteria, tiles, segments, holders)
 /// as structure rather than JSON text, references as the other record's name rather than its id.

@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     public var streamLimits = StreamLimits()
     /// The largest measurement import, in bytes; imports stream, so this bounds time, not memory.
     public var maxImportSize = 4 << 30
+    /// Rows an import records together: one lookup of the values in force, a few multi-row inserts and one
+    /// change-log insert each. Larger batches mean fewer round trips and more memory held per batch.
+    public var importBatchSize = 2_000
     /// The clock the write path stamps changes and judges deadlines (such as escalations) by; tests move it.
     public var clock: @Sendable () -> Date = { Date() }
 

@@ -41,7 +41,7 @@ public struct AccordAPI: Sendable {
         self.applier = MutationApplier(path: path)
         self.records = RecordService(path: path)
         self.governance = GovernanceService(records: records, now: configuration.clock)
-        self.importer = MeasurementImporter(records: records, governance: governance)
+        self.importer = MeasurementImporter(records: records, governance: governance, batchSize: configuration.importBatchSize)
         self.directory = DirectoryRecords(path: path)
         self.syncLog = SyncLog(catalog: catalog)
         let access = AccessCache()

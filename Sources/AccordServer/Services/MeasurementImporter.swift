@@ -11,9 +11,8 @@ import PostgresNIO
 struct MeasurementImporter: Sendable {
     let records: RecordService
     let governance: GovernanceService
-
-    /// Rows recorded together: one lookup of the values in force, a few multi-row inserts and one change-log insert each.
-    static let batchSize = 2_000
+    /// Rows recorded together (`ServerConfiguration.importBatchSize`).
+    let batchSize: Int
 
     /// The report of a file whose bad rows stopped it; nothing was recorded.
     struct Refused: Error {
@@ -55,7 +54,7 @@ struct MeasurementImporter: Sendable {
                     drafts.append(draft)
                 }
             }
-            if drafts.count >= Self.batchSize {
+            if drafts.count >= batchSize {
                 try await batch.record(drafts, report: &report)
                 drafts = []
             }

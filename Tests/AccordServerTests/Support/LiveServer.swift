@@ -30,6 +30,14 @@ final class LiveServer: Sendable {
     /// running the whole suite (an import of thousands of rows there has taken over 30 seconds).
     static let requestDeadline: TimeAmount = .seconds(120)
 
+    /// The client tests send requests with: the deadline above is its only limit on an answer, where the shared
+    /// client would give up on one that sends nothing for 90 seconds first.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     var url: URL { state.withLock { $0.url! } }
     var server: AccordServer { state.withLock { $0.server! } }
 
@@ -158,7 +166,7 @@ final class LiveServer: Sendable {
         var request = HTTPClientRequest(url: url.appendingPathComponent("v1/orgs/\(org)/members/\(user.uuidString)").absoluteString)
         request.method = .DELETE
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: Self.requestDeadline)
+        let response = try await Self.client.execute(request, timeout: Self.requestDeadline)
         guard response.status == .noContent || response.status == .ok else { throw TestFailure("remove member answered \(response.status)") }
     }
 
@@ -171,7 +179,7 @@ final class LiveServer: Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: json))
-        let response = try await HTTPClient.shared.execute(request, timeout: Self.requestDeadline)
+        let response = try await Self.client.execute(request, timeout: Self.requestDeadline)
         let body = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), String(buffer: body))
     }
@@ -181,7 +189,7 @@ final class LiveServer: Sendable {
         var request = HTTPClientRequest(url: url.appendingPathComponent(path).absoluteString)
         request.method = .init(rawValue: method)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: Self.requestDeadline)
+        let response = try await Self.client.execute(request, timeout: Self.requestDeadline)
         _ = try await response.body.collect(upTo: 1 << 20)
         return Int(response.status.code)
     }
@@ -192,7 +200,7 @@ final class LiveServer: Sendable {
         request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
         request.headers.add(name: "Content-Type", value: "application/json")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        let response = try await HTTPClient.shared.execute(request, timeout: Self.requestDeadline)
+        let response = try await Self.client.execute(request, timeout: Self.requestDeadline)
         let data = try await response.body.collect(upTo: 1 << 20)
         return try SyncCoding.decoder().decode(Result.self, from: Data(data.readableBytesView))
     }

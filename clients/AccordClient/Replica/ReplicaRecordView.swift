@@ -1,5 +1,5 @@
-public import AccordCore
-public import Foundation
+import AccordCore
+import Foundation
 
 /// The replica's records as rules see them on a local write: the server's state as last pulled, with this
 /// replica's pending changes on top.

@@ -100,8 +100,8 @@ struct PacksCommand: AsyncParsableCommand {
         static func plan(wanted: OrgSetup, current: OrgSetup, options: GlobalOptions, rationale: String) throws -> SetupPlan {
             do {
                 return try SetupPlan.make(wanted: wanted, current: current, catalog: options.catalog, rationale: rationale)
-            } catch let problem as SetupPlan.Problem {
-                throw ClientError.invalidInput("the pack's \(problem); nothing was queued")
+            } catch {
+                throw ClientError.invalidInput("the pack's \(error); nothing was queued")
             }
         }
     }
