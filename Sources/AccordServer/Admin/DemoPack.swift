@@ -18,7 +18,7 @@ struct DemoPack {
 
     func seed() async throws {
         let template = try await api.organizations.inOrganization(clients[0], as: owner, logger: logger) { tx, access in
-            try await api.setup(access.organization.id, tx)
+            try await api.setup(OrganizationRecords(access.organization.id, governance: api.governance, in: tx))
         }
         let first = Self.firstVersion(from: template)
         let pack = UUID()

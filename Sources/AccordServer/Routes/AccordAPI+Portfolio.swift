@@ -16,45 +16,74 @@ extension AccordAPI {
         }
     }
 
-    /// The caller's organizations in name order, each read in its own tenant transaction, with the packs each
-    /// took against their latest versions.
+    /// How many organizations a portfolio reads at once.
+    static let organizationsReadTogether = 4
+
+    /// The caller's organizations in name order, each read in one tenant transaction of its own, with the packs
+    /// each took against their latest versions.
     func portfolio(of identity: Identity, logger: Logger) async throws -> [PortfolioEntry] {
         let memberships = try await organizations.memberships(of: identity, logger: logger)
-        var adoptions: [UUID: [PackDrift.Adoption]] = [:]
-        for membership in memberships {
-            adoptions[membership.organization.id] = try await self.adoptions(in: membership.organization.id.lowercasedText, as: identity, logger: logger)
-        }
-        let latest = try await latestPacks(adoptions.values.flatMap { $0 }, memberships: memberships, as: identity, logger: logger)
-        var entries: [PortfolioEntry] = []
-        for membership in memberships {
-            let organization = membership.organization
-            let taken = adoptions[organization.id] ?? []
-            let (standing, packs) = try await organizations.inOrganization(organization.id.lowercasedText, as: identity, logger: logger) { tx, access in
-                let standing = try await self.standing(access, tx).standing
-                guard !taken.isEmpty else { return (standing, [PackStanding]()) }
-                let setup = try await self.setup(organization.id, tx)
-                return (standing, PackContents.standings(adoptions: taken, latest: latest, current: setup))
+        // A few organizations are read side by side, each on a connection of its own, so the page waits less than
+        // for all of them in turn while a consultant with fifty clients still leaves the pool to others.
+        let read = try await withThrowingTaskGroup(of: (Int, OrgStanding, TakenPacks).self) { group in
+            var pending = memberships.enumerated().makeIterator()
+            func readNext() {
+                guard let (index, membership) = pending.next() else { return }
+                group.addTask {
+                    try await organizations.inOrganization(membership.organization.id.lowercasedText, as: identity, logger: logger) { tx, access in
+                        let records = OrganizationRecords(access.organization.id, governance: governance, in: tx)
+                        return (index, try await self.standing(access, records).standing, try await self.takenPacks(records))
+                    }
+                }
             }
-            entries.append(PortfolioEntry(id: organization.id, slug: organization.slug, name: organization.name, role: membership.role, standing: standing, packs: packs))
+            for _ in 0..<Self.organizationsReadTogether { readNext() }
+            var read: [Int: (OrgStanding, TakenPacks)] = [:]
+            while let (index, standing, packs) = try await group.next() {
+                read[index] = (standing, packs)
+                readNext()
+            }
+            return read
         }
-        return entries
+        let latest = try await latestPacks(read.values.flatMap(\.1.adoptions), memberships: memberships, as: identity, logger: logger)
+        return memberships.enumerated().compactMap { index, membership in
+            guard let (standing, packs) = read[index] else { return nil }
+            let organization = membership.organization
+            return PortfolioEntry(
+                id: organization.id, slug: organization.slug, name: organization.name, role: membership.role, standing: standing,
+                packs: packs.reports(latest: latest).map(\.standing)
+            )
+        }
     }
 
     /// Each pack the organization `org` (slug or id) took, with its drift where the caller can read the pack.
     func packReports(in org: String, as identity: Identity, logger: Logger) async throws -> [PackReport] {
-        let taken = try await adoptions(in: org, as: identity, logger: logger)
-        guard !taken.isEmpty else { return [] }
+        let taken = try await organizations.inOrganization(org, as: identity, logger: logger) { tx, access in
+            try await takenPacks(OrganizationRecords(access.organization.id, governance: governance, in: tx))
+        }
+        return try await packReports(taken, as: identity, logger: logger)
+    }
+
+    /// The packs in `taken` against their latest versions.
+    func packReports(_ taken: TakenPacks, as identity: Identity, logger: Logger) async throws -> [PackReport] {
+        guard !taken.adoptions.isEmpty else { return [] }
         let memberships = try await organizations.memberships(of: identity, logger: logger)
-        let latest = try await latestPacks(taken, memberships: memberships, as: identity, logger: logger)
-        return try await organizations.inOrganization(org, as: identity, logger: logger) { tx, access in
-            PackContents.reports(adoptions: taken, latest: latest, current: try await self.setup(access.organization.id, tx))
+        return taken.reports(latest: try await latestPacks(taken.adoptions, memberships: memberships, as: identity, logger: logger))
+    }
+
+    /// The packs an organization took and, when it took any, its setup to compare them with.
+    struct TakenPacks: Sendable {
+        var adoptions: [PackDrift.Adoption]
+        var setup: OrgSetup?
+
+        func reports(latest: [UUID: (version: Int, contents: PackContents)]) -> [PackReport] {
+            guard let setup else { return [] }
+            return PackContents.reports(adoptions: adoptions, latest: latest, current: setup)
         }
     }
 
-    private func adoptions(in org: String, as identity: Identity, logger: Logger) async throws -> [PackDrift.Adoption] {
-        try await organizations.inOrganization(org, as: identity, logger: logger) { tx, access in
-            try await governance.live(CollectionSchema.packAdoptions.name, org: access.organization.id, in: tx).compactMap { PackDrift.Adoption(id: $0.key, fields: $0.value) }
-        }
+    func takenPacks(_ records: OrganizationRecords) async throws -> TakenPacks {
+        let adoptions = try await records(CollectionSchema.packAdoptions.name).compactMap { PackDrift.Adoption(id: $0.key, fields: $0.value) }
+        return TakenPacks(adoptions: adoptions, setup: adoptions.isEmpty ? nil : try await setup(records))
     }
 
     /// The latest version of each pack in `taken`, read from the organization that publishes it where the caller
@@ -73,20 +102,18 @@ extension AccordAPI {
         return latest
     }
 
-    /// The organization's setup as export reads it, from `tx`.
-    func setup(_ org: UUID, _ tx: Transaction) async throws -> OrgSetup {
+    /// The organization's setup as export reads it.
+    func setup(_ records: OrganizationRecords) async throws -> OrgSetup {
         var loaded: [String: [UUID: RecordFields]] = [:]
-        for name in SetupKind.all.map(\.collection) + [CollectionSchema.definitionVersions.name] { loaded[name] = try await governance.live(name, org: org, in: tx) }
+        for name in SetupKind.all.map(\.collection) + [CollectionSchema.definitionVersions.name] { loaded[name] = try await records(name) }
         return try OrgSetup.read(catalog: catalog) { loaded[$0] ?? [:] }
     }
 
-    /// Where the organization stands for the caller, and its governance records, read in `tx`.
-    func standing(_ access: OrganizationAccess, _ tx: Transaction) async throws -> (standing: OrgStanding, data: GovernanceData) {
-        let org = access.organization.id
-        let load = loader(org, tx)
-        let spine = try await KPISpine(asOf: governance.now(), load: load)
-        let data = try await governance.data(org: org, in: tx)
-        let reviews = ReviewView.all(reviews: try await load(CollectionSchema.reviews.name), items: try await load(CollectionSchema.reviewItems.name))
+    /// Where the organization stands for the caller, and its governance records.
+    func standing(_ access: OrganizationAccess, _ records: OrganizationRecords) async throws -> (standing: OrgStanding, data: GovernanceData) {
+        let spine = try await KPISpine(asOf: governance.now()) { try await records($0) }
+        let data = try await GovernanceData { try await records($0) }
+        let reviews = ReviewView.all(reviews: try await records(CollectionSchema.reviews.name), items: try await records(CollectionSchema.reviewItems.name))
         let waiting = Inbox.items(for: governance.member(access, in: data), in: data, now: governance.now())
         return (OrgStanding.compute(spine: spine, reviews: reviews, proposals: data.openProposals, waiting: waiting), data)
     }

@@ -11,9 +11,15 @@ enum WebMarkdown {
 
     static func html(_ markdown: String, org slug: String) -> String {
         // Literal replacement: Foundation's default search on Linux skips a "<" followed by a combining mark.
-        let source = linkingTerms(
+        var source = linkingTerms(
             markdown.replacingOccurrences(of: lessThan, with: "", options: .literal).replacingOccurrences(of: "<", with: lessThan, options: .literal), org: slug
         )
+        // Ink reads a text opening with a "---" line as metadata up to the next one and shows none of it; "***"
+        // is the same rule to Markdown, and to Ink only a rule.
+        let opening = source.prefix { $0.isWhitespace }
+        if source.dropFirst(opening.count).hasPrefix("---\n") {
+            source.replaceSubrange(source.index(source.startIndex, offsetBy: opening.count)..<source.index(source.startIndex, offsetBy: opening.count + 3), with: "***")
+        }
         let parser = MarkdownParser(modifiers: [
             Modifier(target: .links) { safeLink($0.html, markdown: $0.markdown) },
             Modifier(target: .images) { escaped($0.markdown) },
@@ -23,13 +29,20 @@ enum WebMarkdown {
         return parser.html(from: source).replacingOccurrences(of: lessThan, with: "&lt;", options: .literal)
     }
 
-    /// `[[MQL]]` as a Markdown link to the definition of MQL in the organization.
+    /// `[[MQL]]` as a Markdown link to the definition of MQL in the organization, except where it is written as
+    /// code: in a fenced block or between backticks.
     private static func linkingTerms(_ text: String, org slug: String) -> String {
-        text.replacing(/\[\[([^\[\]\n]+)\]\]/) { match in
-            let term = String(match.output.1)
-            let path = term.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            return "[\(term)](/app/orgs/\(slug)/definitions/\(path))"
-        }
+        var fenced = false
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            let trimmed = line.drop { $0 == " " }
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { fenced.toggle() }
+            guard !fenced, !trimmed.hasPrefix("```"), !trimmed.hasPrefix("~~~") else { return String(line) }
+            return String(line).replacing(/`+[^`]*`+|\[\[([^\[\]\n]+)\]\]/) { match -> String in
+                guard let term = match.output.1.map(String.init) else { return String(match.output.0) }
+                let path = term.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                return "[\(term)](/app/orgs/\(slug)/definitions/\(path))"
+            }
+        }.joined(separator: "\n")
     }
 
     /// Ink's link when its address is one a page may hold, else the Markdown as text. Ink copies an address as

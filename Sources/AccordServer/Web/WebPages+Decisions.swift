@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 
 extension AccordAPI {
-    struct DecisionRow {
+    struct DecisionRow: Sendable {
         var title: String
         var type: String
         var status: String

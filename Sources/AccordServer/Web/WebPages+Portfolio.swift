@@ -90,18 +90,20 @@ extension AccordAPI {
         }
         app.get("orgs/:org") { request, context -> Response in
             let slug = try Self.orgSlug(context)
-            let packs = try await packReports(in: slug, as: try context.requireIdentity(), logger: context.logger).map(\.standing)
-            let page = try await inOrganization(request, context) { tx, access in
-                let (standing, data) = try await self.standing(access, tx)
+            let (access, standing, decisions, taken) = try await inOrganization(request, context) { tx, access in
+                let records = OrganizationRecords(access.organization.id, governance: governance, in: tx)
+                let (standing, data) = try await self.standing(access, records)
                 let decisions = DecisionFilter().apply(to: data, today: CalendarDate.text(governance.now())).prefix(5)
-                return HomePage(
-                    name: access.organization.name,
-                    standing: Self.card(access.organization.name, slug: slug, role: access.role.rawValue, standing, attention: 12, packs: packs),
-                    waiting: standing.waiting.map { Self.waitingRow($0, slug: slug) },
-                    reviews: standing.openReviews.map { ReviewRow($0, slug: slug) },
-                    decisions: decisions.map { DecisionRow($0, slug: slug) }, hasPacks: !packs.isEmpty
-                )
+                return (access, standing, decisions.map { DecisionRow($0, slug: slug) }, try await self.takenPacks(records))
             }
+            let packs = try await packReports(taken, as: try context.requireIdentity(), logger: context.logger).map(\.standing)
+            let page = HomePage(
+                name: access.organization.name,
+                standing: Self.card(access.organization.name, slug: slug, role: access.role.rawValue, standing, attention: 12, packs: packs),
+                waiting: standing.waiting.map { Self.waitingRow($0, slug: slug) },
+                reviews: standing.openReviews.map { ReviewRow($0, slug: slug) },
+                decisions: decisions, hasPacks: !packs.isEmpty
+            )
             return try await webPage("home", title: page.name, org: slug, section: .home, request, context, page)
         }
     }

@@ -16,6 +16,18 @@ import Testing
         #expect(shown.contains("<li>scored 60 or more</li>") && shown.contains("<em>not</em>"))
     }
 
+    @Test func termsWrittenAsCodeStayCode() {
+        let shown = html("Write `[[MQL]]` to link [[MQL]].\n\n```\nsee [[SQL]]\n```")
+        #expect(shown.contains("<code>[[MQL]]</code>"), "\(shown)")
+        #expect(shown.contains(#"<a href="/app/orgs/acme/definitions/MQL">MQL</a>"#))
+        #expect(shown.contains("<pre><code>see [[SQL]]</code></pre>") && !shown.contains("definitions/SQL"), "\(shown)")
+    }
+
+    @Test func aTextOpeningWithARuleKeepsWhatFollows() {
+        let shown = html("---\nScope: inbound only\n---\nThe rest")
+        #expect(shown.contains("<hr>") && shown.contains("Scope: inbound only") && shown.contains("The rest"), "\(shown)")
+    }
+
     @Test func markupWrittenInTheTextIsShownNotRun() {
         let shown = html("Before <script>alert(1)</script> and <img src=x onerror=alert(2)> after\n\n<div onclick=\"x()\">block</div>")
         #expect(!shown.contains("<script") && !shown.contains("<img") && !shown.contains("<div"))
