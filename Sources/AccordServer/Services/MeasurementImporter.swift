@@ -52,11 +52,11 @@ struct MeasurementImporter: Sendable {
                     // Once the file is known to be refused, the rest is only checked.
                     guard report.rejected == 0 || (partial && !reader.unreadable) else { continue }
                     drafts.append(draft)
+                    if drafts.count == batchSize {
+                        try await batch.record(drafts, report: &report)
+                        drafts = []
+                    }
                 }
-            }
-            if drafts.count >= batchSize {
-                try await batch.record(drafts, report: &report)
-                drafts = []
             }
         }
         var received = 0

@@ -10,16 +10,12 @@ enum WebMarkdown {
     private static let lessThan = "\u{E000}"
 
     static func html(_ markdown: String, org slug: String) -> String {
+        // A browser sends a form's text with "\r\n", which Ink reads as one character: its code blocks would never end.
+        let text = markdown.replacingOccurrences(of: "\r\n", with: "\n", options: .literal).replacingOccurrences(of: "\r", with: "\n", options: .literal)
         // Literal replacement: Foundation's default search on Linux skips a "<" followed by a combining mark.
-        var source = linkingTerms(
-            markdown.replacingOccurrences(of: lessThan, with: "", options: .literal).replacingOccurrences(of: "<", with: lessThan, options: .literal), org: slug
+        let source = prepared(
+            text.replacingOccurrences(of: lessThan, with: "", options: .literal).replacingOccurrences(of: "<", with: lessThan, options: .literal), org: slug
         )
-        // Ink reads a text opening with a "---" line as metadata up to the next one and shows none of it; "***"
-        // is the same rule to Markdown, and to Ink only a rule.
-        let opening = source.prefix { $0.isWhitespace }
-        if source.dropFirst(opening.count).hasPrefix("---\n") {
-            source.replaceSubrange(source.index(source.startIndex, offsetBy: opening.count)..<source.index(source.startIndex, offsetBy: opening.count + 3), with: "***")
-        }
         let parser = MarkdownParser(modifiers: [
             Modifier(target: .links) { safeLink($0.html, markdown: $0.markdown) },
             Modifier(target: .images) { escaped($0.markdown) },
@@ -29,15 +25,30 @@ enum WebMarkdown {
         return parser.html(from: source).replacingOccurrences(of: lessThan, with: "&lt;", options: .literal)
     }
 
-    /// `[[MQL]]` as a Markdown link to the definition of MQL in the organization, except where it is written as
-    /// code: in a fenced block or between backticks.
-    private static func linkingTerms(_ text: String, org slug: String) -> String {
-        var fenced = false
+    /// The text as Ink should read it, line by line. Outside code, `[[MQL]]` becomes a Markdown link to the
+    /// definition of MQL; and a "---" line that starts a block becomes "***", the same rule to Markdown, because
+    /// Ink reads a "---" line ahead of everything it shows as the start of metadata and hides all up to the next.
+    private static func prepared(_ text: String, org slug: String) -> String {
+        // The backticks that opened the code block a line is in, as Ink counts them; 0 outside one.
+        var fence = 0
+        var previous: Substring?
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            let trimmed = line.drop { $0 == " " }
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { fenced.toggle() }
-            guard !fenced, !trimmed.hasPrefix("```"), !trimmed.hasPrefix("~~~") else { return String(line) }
-            return String(line).replacing(/`+[^`]*`+|\[\[([^\[\]\n]+)\]\]/) { match -> String in
+            defer { previous = line }
+            if fence > 0 {
+                // Ink ends a block at a line opening with exactly as many backticks as started it.
+                if line.prefix(while: { $0 == "`" }).count == fence { fence = 0 }
+                return String(line)
+            }
+            let opening = line.drop { $0 == " " || $0 == "\t" }.prefix { $0 == "`" }.count
+            if opening >= 3 {
+                fence = opening
+                return String(line)
+            }
+            // After nothing, a blank line or a link's reference (which Ink does not show): where metadata could start.
+            let startsBlock = previous.map { $0.allSatisfy(\.isWhitespace) || $0.contains(/^\s*\[[^\]]*\]:/) } ?? true
+            if line == "---", startsBlock { return "***" }
+            // Ink's inline code is one backtick to the next on the same line.
+            return String(line).replacing(/`[^`]*`|\[\[([^\[\]\n]+)\]\]/) { match -> String in
                 guard let term = match.output.1.map(String.init) else { return String(match.output.0) }
                 let path = term.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                 return "[\(term)](/app/orgs/\(slug)/definitions/\(path))"

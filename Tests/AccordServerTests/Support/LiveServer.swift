@@ -30,11 +30,12 @@ final class LiveServer: Sendable {
     /// running the whole suite (an import of thousands of rows there has taken over 30 seconds).
     static let requestDeadline: TimeAmount = .seconds(120)
 
-    /// The client tests send requests with: the deadline above is its only limit on an answer, where the shared
-    /// client would give up on one that sends nothing for 90 seconds first.
+    /// The client tests send requests with: the deadline above limits the wait for an answer, where the shared
+    /// client would give up on one that sends nothing for 90 seconds first; the read timeout, just longer, limits
+    /// the wait for the rest of a body once it has begun, which the deadline no longer covers.
     static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10))
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(130))
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 

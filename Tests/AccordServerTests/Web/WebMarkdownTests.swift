@@ -17,15 +17,25 @@ import Testing
     }
 
     @Test func termsWrittenAsCodeStayCode() {
-        let shown = html("Write `[[MQL]]` to link [[MQL]].\n\n```\nsee [[SQL]]\n```")
+        let shown = html("Write `[[MQL]]` to link [[MQL]].\n\n````\nsee [[SQL]]\n```\n[[SAL]]\n````\nafter [[ICP]]")
         #expect(shown.contains("<code>[[MQL]]</code>"), "\(shown)")
         #expect(shown.contains(#"<a href="/app/orgs/acme/definitions/MQL">MQL</a>"#))
-        #expect(shown.contains("<pre><code>see [[SQL]]</code></pre>") && !shown.contains("definitions/SQL"), "\(shown)")
+        #expect(shown.contains("see [[SQL]]") && shown.contains("[[SAL]]") && !shown.contains("definitions/SQL") && !shown.contains("definitions/SAL"), "\(shown)")
+        #expect(shown.contains(#"<a href="/app/orgs/acme/definitions/ICP">ICP</a>"#), "a longer fence ends only at its own length: \(shown)")
+    }
+
+    @Test func textFromAFormWithCarriageReturnsReadsLikeAnyOther() {
+        let shown = html("See [[MQL]].\r\n\r\n```\r\nlet a = 1\r\n```\r\nThen [[SQL]].")
+        #expect(shown.contains("<pre><code>let a = 1</code></pre>"), "\(shown)")
+        #expect(shown.contains("definitions/MQL") && shown.contains("definitions/SQL"), "\(shown)")
     }
 
     @Test func aTextOpeningWithARuleKeepsWhatFollows() {
-        let shown = html("---\nScope: inbound only\n---\nThe rest")
-        #expect(shown.contains("<hr>") && shown.contains("Scope: inbound only") && shown.contains("The rest"), "\(shown)")
+        for opening in ["", "\n\n", "[site]: https://example.com\n"] {
+            let shown = html(opening + "---\nScope: inbound only\n---\nThe rest")
+            #expect(shown.contains("<hr>") && shown.contains("Scope: inbound only") && shown.contains("The rest"), "\(opening.debugDescription) → \(shown)")
+        }
+        #expect(html("Text\n---\nmore").contains("<hr>"), "a rule under a paragraph stays a rule")
     }
 
     @Test func markupWrittenInTheTextIsShownNotRun() {
