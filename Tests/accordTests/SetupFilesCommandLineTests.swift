@@ -85,6 +85,22 @@ extension ConsultancyCommandLineTests {
             #expect(refused.standardError.contains("kpis.yaml:\(broken + 1)") || refused.standardError.contains("kpis.yaml:\(broken + 2)"), "\(refused.standardError)")
             #expect(refused.standardError.contains("nothing was queued"))
             #expect(try await dana.json(Status.self, "status", "--org", "acme").status.pending == 0)
+
+            // A record the rules refuse holds back what refers to it; a record missing a required field is the file's problem.
+            let midMarket = workspace.directory.appendingPathComponent("mid-market")
+            try FileManager.default.createDirectory(at: midMarket, withIntermediateDirectories: true)
+            try "Win the mid-market:\n  horizon: someday\n  kind: growth\n  owner: team:RevOps\n  statement: Twice the pipeline.\n"
+                .write(to: midMarket.appendingPathComponent("priorities.yaml"), atomically: true, encoding: .utf8)
+            let constraint = "Deals stall in legal:\n  direction: above\n  kpi: mql_followup_hours\n  priority: Win the mid-market\n  threshold: 30\n"
+            try constraint.write(to: midMarket.appendingPathComponent("constraints.yaml"), atomically: true, encoding: .utf8)
+            let held = try await dana.json([Planned].self, "import", midMarket.path, "--org", "acme")
+            #expect(held.map { "\($0.action) \($0.kind) \($0.name)" } == ["refused priorities Win the mid-market", "refused constraints Deals stall in legal"])
+            #expect(held.first?.refused?.contains("someday") == true && held.last?.refused?.contains("needs priorities Win the mid-market") == true, "\(held)")
+            #expect(try await dana.json(Status.self, "status", "--org", "acme").status.pending == 0, "nothing queued for the server to refuse")
+            try constraint.replacingOccurrences(of: "  kpi: mql_followup_hours\n", with: "")
+                .write(to: midMarket.appendingPathComponent("constraints.yaml"), atomically: true, encoding: .utf8)
+            let incomplete = try await Accord.run(["import", midMarket.path, "--org", "acme", "--dry-run"], home: dana.home)
+            #expect(incomplete.status == 1 && incomplete.standardError.contains("constraints.yaml:1") && incomplete.standardError.contains("kpi: is required"), "\(incomplete.standardError)")
         }
 
         /// A session token of the demo's consultant, from the API.

@@ -81,7 +81,18 @@ public struct SetupPlan: Sendable, Equatable {
                 }
             }
         }
+        for step in steps { try check(step, catalog: catalog) }
         return SetupPlan(steps: steps)
+    }
+
+    /// A record the files describe must be one its collection can hold: a missing required field is a problem
+    /// of the files, named with its place, not a refusal found once the plan is made.
+    static func check(_ step: Step, catalog: Catalog) throws(Problem) {
+        for change in step.changes where change.operation != .delete {
+            guard let schema = try? catalog.schema(change.collection),
+                  let error = schema.validate(change.fields, creating: change.operation == .create).first else { continue }
+            throw Problem(kind: step.kind, name: step.name, field: error.field, reason: error.message)
+        }
     }
 
     static func normalized(_ value: SetupValue, type: FieldType) -> SetupValue {

@@ -41,11 +41,34 @@ struct SetupApplier {
         let copy = try Replica(at: scratch, organization: organization.id, catalog: options.catalog, actor: actor)
         defer { try? copy.close() }
         var lines: [Line] = []
+        // The records refused steps would have created, by id, and the step each belongs to: a later step that
+        // refers to one is held back with it, rather than queued for the server to refuse at the next sync.
+        var missing: [String: String] = [:]
         for step in plan.steps {
-            let refused = try await Self.make(step.changes + after(step), in: copy)
+            let changes = step.changes + after(step)
+            let refused: String?
+            if let needed = Self.needed(changes, among: missing) {
+                refused = "needs \(needed), which is refused above"
+            } else {
+                refused = try await Self.make(changes, in: copy)
+            }
+            if refused != nil {
+                for change in changes where change.operation == .create { missing[change.recordID.lowercasedText] = "\(step.kind) \(step.name)" }
+            }
             lines.append(Line(action: refused == nil ? step.action.rawValue : "refused", kind: step.kind, name: step.name, fields: step.fields, refused: refused))
         }
         return lines
+    }
+
+    /// The first of the `missing` records that `changes` refer to (a reference, or an id in a list).
+    private static func needed(_ changes: [FollowUp], among missing: [String: String]) -> String? {
+        guard !missing.isEmpty else { return nil }
+        for change in changes {
+            for case .text(let text) in change.fields.values {
+                if let found = missing.first(where: { text.contains($0.key) }) { return found.value }
+            }
+        }
+        return nil
     }
 
     /// Makes `changes` in `replica`; the first reason its rules refuse one, if any.
