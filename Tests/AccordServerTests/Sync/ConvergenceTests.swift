@@ -28,10 +28,11 @@ struct ConvergenceTests {
     static let seeds = ProcessInfo.processInfo.environment["ACCORD_CONVERGENCE_SEEDS"].flatMap(Int.init) ?? 30
     static let clients = 5
     static let operationsPerClient = 200
-    /// Seeds run in batches, one test case each, so a failure names its batch and a long run reports progress.
+    /// Seeds run in batches, one test case each, so a failure names its batch and a long run reports progress;
+    /// the batches run side by side, each with its own server and database, so the suite takes one batch's time.
     static let batches = stride(from: 0, to: seeds, by: 10).map { $0..<min($0 + 10, seeds) }
 
-    @Test(.serialized, arguments: batches)
+    @Test(arguments: batches)
     func everyReplicaConvergesWithTheServer(seeds: Range<Int>) async throws {
         try await LiveServer.with { live in
             let (token, dana) = try await live.signup("dana@example.com")
